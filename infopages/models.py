@@ -1,0 +1,284 @@
+"""Information pages: the editable working copy and the published read model.
+
+Editors change ``Page``, ``Section``, ``Reference`` and ``Resource`` rows; every save is a
+django-reversion version. Readers only ever see ``PublishedPage`` / ``PublishedSection`` rows,
+which are written by publishing alone and never changed afterwards.
+"""
+
+import reversion
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+
+class Topic(models.Model):
+    """A place in the topic tree, such as Cancer types > Breast cancer."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )  # fmt: skip
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="unique_topic_slug_per_parent"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent=None), name="unique_root_topic_slug"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " > ".join(topic.name for topic in self.ancestry())
+
+    def ancestry(self) -> list["Topic"]:
+        """This topic and its parents, root first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def path(self) -> str:
+        return "/".join(topic.slug for topic in self.ancestry())
+
+
+class Person(models.Model):
+    """Someone named publicly as a reviewer of our information."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    credentials = models.CharField(_("credentials"), max_length=200, blank=True)
+    role = models.CharField(
+        _("public role"), max_length=200, blank=True,
+        help_text=_('As readers see it, e.g. "Consultant Clinical Oncologist".'),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+@reversion.register(follow=[])
+class Page(models.Model):
+    """The working copy of one information page. Readers never see this directly."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), help_text=_("One or two plain sentences."))
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="pages"
+    )
+    related_pages = models.ManyToManyField(
+        "self", verbose_name=_("related pages"), symmetrical=False, blank=True
+    )
+    reviewers = models.ManyToManyField(
+        Person, verbose_name=_("reviewers"), blank=True, related_name="reviewed_pages"
+    )
+    reviewed_on = models.DateField(_("date reviewed"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("infopages:page", kwargs={"slug": self.slug})
+
+
+@reversion.register()
+class Section(models.Model):
+    """One ordered section of a page: a heading, a stable anchor and a markdown body."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    anchor = models.SlugField(
+        _("anchor"), max_length=80,
+        help_text=_("Part of links to this section; keep it when the heading changes."),
+    )  # fmt: skip
+    body = MarkdownxField(_("body"), blank=True)
+    lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["page", "position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "anchor"], name="unique_section_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.heading}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.page.get_absolute_url()}#{self.anchor}"
+
+
+@reversion.register()
+class Reference(models.Model):
+    """A source the page's information rests on."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="references"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    citation = models.TextField(_("citation"))
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    accessed_on = models.DateField(_("accessed"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["page", "position", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return self.citation[:80]
+
+
+@reversion.register()
+class Resource(models.Model):
+    """A booklet or other resource linked from a page."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="resources"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["page", "position", "id"]
+        verbose_name = _("booklet or resource")
+        verbose_name_plural = _("booklets and resources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublishedPageQuerySet(models.QuerySet):
+    def current(self) -> "PublishedPageQuerySet":
+        return self.filter(is_current=True)
+
+
+class PublishedPage(models.Model):
+    """An immutable snapshot of a page as readers saw it, rendered once at publication.
+
+    Exactly one snapshot per page is current while the page is live; earlier ones stay, with
+    the time they were replaced, so what readers saw on any past date can be reconstructed.
+    """
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.PROTECT, related_name="publications"
+    )
+    slug = models.SlugField(_("slug"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT)
+    reviewed_on = models.DateField(_("date reviewed"), null=True)
+    next_review_on = models.DateField(_("next review"), null=True)
+    references = models.JSONField(_("references"), default=list)
+    reviewers = models.JSONField(_("reviewers"), default=list)
+    resources = models.JSONField(_("booklets and resources"), default=list)
+    related_slugs = models.JSONField(_("related pages"), default=list)
+    plain_text = models.TextField(_("plain text"), blank=True)
+    source_versions = models.JSONField(
+        _("source versions"), default=dict, help_text=_("reversion Version ids, by model.")
+    )
+    approved_by = models.JSONField(_("approved by"), default=list)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_current = models.BooleanField(_("current"), default=False)
+    superseded_at = models.DateTimeField(_("replaced or withdrawn"), null=True, blank=True)
+
+    objects = PublishedPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("published page")
+        verbose_name_plural = _("published pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page"], condition=Q(is_current=True), name="one_current_publication"
+            ),
+        ]
+        indexes = [models.Index(fields=["slug", "is_current"], name="published_slug_current")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("infopages:page", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # Snapshots are immutable: only retiring one (is_current, superseded_at) may update it.
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.pk
+            and not self._state.adding
+            and not (update_fields and set(update_fields) <= {"is_current", "superseded_at"})
+        ):
+            raise ValueError("A published snapshot cannot be changed; publish a new one.")
+        super().save(*args, **kwargs)
+
+    @property
+    def etag(self) -> str:
+        """Changes with every publication, so shared caches refresh when we publish."""
+        return f'"pub-{self.pk}"'
+
+
+class PublishedSection(models.Model):
+    """One section of a published snapshot, with its HTML rendered at publication."""
+
+    publication = models.ForeignKey(
+        PublishedPage, verbose_name=_("publication"), on_delete=models.CASCADE,
+        related_name="sections",
+    )  # fmt: skip
+    position = models.PositiveIntegerField(_("position"))
+    heading = models.CharField(_("heading"), max_length=200)
+    anchor = models.SlugField(_("anchor"), max_length=80)
+    html = models.TextField(_("HTML"))
+    plain_text = models.TextField(_("plain text"), blank=True)
+    source_version_id = models.PositiveIntegerField(_("source version"), null=True)
+
+    class Meta:
+        ordering = ["publication", "position"]
+        verbose_name = _("published section")
+        verbose_name_plural = _("published sections")
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding:
+            raise ValueError("A published section cannot be changed; publish a new snapshot.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,150 @@
+"""Publishing: the only code that writes the public read model.
+
+Content to publish is gathered into a ``PageContent`` (from the working copy, or, for the
+review workflow, from the exact versions that were signed off), rendered to HTML once, and
+written as a new immutable ``PublishedPage`` that replaces the current one in one transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from infopages.markdown import html_to_text, render_markdown
+from infopages.models import Page, PublishedPage, PublishedSection
+
+
+@dataclass(frozen=True)
+class SectionContent:
+    heading: str
+    anchor: str
+    body: str
+    version_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """Everything a publication shows, independent of where it was read from."""
+
+    title: str
+    summary: str
+    topic_id: int
+    reviewed_on: date | None
+    next_review_on: date | None
+    sections: list[SectionContent]
+    references: list[dict] = field(default_factory=list)
+    resources: list[dict] = field(default_factory=list)
+    reviewers: list[dict] = field(default_factory=list)
+    related_slugs: list[str] = field(default_factory=list)
+    source_versions: dict = field(default_factory=dict)
+
+
+def _latest_version_id(obj) -> int | None:
+    version = Version.objects.get_for_object(obj).only("pk").first()
+    return version.pk if version else None
+
+
+def content_from_working_copy(page: Page) -> PageContent:
+    """The page as it stands now, with the ids of the versions it is made of."""
+    sections = list(page.sections.order_by("position", "id"))
+    references = list(page.references.order_by("position", "id"))
+    resources = list(page.resources.order_by("position", "id"))
+    section_contents = [
+        SectionContent(s.heading, s.anchor, s.body, _latest_version_id(s)) for s in sections
+    ]
+    return PageContent(
+        title=page.title,
+        summary=page.summary,
+        topic_id=page.topic_id,
+        reviewed_on=page.reviewed_on,
+        next_review_on=page.next_review_on,
+        sections=section_contents,
+        references=[
+            {
+                "citation": r.citation,
+                "url": r.url,
+                "accessed_on": r.accessed_on.isoformat() if r.accessed_on else None,
+            }
+            for r in references
+        ],
+        resources=[
+            {"title": r.title, "url": r.url, "description": r.description} for r in resources
+        ],
+        reviewers=[
+            {"name": p.name, "credentials": p.credentials, "role": p.role}
+            for p in page.reviewers.all()
+        ],
+        related_slugs=list(page.related_pages.values_list("slug", flat=True)),
+        source_versions={
+            "page": _latest_version_id(page),
+            "sections": [s.version_id for s in section_contents],
+            "references": [_latest_version_id(r) for r in references],
+            "resources": [_latest_version_id(r) for r in resources],
+        },
+    )
+
+
+@transaction.atomic
+def publish_content(
+    *,
+    page: Page,
+    content: PageContent,
+    by=None,
+    approved_by: list[dict] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> PublishedPage:
+    """Replace what readers see of ``page`` with ``content``, atomically.
+
+    Callers (import, the review workflow) check permissions and write the audit event.
+    """
+    now = at or timezone.now()
+    # Lock the page row so two publications of one page cannot both become current.
+    Page.objects.select_for_update().filter(pk=page.pk).exists()
+    retire_current(page=page, at=now)
+    rendered = [(s, render_markdown(s.body, id_prefix=f"{s.anchor}-")) for s in content.sections]
+    publication = PublishedPage.objects.create(
+        page=page,
+        slug=page.slug,
+        title=content.title,
+        summary=content.summary,
+        topic_id=content.topic_id,
+        reviewed_on=content.reviewed_on,
+        next_review_on=content.next_review_on,
+        references=content.references,
+        reviewers=content.reviewers,
+        resources=content.resources,
+        related_slugs=content.related_slugs,
+        plain_text=" ".join(html_to_text(html) for _, html in rendered),
+        source_versions=content.source_versions,
+        approved_by=approved_by or [],
+        published_by=by if by is not None and by.is_authenticated else None,
+        published_at=now,
+        note=note,
+        is_current=True,
+    )
+    PublishedSection.objects.bulk_create(
+        PublishedSection(
+            publication=publication,
+            position=position,
+            heading=section.heading,
+            anchor=section.anchor,
+            html=html,
+            plain_text=html_to_text(html),
+            source_version_id=section.version_id,
+        )
+        for position, (section, html) in enumerate(rendered)
+    )
+    return publication
+
+
+def retire_current(*, page: Page, at: datetime | None = None) -> PublishedPage | None:
+    """Take the current snapshot off the public site; it stays in the history."""
+    current = PublishedPage.objects.current().filter(page=page).first()
+    if current is not None:
+        current.is_current = False
+        current.superseded_at = at or timezone.now()
+        current.save(update_fields=["is_current", "superseded_at"])
+    return current

@@ -1,0 +1,97 @@
+"""Editing the working copy. Every save is a django-reversion version with author and comment.
+
+Saves use optimistic locking: the editor's form carries the ``lock_version`` it started from,
+and a save from a stale starting point is refused as a conflict, with both texts kept.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.db import models, transaction
+from django.db.models import F
+from reversion.models import Version
+
+from infopages.markdown import make_anchor
+from infopages.models import Page, Section
+
+
+class EditConflict(Exception):
+    """Someone else saved this object after the editor started; nothing was overwritten."""
+
+    def __init__(self, *, mine: models.Model, theirs: models.Model):
+        self.mine = mine
+        self.theirs = theirs
+        super().__init__(
+            f"“{theirs}” was changed by someone else while you were editing. "
+            "Your text has not been lost: compare both versions and save again."
+        )
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    obj: models.Model
+    version: Version
+
+
+def unique_anchor(*, page: Page, heading: str, exclude_pk: int | None = None) -> str:
+    """An anchor for a new section, unique within its page."""
+    base = make_anchor(heading)
+    taken = set(page.sections.exclude(pk=exclude_pk).values_list("anchor", flat=True))
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    return anchor
+
+
+def save_with_version(
+    obj: models.Model, *, by, comment: str, expected_lock_version: int | None = None
+) -> SavedVersion:
+    """Save a versioned object as a new revision (author, time, comment).
+
+    ``expected_lock_version`` is the counter the editor started from; pass ``None`` only for
+    system writes (imports, restores) that do not come from an edit form.
+    """
+    model = type(obj)
+    with transaction.atomic(), reversion.create_revision():
+        if isinstance(obj, Section) and not obj.anchor:
+            obj.anchor = unique_anchor(page=obj.page, heading=obj.heading, exclude_pk=obj.pk)
+        if obj.pk is not None and expected_lock_version is not None:
+            bumped = model.objects.filter(pk=obj.pk, lock_version=expected_lock_version).update(
+                lock_version=F("lock_version") + 1
+            )
+            if not bumped:
+                raise EditConflict(mine=obj, theirs=model.objects.get(pk=obj.pk))
+            obj.lock_version = expected_lock_version + 1
+        elif obj.pk is not None:
+            obj.lock_version = (
+                model.objects.filter(pk=obj.pk).values_list("lock_version", flat=True).first() or 0
+            ) + 1
+        obj.save()
+        if by is not None and by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment(comment)
+    return SavedVersion(obj=obj, version=Version.objects.get_for_object(obj).first())
+
+
+def restore_version(*, version: Version, by, comment: str = "") -> SavedVersion:
+    """Bring an earlier version back as a new version of the working copy (never in place).
+
+    The restored text is a draft like any other edit: it reaches readers only by publishing.
+    """
+    when = f"{version.revision.date_created:%d %b %Y %H:%M}"
+    model = version._model
+    with transaction.atomic(), reversion.create_revision():
+        current = (
+            model.objects.filter(pk=version.object_id)
+            .values_list("lock_version", flat=True)
+            .first()
+        )
+        version.revert()
+        obj = model._default_manager.get(pk=version.object_id)
+        # The old field values come back, but the counter moves on, so open edit forms conflict.
+        obj.lock_version = (current or 0) + 1
+        obj.save(update_fields=["lock_version"])
+        if by is not None and by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment(comment or f"Restored the version of {when}")
+    return SavedVersion(obj=obj, version=Version.objects.get_for_object(obj).first())
