@@ -1,0 +1,43 @@
+"""``manage.py import_pages FILE_OR_DIR...``: a thin wrapper around ``import_paths``."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from infopages.importing import import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import information pages from markdown files with YAML front matter (directories "
+        "are searched for *.md). Each page is published as reviewed on its 'reviewed' date "
+        "unless --draft is given. Bad files are reported and skipped; the rest still import."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Update the working copy only; what readers see is left as it is.",
+        )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Record this user as the author of the imported versions and publications.",
+        )
+
+    def handle(self, *args, paths: list[str], draft: bool, user: str | None, **options):
+        by = None
+        if user:
+            try:
+                by = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user called {user!r}.") from None
+        report = import_paths(paths, draft=draft, by=by, progress=options["verbosity"] > 0)
+        for line in report.warnings:
+            self.stderr.write(f"Warning: {line}", style_func=self.style.WARNING)
+        for line in report.errors:
+            self.stderr.write(line)
+        if report.errors:
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary(), style_func=self.style.SUCCESS)

@@ -1,0 +1,187 @@
+"""Fill a development database with demo pages, groups and one login per role.
+
+Safe to run again: groups, users and pages are looked up before they are created, passwords
+are set back to the demo ones, and the demo draft edit is made only once.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from infopages.models import Page, PublishedPage, Section
+from infopages.services import save_with_version
+
+DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
+
+# Imported as a draft only: it exists for editors but readers get a 404.
+DRAFT_ONLY_SLUGS = {"ct-scan"}
+
+# A change the editor has made to a published page but nobody has signed off yet.
+DRAFT_EDIT_PAGE = "secondary-breast-cancer"
+DRAFT_EDIT_ANCHOR = "treatment"
+DRAFT_EDIT_TEXT = (
+    "Some people with HER2-low breast cancer may be offered an antibody-drug conjugate. "
+    "This is a targeted drug joined to a chemotherapy drug."
+)
+
+CONTENT_MODELS = ["page", "section", "reference", "resource", "topic", "person"]
+GROUP_ACTIONS = {
+    "Editors": ["add", "change", "view"],
+    "Medical reviewers": ["view"],
+    "Lay reviewers": ["view"],
+    "Publishers": ["view"],
+}
+
+# username, password, group (None for the superuser), first name, last name, role as shown
+DEMO_USERS = [
+    ("editor", "demo-editor-2026", "Editors", "Ellie", "Marsh", "Editor (information team)"),
+    ("medreviewer", "demo-medreviewer-2026", "Medical reviewers", "Amira", "Hale",
+     "Medical reviewer"),
+    ("layreviewer", "demo-layreviewer-2026", "Lay reviewers", "Sam", "Okafor", "Lay reviewer"),
+    ("publisher", "demo-publisher-2026", "Publishers", "Priya", "Ashdown", "Publisher"),
+    ("admin", "demo-admin-2026", None, "Site", "Admin", "Administrator (superuser)"),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo pages, reviewer groups and one demo login per role into a development "
+        "database. Refuses to run with DEBUG off unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off. Never do this on a live site: the demo "
+            "passwords are printed and well known.",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "loaddemo creates logins with well-known passwords, so it only runs when "
+                "DEBUG is on. Set DEBUG=true for a development database, or add --force if "
+                "you are sure this is not a live site."
+            )
+        from infopages.importing import import_paths
+
+        with transaction.atomic():
+            groups = self.ensure_groups()
+            users = self.ensure_users(groups)
+            editor, publisher = users["editor"], users["publisher"]
+            paths = sorted(DEMO_PAGES_DIR.glob("*.md"))
+            if not paths:
+                raise CommandError(f"No demo pages found in {DEMO_PAGES_DIR}.")
+            # Each demo page is loaded once: a second run keeps what people changed since,
+            # and does not pile up versions and publications.
+            loaded = set(Page.objects.values_list("slug", flat=True))
+            paths = [p for p in paths if p.stem not in loaded]
+            to_publish = [p for p in paths if p.stem not in DRAFT_ONLY_SLUGS]
+            draft_only = [p for p in paths if p.stem in DRAFT_ONLY_SLUGS]
+            reports = []
+            if paths:
+                # Drafts first, so published pages can link to them; on a first run the
+                # drafts' own links point at pages that do not exist yet, so they go in again.
+                drafts = import_paths(draft_only, draft=True, by=editor)
+                reports.append(import_paths(to_publish, by=publisher))
+                if drafts.warnings or drafts.errors:
+                    drafts = import_paths(draft_only, draft=True, by=editor)
+                reports.append(drafts)
+            for report in reports:
+                for warning in report.warnings:
+                    self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+            errors = [error for report in reports for error in report.errors]
+            if errors:
+                for error in errors:
+                    self.stderr.write(f"Error: {error}")
+                raise CommandError(
+                    f"{len(errors)} demo page(s) could not be imported; nothing was changed."
+                )
+            draft_edited = self.make_draft_edit(by=editor)
+
+        self.print_summary(draft_edited=draft_edited)
+        self.print_logins()
+
+    def ensure_groups(self) -> dict[str, Group]:
+        groups = {}
+        for name, actions in GROUP_ACTIONS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            codenames = [f"{action}_{model}" for model in CONTENT_MODELS for action in actions]
+            # Add, never replace: permissions given to these groups elsewhere are kept.
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="infopages", codename__in=codenames
+                )
+            )
+            groups[name] = group
+        return groups
+
+    def ensure_users(self, groups: dict[str, Group]) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, password, group_name, first_name, last_name, _role in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first_name, last_name
+            user.email = f"{username}@example.org"
+            user.is_active = True
+            user.is_staff = True
+            user.is_superuser = group_name is None
+            # Set again on every run so the password printed below always works.
+            user.set_password(password)
+            user.save()
+            if group_name:
+                user.groups.add(groups[group_name])
+            users[username] = user
+        return users
+
+    def make_draft_edit(self, *, by) -> bool:
+        """Leave one unpublished edit on a live page, once: readers must not see it."""
+        section = Section.objects.filter(
+            page__slug=DRAFT_EDIT_PAGE, anchor=DRAFT_EDIT_ANCHOR
+        ).first()
+        if section is None or DRAFT_EDIT_TEXT in section.body:
+            return False
+        section.body = f"{section.body.rstrip()}\n\n{DRAFT_EDIT_TEXT}\n"
+        save_with_version(
+            section,
+            by=by,
+            comment="Mention antibody-drug conjugates for HER2-low cancer (demo draft)",
+            expected_lock_version=section.lock_version,
+        )
+        return True
+
+    def print_summary(self, *, draft_edited: bool) -> None:
+        today = timezone.localdate()
+        live = {p.page_id: p for p in PublishedPage.objects.current()}
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo pages"))
+        for page in Page.objects.order_by("title"):
+            publication = live.get(page.pk)
+            if publication is None:
+                state = "draft only (readers get a 404)"
+            elif publication.next_review_on and publication.next_review_on < today:
+                state = "published, review overdue (readers see the notice)"
+            else:
+                state = "published"
+            if page.slug == DRAFT_EDIT_PAGE:
+                state += f", unpublished edit in #{DRAFT_EDIT_ANCHOR}"
+            self.stdout.write(f"  {page.get_absolute_url():<50} {state}")
+        if draft_edited:
+            self.stdout.write("  (made the demo draft edit as the editor)")
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (for development only)"))
+        self.stdout.write(f"  {'Username':<13} {'Password':<23} Role")
+        for username, password, _group, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<13} {password:<23} {role}")
+        self.stdout.write("")
+        self.stdout.write("Public site:  http://127.0.0.1:8000/")
+        self.stdout.write("Admin:        http://127.0.0.1:8000/admin/")
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))

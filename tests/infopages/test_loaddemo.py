@@ -1,0 +1,146 @@
+"""The demo loader: a newcomer's first `manage.py loaddemo` gives them a site to look at."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from reversion.models import Version
+
+from infopages.management.commands.loaddemo import (
+    DEMO_USERS,
+    DRAFT_EDIT_ANCHOR,
+    DRAFT_EDIT_PAGE,
+    DRAFT_EDIT_TEXT,
+)
+from infopages.models import (
+    Page,
+    Person,
+    PublishedPage,
+    Reference,
+    Resource,
+    Section,
+    Topic,
+)
+
+OVERDUE_NOTICE = "This content is currently being reviewed. New information will be coming soon."
+
+
+@pytest.fixture
+def loaddemo(db, settings):
+    settings.DEBUG = True
+
+    def run(*args) -> str:
+        out = StringIO()
+        call_command("loaddemo", *args, stdout=out, stderr=StringIO())
+        return out.getvalue()
+
+    return run
+
+
+def counts() -> dict[str, int]:
+    models = [get_user_model(), Group, Page, Section, Reference, Resource, Topic, Person]
+    totals = {model.__name__: model.objects.count() for model in models}
+    totals["live pages"] = PublishedPage.objects.current().count()
+    totals["publications"] = PublishedPage.objects.count()  # a rerun publishes nothing again
+    totals["versions"] = Version.objects.count()
+    return totals
+
+
+def test_loaddemo_creates_a_login_in_each_group_and_several_pages(loaddemo):
+    loaddemo()
+
+    for name in ["Editors", "Medical reviewers", "Lay reviewers", "Publishers"]:
+        assert Group.objects.get(name=name).user_set.filter(is_staff=True).exists(), name
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert Page.objects.count() >= 3
+    assert PublishedPage.objects.current().count() >= 3
+
+
+def test_editors_may_change_pages_and_reviewers_may_only_view_them(loaddemo):
+    loaddemo()
+    users = get_user_model().objects
+
+    assert users.get(username="editor").has_perm("infopages.change_section")
+    assert users.get(username="medreviewer").has_perm("infopages.view_section")
+    assert not users.get(username="medreviewer").has_perm("infopages.change_section")
+
+
+def test_printed_demo_passwords_log_in_to_the_admin(loaddemo, client):
+    output = loaddemo()
+
+    for username, password, *_ in DEMO_USERS:
+        assert f"{username} " in output and password in output
+        assert client.login(username=username, password=password), username
+        assert client.get("/admin/").status_code == 200
+        client.logout()
+
+
+def test_running_loaddemo_twice_creates_no_duplicates(loaddemo, client):
+    loaddemo()
+    before = counts()
+
+    loaddemo()
+
+    assert counts() == before
+    section = Section.objects.get(page__slug=DRAFT_EDIT_PAGE, anchor=DRAFT_EDIT_ANCHOR)
+    assert section.body.count(DRAFT_EDIT_TEXT) == 1
+    assert client.login(username="editor", password="demo-editor-2026")
+
+
+def test_loaddemo_is_refused_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("loaddemo", stdout=StringIO())
+
+    assert not get_user_model().objects.exists()
+    assert not Page.objects.exists()
+
+
+def test_loaddemo_runs_with_debug_off_when_forced(db, settings):
+    settings.DEBUG = False
+
+    call_command("loaddemo", "--force", stdout=StringIO(), stderr=StringIO())
+
+    assert PublishedPage.objects.current().count() >= 3
+
+
+def test_published_demo_pages_render_with_expandable_items(loaddemo, client):
+    loaddemo()
+
+    for publication in PublishedPage.objects.current():
+        assert client.get(publication.get_absolute_url()).status_code == 200
+    html = client.get("/info/secondary-breast-cancer/").content.decode()
+    assert "<details>" in html and "<summary>Bone scan</summary>" in html
+    assert "<table>" in html
+
+
+def test_draft_only_demo_page_is_not_found(loaddemo, client):
+    loaddemo()
+    page = Page.objects.get(slug="ct-scan")
+
+    response = client.get(page.get_absolute_url())
+
+    assert response.status_code == 404
+    assert b"computed tomography" not in response.content
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_demo_draft_edit_is_not_shown_to_readers(loaddemo, client, runs):
+    for _ in range(runs):
+        loaddemo()
+    section = Section.objects.get(page__slug=DRAFT_EDIT_PAGE, anchor=DRAFT_EDIT_ANCHOR)
+    assert DRAFT_EDIT_TEXT in section.body
+
+    html = client.get(section.page.get_absolute_url()).content.decode()
+
+    assert "Hormone therapy lowers the level of oestrogen" in html
+    assert "antibody-drug conjugate" not in html
+
+
+def test_overdue_demo_page_shows_the_review_notice(loaddemo, client):
+    loaddemo()
+
+    assert OVERDUE_NOTICE in client.get("/info/tiredness-fatigue/").content.decode()
