@@ -5,6 +5,7 @@ review workflow, from the exact versions that were signed off), rendered to HTML
 written as a new immutable ``PublishedPage`` that replaces the current one in one transaction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,7 +14,15 @@ from django.utils import timezone
 from reversion.models import Version
 
 from infopages.markdown import html_to_text, render_markdown
-from infopages.models import Page, PublishedPage, PublishedSection
+from infopages.models import (
+    Page,
+    Person,
+    PublishedPage,
+    PublishedSection,
+    Reference,
+    Resource,
+    Section,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,74 @@ def content_from_working_copy(page: Page) -> PageContent:
             "sections": [s.version_id for s in section_contents],
             "references": [_latest_version_id(r) for r in references],
             "resources": [_latest_version_id(r) for r in resources],
+        },
+    )
+
+
+def content_from_versions(*, page: Page, versions: Iterable[Version]) -> PageContent:
+    """The page as the given versions record it: the page's own version and one version of
+    each section, reference and resource to show (the review workflow's signed-off snapshot).
+
+    Objects without a version in ``versions`` are left out, so the snapshot must be complete.
+    People and related pages are not versioned: their current names and slugs are used.
+    """
+    by_model: dict[type, list[Version]] = {}
+    for version in versions:
+        by_model.setdefault(version._model, []).append(version)
+    page_versions = [v for v in by_model.get(Page, []) if str(v.object_id) == str(page.pk)]
+    if len(page_versions) != 1:
+        raise ValueError("The versions must include exactly one version of the page itself.")
+    page_version = page_versions[0]
+    fields = page_version.field_dict
+
+    def ordered(model) -> list[Version]:
+        return sorted(
+            by_model.get(model, []),
+            key=lambda v: (v.field_dict["position"], int(v.object_id)),
+        )
+
+    section_contents = [
+        SectionContent(v.field_dict["heading"], v.field_dict["anchor"], v.field_dict["body"], v.pk)
+        for v in ordered(Section)
+    ]
+    references = ordered(Reference)
+    resources = ordered(Resource)
+    reviewers = Person.objects.filter(pk__in=fields.get("reviewers") or []).order_by("name")
+    related = Page.objects.filter(pk__in=fields.get("related_pages") or [])
+    return PageContent(
+        title=fields["title"],
+        summary=fields["summary"],
+        topic_id=fields["topic_id"],
+        reviewed_on=fields["reviewed_on"],
+        next_review_on=fields["next_review_on"],
+        sections=section_contents,
+        references=[
+            {
+                "citation": v.field_dict["citation"],
+                "url": v.field_dict["url"],
+                "accessed_on": (
+                    v.field_dict["accessed_on"].isoformat() if v.field_dict["accessed_on"] else None
+                ),
+            }
+            for v in references
+        ],
+        resources=[
+            {
+                "title": v.field_dict["title"],
+                "url": v.field_dict["url"],
+                "description": v.field_dict["description"],
+            }
+            for v in resources
+        ],
+        reviewers=[
+            {"name": p.name, "credentials": p.credentials, "role": p.role} for p in reviewers
+        ],
+        related_slugs=list(related.values_list("slug", flat=True)),
+        source_versions={
+            "page": page_version.pk,
+            "sections": [s.version_id for s in section_contents],
+            "references": [v.pk for v in references],
+            "resources": [v.pk for v in resources],
         },
     )
 

@@ -14,5 +14,6 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("healthz", healthz, name="healthz"),
+    path("reviews/", include("reviews.urls")),
     path("", include("infopages.urls")),
 ]

@@ -5,6 +5,27 @@ from typing import Any
 from reviews.models import AuditEvent
 
 
+class Action:
+    """The audit log's verbs, one per workflow step."""
+
+    CHANGE_STARTED = "change_started"
+    DETAILS_CHANGED = "details_changed"
+    EDITED = "edited"
+    REMOVED = "removed"
+    RESTORED = "restored"
+    SUBMITTED = "submitted"
+    SIGNED_OFF = "signed_off"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    UNSCHEDULED = "unscheduled"
+    PUBLISHED = "published"
+    SCHEDULED_PUBLISH_FAILED = "scheduled_publish_failed"
+    WITHDRAWN = "withdrawn"
+    COMMENTED = "commented"
+    UNPUBLISHED = "unpublished"
+
+
 def record(
     *,
     action: str,
@@ -20,5 +41,18 @@ def record(
         page=page,
         change_request_id=change_request_id,
         versions=versions or {},
+        message=message,
+    )
+
+
+def record_change(change, *, action: str, actor, message: str = "", **extra: Any) -> AuditEvent:
+    """An event about a change request, with the exact versions and hash it holds now."""
+    versions = {"content_hash": change.content_hash, **change.version_map(), **extra}
+    return record(
+        action=action,
+        actor=actor,
+        page=change.page,
+        change_request_id=change.pk,
+        versions=versions,
         message=message,
     )

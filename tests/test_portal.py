@@ -35,6 +35,7 @@ def test_deploy_check_is_clean_with_production_settings():
         "EMAIL_HOST": "smtp.example.org",
         "DATABASE_URL": "",
     }
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,

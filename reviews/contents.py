@@ -1,0 +1,165 @@
+"""What a change request contains: a whole-page snapshot of exact versions, and its hash.
+
+A change request always covers the whole page: the latest version of the page itself and of
+every section, reference and resource on it. So what reviewers sign off is exactly what
+publishing will show, parts they did not touch included. The content hash is a sha256 over a
+canonical JSON of those versions' field values; a sign-off counts only while it matches.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from reversion.models import Version
+
+from infopages.models import Page, PublishedPage
+from infopages.services import save_with_version
+from reviews.audit import Action
+from reviews.models import AuditEvent, ChangeRequest, ChangeRequestItem
+
+# Saved with every version but not content: a no-op save must not void a sign-off.
+BOOKKEEPING_FIELDS = frozenset({"lock_version", "created_at", "updated_at"})
+
+# Steps that change a change request's content: whoever took them is one of its authors.
+EDITING_ACTIONS = (Action.EDITED, Action.REMOVED, Action.RESTORED)
+
+
+def page_parts(page: Page) -> list[models.Model]:
+    """The page and everything on it that is versioned, in reading order."""
+    return [
+        page,
+        *page.sections.order_by("position", "id"),
+        *page.references.order_by("position", "id"),
+        *page.resources.order_by("position", "id"),
+    ]
+
+
+def latest_versions(page: Page, *, by) -> list[Version]:
+    """The newest version of the page and of each of its parts.
+
+    A part that was never saved through the versioning service (a row added by hand) is
+    given a version now, so nothing reaches review without one.
+    """
+    versions = []
+    for part in page_parts(page):
+        version = Version.objects.get_for_object(part).select_related("revision").first()
+        if version is None:
+            version = save_with_version(part, by=by, comment="Recorded for review").version
+        versions.append(version)
+    return versions
+
+
+def content_hash(versions: Iterable[Version]) -> str:
+    """sha256 of the versions' content: the same content always gives the same hash."""
+    entries = []
+    for version in versions:
+        fields = {
+            name: sorted(value) if isinstance(value, list) else value
+            for name, value in version.field_dict.items()
+            if name not in BOOKKEEPING_FIELDS
+        }
+        model = version._model._meta.label_lower
+        entries.append({"model": model, "id": str(version.object_id), "fields": fields})
+    entries.sort(key=lambda entry: (entry["model"], entry["id"]))
+    canonical = json.dumps(
+        entries, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def last_published_versions(page: Page) -> dict[tuple[int, str], int]:
+    """Version ids of the page's most recent publication, by (content type id, object id).
+
+    The most recent one, live or taken down: it is the last content that was signed off.
+    """
+    publication = PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
+    if publication is None:
+        return {}
+    source = publication.source_versions or {}
+    ids = [source.get("page")]
+    for kind in ("sections", "references", "resources"):
+        ids.extend(source.get(kind) or [])
+    versions = Version.objects.filter(pk__in=[pk for pk in ids if pk]).only(
+        "pk", "content_type_id", "object_id"
+    )
+    return {(v.content_type_id, str(v.object_id)): v.pk for v in versions}
+
+
+def refresh_items(change: ChangeRequest, *, by) -> bool:
+    """Point the change request at the page's latest versions; True when its content changed."""
+    versions = latest_versions(change.page, by=by)
+    published = last_published_versions(change.page)
+    existing = {(item.content_type_id, item.object_id): item for item in change.items.all()}
+    wanted = {(v.content_type_id, str(v.object_id)): v for v in versions}
+    change.items.filter(pk__in=[i.pk for key, i in existing.items() if key not in wanted]).delete()
+    for key, version in wanted.items():
+        base_id = published.get(key)
+        item = existing.get(key)
+        if item is None:
+            ChangeRequestItem.objects.create(
+                change=change,
+                content_type_id=key[0],
+                object_id=key[1],
+                version=version,
+                base_version_id=base_id,
+            )
+        elif item.version_id != version.pk or item.base_version_id != base_id:
+            item.version, item.base_version_id = version, base_id
+            item.save(update_fields=["version", "base_version"])
+    old_hash, change.content_hash = change.content_hash, content_hash(versions)
+    change.save(update_fields=["content_hash"])
+    return old_hash != change.content_hash
+
+
+def differs_from_published(change: ChangeRequest) -> bool:
+    """Whether publishing the change would change anything readers see: an edited, added or
+    removed part (always true for a page that was never published)."""
+    published = last_published_versions(change.page)
+    items = {(i.content_type_id, i.object_id): i.version_id for i in change.items.all()}
+    return not published or items != published
+
+
+def included_versions(change: ChangeRequest) -> list[Version]:
+    """The exact versions the change request contains, as reviewers saw them."""
+    return [item.version for item in change.items.select_related("version", "version__revision")]
+
+
+def authors_of(change: ChangeRequest) -> set[AbstractBaseUser]:
+    """Everyone who wrote any part of the change: the person who opened it, everyone who
+    saved a version of an included object since it was last published (or ever, if never),
+    and everyone who edited, removed or restored something through the change request.
+    They may neither sign the change off nor publish it (four eyes).
+    """
+    ranges = Q(pk__in=[])
+    for item in change.items.all():
+        ranges |= Q(
+            content_type_id=item.content_type_id,
+            object_id=item.object_id,
+            pk__gt=item.base_version_id or 0,
+            pk__lte=item.version_id,
+        )
+    users = {change.created_by}
+    for version in Version.objects.filter(ranges).select_related("revision__user"):
+        if version.revision.user is not None:
+            users.add(version.revision.user)
+    # Removing a part leaves no version behind; the audit log says who did it.
+    editing = AuditEvent.objects.filter(
+        change_request_id=change.pk, action__in=EDITING_ACTIONS, actor__isnull=False
+    ).select_related("actor")
+    users.update(event.actor for event in editing)
+    return users
+
+
+def page_of_version(version: Version) -> Page:
+    """The page a version of a page, section, reference or resource belongs to."""
+    model = version._model
+    if model is Page:
+        return Page.objects.get(pk=version.object_id)
+    page_id = version.field_dict.get("page_id")
+    if page_id is None:
+        raise ValueError(f"{model._meta.verbose_name} is not part of a page.")
+    return Page.objects.get(pk=page_id)

@@ -1,0 +1,33 @@
+"""The review workflow's records, one module per concept.
+
+- ``changes``: change requests, the exact versions they contain, sign-offs and comments.
+- ``requirements``: which sign-offs a topic or page needs.
+- ``notifications``: who wants email when, and the outbox of emails to send.
+- ``audit``: the append-only audit log.
+"""
+
+from reviews.models.audit import AuditEvent
+from reviews.models.changes import (
+    ChangeRequest,
+    ChangeRequestItem,
+    Comment,
+    Decision,
+    Role,
+    SignOff,
+)
+from reviews.models.notifications import Frequency, Notification, NotificationPreference
+from reviews.models.requirements import SignOffRequirement
+
+__all__ = [
+    "AuditEvent",
+    "ChangeRequest",
+    "ChangeRequestItem",
+    "Comment",
+    "Decision",
+    "Frequency",
+    "Notification",
+    "NotificationPreference",
+    "Role",
+    "SignOff",
+    "SignOffRequirement",
+]

@@ -1,0 +1,149 @@
+"""Workflow emails: reviewers when a change awaits them, editors when a decision is made,
+publishers when a change is approved.
+
+Every email is first written to the ``Notification`` outbox in the workflow step's own
+transaction. People who want emails straight away get them once that transaction commits;
+the others get one digest a day from ``manage.py send_review_digests``, which also retries
+any immediate email that could not be sent.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reviews.models import ChangeRequest, Frequency, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+AWAITING_REVIEW = "awaiting_review"
+CHANGES_REQUESTED = "changes_requested"
+APPROVED = "approved"
+READY_TO_PUBLISH = "ready_to_publish"
+PUBLISHED = "published"
+PUBLISH_FAILED = "publish_failed"
+
+# An immediate email still unsent after this long is retried by the digest command.
+RETRY_AFTER = timedelta(minutes=10)
+
+
+def frequency_for(user) -> str:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.frequency if preference else Frequency.IMMEDIATE
+
+
+def set_frequency(*, user, frequency: str) -> NotificationPreference:
+    """Choose straight-away emails or a daily digest for ``user``."""
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"frequency": Frequency(frequency)}
+    )
+    return preference
+
+
+def change_url(change: ChangeRequest) -> str:
+    return f"{settings.SITE_URL}{change.get_absolute_url()}"
+
+
+def _render(template: str, context: dict) -> str:
+    return render_to_string(f"reviews/email/{template}", context)
+
+
+def notify(
+    *, users: Iterable, event: str, change: ChangeRequest, actor=None, **context
+) -> list[Notification]:
+    """Queue the ``event`` email about ``change`` for each of ``users`` (never the actor)."""
+    recipients = {
+        user.pk: user
+        for user in users
+        if user.is_active and user.email and (actor is None or user.pk != actor.pk)
+    }
+    created = []
+    for user in sorted(recipients.values(), key=lambda u: u.pk):
+        email_context = {
+            "user": user,
+            "change": change,
+            "page": change.page,
+            "actor": actor,
+            "url": change_url(change),
+            **context,
+        }
+        subject = re.sub(r"\s+", " ", _render(f"{event}_subject.txt", email_context)).strip()
+        created.append(
+            Notification.objects.create(
+                user=user,
+                change=change,
+                event=event,
+                frequency=frequency_for(user),
+                subject=subject[:200],
+                body=_render(f"{event}.txt", email_context).strip(),
+            )
+        )
+    immediate = [n.pk for n in created if n.frequency == Frequency.IMMEDIATE]
+    if immediate:
+        transaction.on_commit(lambda: send_now(immediate), robust=True)
+    return created
+
+
+def _claim(pks: list[int], now: datetime) -> int:
+    """Mark notifications sent before sending, so two senders never send one twice."""
+    return Notification.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now)
+
+
+def send_now(pks: Iterable[int]) -> int:
+    """Send these immediate notifications, one email each; returns how many were sent."""
+    sent = 0
+    unsent = Notification.objects.filter(pk__in=list(pks), sent_at__isnull=True)
+    for notification in unsent.select_related("user"):
+        if not _claim([notification.pk], timezone.now()):
+            continue
+        try:
+            body = _render("single.txt", {"user": notification.user, "notification": notification})
+            send_mail(
+                notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email]
+            )
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(sent_at=None)
+            logger.exception("Could not send notification %s", notification.pk)
+        else:
+            sent += 1
+    return sent
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Send each person one email with all their unsent daily notifications; retry stale
+    immediate ones. Returns the number of emails sent."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(
+        frequency=Frequency.IMMEDIATE, sent_at__isnull=True, created_at__lte=now - RETRY_AFTER
+    ).values_list("pk", flat=True)
+    sent = send_now(list(stale))
+    pending = (
+        Notification.objects.filter(frequency=Frequency.DAILY, sent_at__isnull=True)
+        .select_related("user", "change__page")
+        .order_by("user_id", "created_at", "id")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    for notifications in by_user.values():
+        user = notifications[0].user
+        pks = [n.pk for n in notifications]
+        if _claim(pks, now) != len(pks):
+            continue  # another run is sending this digest
+        context = {"user": user, "notifications": notifications}
+        subject = re.sub(r"\s+", " ", _render("digest_subject.txt", context)).strip()
+        try:
+            send_mail(subject, _render("digest.txt", context), settings.DEFAULT_FROM_EMAIL,
+                      [user.email])  # fmt: skip
+        except Exception:
+            Notification.objects.filter(pk__in=pks).update(sent_at=None)
+            logger.exception("Could not send the review digest to user %s", user.pk)
+        else:
+            sent += 1
+    return sent

@@ -1,0 +1,38 @@
+"""The review workflow's verbs. Each is one transaction that checks permission and state,
+writes its audit event and raises a ``reviews.errors.WorkflowError`` (with a message for the
+person) when the step is refused, changing nothing.
+"""
+
+from reviews.services.changes import (
+    add_comment,
+    edit_in_change,
+    refresh_change_contents,
+    remove_in_change,
+    restore_as_draft,
+    restore_publication_as_draft,
+    start_change,
+    submit_for_review,
+    update_change_details,
+    withdraw,
+)
+from reviews.services.publishing import publish, publish_due, schedule, unpublish_page, unschedule
+from reviews.services.signoffs import sign_off
+
+__all__ = [
+    "add_comment",
+    "edit_in_change",
+    "publish",
+    "publish_due",
+    "refresh_change_contents",
+    "remove_in_change",
+    "restore_as_draft",
+    "restore_publication_as_draft",
+    "schedule",
+    "sign_off",
+    "start_change",
+    "submit_for_review",
+    "unpublish_page",
+    "unschedule",
+    "update_change_details",
+    "withdraw",
+]

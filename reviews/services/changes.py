@@ -1,0 +1,285 @@
+"""Opening, editing, submitting and withdrawing change requests; the comment thread; restores."""
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from infopages.models import Page, PublishedPage, Reference, Resource, Section
+from infopages.services import SavedVersion, restore_version, save_with_version
+from reviews import audit, contents, policy, selectors
+from reviews.audit import Action
+from reviews.errors import InvalidInput, InvalidTransition
+from reviews.models import ChangeRequest, Comment
+from reviews.services.common import State, ask_reviewers, lock, require_state
+
+PAGE_PARTS = (Section, Reference, Resource)
+
+
+@transaction.atomic
+def start_change(
+    *, page: Page, by, summary: str = "", is_full_review: bool = False
+) -> ChangeRequest:
+    """Open a draft change request for ``page``, holding the page as it stands now."""
+    policy.require_editor(by, doing="start a change request")
+    Page.objects.select_for_update().filter(pk=page.pk).first()
+    _refuse_second_open_change(page)
+    try:
+        with transaction.atomic():
+            change = ChangeRequest.objects.create(
+                page=page, created_by=by, summary=summary.strip(), is_full_review=is_full_review
+            )
+    except IntegrityError:  # someone opened one at the same moment
+        _refuse_second_open_change(page)
+        raise
+    contents.refresh_items(change, by=by)
+    kind = "full review" if is_full_review else "change request"
+    audit.record_change(
+        change, action=Action.CHANGE_STARTED, actor=by, message=f"Started a {kind}."
+    )
+    return change
+
+
+def _refuse_second_open_change(page: Page) -> None:
+    existing = selectors.open_change_for(page)
+    if existing is not None:
+        raise InvalidTransition(
+            f"“{page}” already has an open change request (#{existing.pk}, "
+            f"{existing.get_state_display()}): add your edits to that one."
+        )
+
+
+@transaction.atomic
+def update_change_details(
+    *, change: ChangeRequest, by, summary: str | None = None, is_full_review: bool | None = None
+) -> ChangeRequest:
+    """Change the summary, or whether this is a full review, before (re)submitting."""
+    lock(change)
+    require_state(change, [State.DRAFT, State.CHANGES_REQUESTED], doing="re-described")
+    policy.require_can_edit(by, change)
+    updated = []
+    if summary is not None and summary.strip() != change.summary:
+        change.summary = summary.strip()
+        updated.append("summary")
+    if is_full_review is not None and is_full_review != change.is_full_review:
+        change.is_full_review = is_full_review
+        updated.append("is_full_review")
+    if updated:
+        change.save(update_fields=updated)
+        audit.record_change(
+            change,
+            action=Action.DETAILS_CHANGED,
+            actor=by,
+            message=f"Summary: {change.summary}\nFull review: {_yes_no(change.is_full_review)}",
+        )
+    return change
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _require_part_of_page(change: ChangeRequest, obj: models.Model) -> None:
+    belongs = (isinstance(obj, Page) and obj.pk == change.page_id) or (
+        isinstance(obj, PAGE_PARTS) and obj.page_id == change.page_id
+    )
+    if not belongs:
+        raise InvalidInput(
+            f"“{obj}” is not part of “{change.page}”, so it cannot be in this change."
+        )
+
+
+def _after_edit(change: ChangeRequest, *, by, action: str, message: str) -> None:
+    """Record the page's new versions in the change; if its content changed while in review
+    or after approval, earlier sign-offs stop counting and the reviewers are asked again."""
+    content_changed = contents.refresh_items(change, by=by)
+    back_to_review = content_changed and change.state in ChangeRequest.UNDER_REVIEW_STATES
+    if back_to_review:
+        was = change.get_state_display()
+        change.state = State.IN_REVIEW
+        change.scheduled_for = change.scheduled_by = change.decided_at = None
+        change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
+        message += (
+            f" The change was {was}: sign-offs given before this edit no longer count, "
+            "and it is back in review."
+        )
+    audit.record_change(change, action=action, actor=by, message=message)
+    if back_to_review:
+        ask_reviewers(change, actor=by, again=True)
+
+
+@transaction.atomic
+def edit_in_change(
+    *,
+    change: ChangeRequest,
+    obj: models.Model,
+    by,
+    comment: str,
+    expected_lock_version: int | None = None,
+) -> SavedVersion:
+    """Save an edit to the page, or one of its sections, references or resources, as part of
+    ``change``. A new part (no pk yet) is added to the page.
+
+    Raises ``infopages.services.EditConflict`` (with both texts) when someone else saved the
+    object after ``expected_lock_version``; then nothing is saved.
+    """
+    lock(change)
+    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
+    policy.require_can_edit(by, change)
+    _require_part_of_page(change, obj)
+    saved = save_with_version(
+        obj, by=by, comment=comment, expected_lock_version=expected_lock_version
+    )
+    kind = obj._meta.verbose_name
+    _after_edit(change, by=by, action=Action.EDITED, message=f"Saved {kind} “{obj}”: {comment}")
+    return saved
+
+
+@transaction.atomic
+def remove_in_change(
+    *, change: ChangeRequest, obj: models.Model, by, comment: str
+) -> ChangeRequest:
+    """Remove a section, reference or resource from the page, as part of ``change``.
+
+    Its versions stay, so it can be restored like anything else.
+    """
+    lock(change)
+    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
+    policy.require_can_edit(by, change)
+    if isinstance(obj, Page):
+        raise InvalidInput("A page cannot be removed in a change request.")
+    _require_part_of_page(change, obj)
+    last = Version.objects.get_for_object(obj).first()
+    description = f"Removed {obj._meta.verbose_name} “{obj}”"
+    if last is not None:
+        description += f" (its last version was {last.pk})"
+    obj.delete()
+    _after_edit(change, by=by, action=Action.REMOVED, message=f"{description}: {comment}")
+    return change
+
+
+@transaction.atomic
+def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
+    """Pick up edits saved to the page outside the change request (e.g. in the admin)."""
+    lock(change)
+    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
+    policy.require_can_edit(by, change)
+    _after_edit(change, by=by, action=Action.EDITED, message="Took in the page's latest versions.")
+    return change
+
+
+@transaction.atomic
+def submit_for_review(*, change: ChangeRequest, by) -> ChangeRequest:
+    """Send the change to its reviewers, holding the exact versions it contains now."""
+    lock(change)
+    require_state(change, [State.DRAFT, State.CHANGES_REQUESTED], doing="submitted for review")
+    policy.require_can_edit(by, change)
+    if not change.summary.strip():
+        raise InvalidInput(
+            "Say in a sentence or two what changed and why: reviewers read this first."
+        )
+    contents.refresh_items(change, by=by)
+    if not change.is_full_review and not contents.differs_from_published(change):
+        raise InvalidInput(
+            "Nothing in this change differs from the published page. Edit the page first, "
+            "or mark it as a full review to have it re-checked as it is."
+        )
+    resubmitted = change.state == State.CHANGES_REQUESTED
+    change.state = State.IN_REVIEW
+    change.submitted_at = timezone.now()
+    change.decided_at = None
+    change.save(update_fields=["state", "submitted_at", "decided_at"])
+    audit.record_change(
+        change,
+        action=Action.SUBMITTED,
+        actor=by,
+        message=("Resubmitted" if resubmitted else "Submitted") + f" for review: {change.summary}",
+    )
+    ask_reviewers(change, actor=by)
+    return change
+
+
+@transaction.atomic
+def withdraw(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
+    """Close the change request without publishing. The edits stay in the working copy."""
+    lock(change)
+    require_state(change, ChangeRequest.OPEN_STATES, doing="withdrawn")
+    policy.require_can_withdraw(by, change)
+    change.state = State.WITHDRAWN
+    change.withdrawn_at = timezone.now()
+    change.scheduled_for = change.scheduled_by = None
+    change.save(update_fields=["state", "withdrawn_at", "scheduled_for", "scheduled_by"])
+    audit.record_change(
+        change, action=Action.WITHDRAWN, actor=by, message=reason.strip() or "Withdrawn."
+    )
+    return change
+
+
+@transaction.atomic
+def add_comment(*, change: ChangeRequest, by, body: str) -> Comment:
+    """Add to the change request's thread between editors and reviewers."""
+    lock(change)
+    require_state(change, ChangeRequest.OPEN_STATES, doing="commented on")
+    policy.require_can_comment(by, change)
+    if not body.strip():
+        raise InvalidInput("Write a comment before sending it.")
+    comment = Comment.objects.create(change=change, author=by, body=body.strip())
+    audit.record_change(change, action=Action.COMMENTED, actor=by, message=comment.body)
+    return comment
+
+
+def _open_or_start_change(page: Page, *, by, summary: str) -> ChangeRequest:
+    change = selectors.open_change_for(page)
+    if change is None:
+        return start_change(page=page, by=by, summary=summary)
+    lock(change)
+    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
+    return change
+
+
+@transaction.atomic
+def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeRequest:
+    """Bring back an earlier version of a page or one of its parts as a new draft.
+
+    It joins the page's open change request (sending it back to review if it was signed
+    off) or opens a new one: a restored text reaches readers only through review.
+    """
+    policy.require_editor(by, doing="restore earlier versions")
+    if version._model not in (Page, *PAGE_PARTS):
+        raise InvalidInput(
+            "Only versions of pages, sections, references and resources can be restored."
+        )
+    page = contents.page_of_version(version)
+    when = f"{version.revision.date_created:%d %b %Y %H:%M}"
+    what = f"{version._model._meta.verbose_name} “{version.object_repr}”"
+    change = _open_or_start_change(page, by=by, summary=f"Restore the {what} of {when}.")
+    policy.require_can_edit(by, change)
+    restore_version(version=version, by=by, comment=comment or f"Restored the version of {when}")
+    message = f"Restored version {version.pk} of {what} (saved {when})."
+    _after_edit(change, by=by, action=Action.RESTORED, message=message)
+    return change
+
+
+@transaction.atomic
+def restore_publication_as_draft(
+    *, publication: PublishedPage, by, comment: str = ""
+) -> ChangeRequest:
+    """Bring back every part of the page as it was in an earlier publication, as a new draft.
+
+    Parts added since that publication are kept; remove them in the change if need be.
+    """
+    policy.require_editor(by, doing="restore earlier versions")
+    when = f"{publication.published_at:%d %b %Y %H:%M}"
+    page = publication.page
+    change = _open_or_start_change(page, by=by, summary=f"Restore the page as published on {when}.")
+    policy.require_can_edit(by, change)
+    source = publication.source_versions or {}
+    ids = [source.get("page")]
+    for kind in ("sections", "references", "resources"):
+        ids.extend(source.get(kind) or [])
+    for version in Version.objects.filter(pk__in=[pk for pk in ids if pk]).order_by("pk"):
+        restore_version(
+            version=version, by=by, comment=comment or f"Restored as published on {when}"
+        )
+    message = f"Restored the page as published on {when} (publication {publication.pk})."
+    _after_edit(change, by=by, action=Action.RESTORED, message=message)
+    return change

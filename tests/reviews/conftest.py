@@ -1,0 +1,132 @@
+"""Workflow fixtures: people in their roles, a live page, and a change request to review."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from reviews import policy, services
+from reviews.models import Decision
+
+NEW_TEXT = "Secondary breast cancer is breast cancer that has spread to other parts of the body."
+OLD_TEXT = "Cancer that has spread."
+
+
+@pytest.fixture
+def groups(db):
+    return {name: Group.objects.get_or_create(name=name)[0] for name in policy.WORKFLOW_GROUPS}
+
+
+@pytest.fixture
+def member(make_user, groups):
+    """A user in the named workflow groups."""
+
+    def make(username, *group_names, **extra):
+        user = make_user(username, **extra)
+        user.groups.add(*(groups[name] for name in group_names))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def author(editor, groups):
+    """The editor who wrote the page (``make_page`` saves as ``editor``) and its changes."""
+    editor.first_name, editor.last_name = "Erin", "Editor"
+    editor.save()
+    editor.groups.add(groups[policy.EDITORS])
+    return editor
+
+
+@pytest.fixture
+def second_editor(member):
+    return member("sam", policy.EDITORS, first_name="Sam", last_name="Second")
+
+
+@pytest.fixture
+def medic(member):
+    return member("dr_patel", policy.MEDICAL_REVIEWERS, first_name="Asha", last_name="Patel")
+
+
+@pytest.fixture
+def lay(member):
+    return member("lee", policy.LAY_REVIEWERS, first_name="Lee", last_name="Morgan")
+
+
+@pytest.fixture
+def publisher(member):
+    return member("pat", policy.PUBLISHERS, first_name="Pat", last_name="Jones")
+
+
+@pytest.fixture
+def live_page(make_page, publish, author):
+    """A page readers can see, published before the workflow existed (as the import does)."""
+    page = make_page()
+    publish(page)
+    return page
+
+
+@pytest.fixture
+def edit_section():
+    """Save new text for one section of the change's page, as an editor's form would."""
+
+    def edit(change, anchor, body, *, by, comment="Clearer wording"):
+        section = change.page.sections.get(anchor=anchor)
+        section.body = body
+        return services.edit_in_change(
+            change=change, obj=section, by=by, comment=comment,
+            expected_lock_version=section.lock_version,
+        )  # fmt: skip
+
+    return edit
+
+
+@pytest.fixture
+def draft_change(live_page, author, edit_section):
+    change = services.start_change(
+        page=live_page, by=author, summary="Explain where the cancer has spread from."
+    )
+    edit_section(change, "what-is-it", NEW_TEXT, by=author)
+    return change
+
+
+@pytest.fixture
+def submitted_change(draft_change, author, medic, lay, publisher):
+    return services.submit_for_review(change=draft_change, by=author)
+
+
+@pytest.fixture
+def approve():
+    def do(change, reviewer, *, role=None, comment="Accurate and clear."):
+        return services.sign_off(
+            change=change, reviewer=reviewer, decision=Decision.APPROVE,
+            seen_hash=change.content_hash, comment=comment, role=role,
+        )  # fmt: skip
+
+    return do
+
+
+@pytest.fixture
+def request_changes():
+    def do(change, reviewer, *, comment="Say which organs it most often spreads to."):
+        return services.sign_off(
+            change=change, reviewer=reviewer, decision=Decision.REQUEST_CHANGES,
+            seen_hash=change.content_hash, comment=comment,
+        )  # fmt: skip
+
+    return do
+
+
+@pytest.fixture
+def approved_change(submitted_change, medic, approve):
+    approve(submitted_change, medic)
+    return submitted_change
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the transaction's on-commit hooks (immediate emails), as a real commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
