@@ -1,9 +1,13 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from infopages.models import (
     Page,
+    PageFeedback,
     Person,
     PublishedPage,
     PublishedSection,
@@ -87,6 +91,39 @@ class PublishedPageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PageFeedback)
+class PageFeedbackAdmin(admin.ModelAdmin):
+    """Readers' answers to "Was this page helpful?", per page. Read-only: readers wrote them."""
+
+    list_display = ["slug", "helpful", "short_comment", "created_at", "publication"]
+    list_filter = ["helpful", "slug", "created_at"]
+    search_fields = ["slug", "comment"]
+    date_hierarchy = "created_at"
+    list_select_related = ["publication"]
+    change_list_template = "infopages/admin/pagefeedback_change_list.html"
+
+    @admin.display(description=_("comment"))
+    def short_comment(self, obj: PageFeedback) -> str:
+        return Truncator(obj.comment).chars(80)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # Totals for whatever is filtered (e.g. one page), shown above the list.
+            response.context_data["feedback_totals"] = changelist.queryset.aggregate(
+                helpful_count=Count("pk", filter=Q(helpful=True)),
+                not_helpful_count=Count("pk", filter=Q(helpful=False)),
+            )
+        return response
+
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):

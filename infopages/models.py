@@ -282,3 +282,29 @@ class PublishedSection(models.Model):
         if self.pk and not self._state.adding:
             raise ValueError("A published section cannot be changed; publish a new snapshot.")
         super().save(*args, **kwargs)
+
+
+class PageFeedback(models.Model):
+    """A reader's answer to "Was this page helpful?", for the information team.
+
+    Nothing about the reader is stored: no account, no IP address, no cookie. The answer is
+    tied to the publication the reader saw, so the team can tell which version helped.
+    """
+
+    publication = models.ForeignKey(
+        PublishedPage, verbose_name=_("publication"), on_delete=models.PROTECT,
+        related_name="feedback",
+    )  # fmt: skip
+    slug = models.SlugField(_("page"), max_length=120, db_index=True)
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("page feedback")
+        verbose_name_plural = _("page feedback")
+
+    def __str__(self) -> str:
+        answer = _("helpful") if self.helpful else _("not helpful")
+        return f"{self.slug}: {answer} ({self.created_at:%Y-%m-%d})"

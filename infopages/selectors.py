@@ -1,23 +1,39 @@
-"""Reads for the public site. They touch only the published read model, never the working copy."""
+"""Reads for the public site. They touch only the published read model, never the working copy.
 
+Topics are the one exception: they are the shelves pages sit on, not content. Even so, a topic
+is shown to readers only when at least one live page sits on it or below it, so an empty
+shelf set up for pages still in draft gives nothing away.
+"""
+
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
+from django.urls import reverse
 
 from infopages.models import PublishedPage, PublishedSection, Topic
 
+# Deep enough for every breadcrumb of a topic tree up to four levels, in the page's one query.
+TOPIC_CHAIN = ("topic", "topic__parent", "topic__parent__parent", "topic__parent__parent__parent")
+
 
 def live_publication(*, slug: str) -> PublishedPage | None:
-    """The snapshot readers see now at ``/info/<slug>/``, with its sections, in two queries."""
+    """The snapshot readers see now at ``/info/<slug>/``, with its topic chain, in one query.
+
+    Enough to answer a conditional request; ``published_sections`` fetches the sections
+    only when the page is rendered.
+    """
     return (
         PublishedPage.objects.current()
         .filter(slug=slug)
-        .select_related("topic", "topic__parent", "topic__parent__parent")
-        .prefetch_related(
-            Prefetch("sections", queryset=PublishedSection.objects.order_by("position"))
-        )
+        .select_related(*TOPIC_CHAIN)
+        .defer("plain_text", "source_versions", "approved_by")
         .first()
     )
+
+
+def published_sections(publication: PublishedPage) -> list[PublishedSection]:
+    return list(PublishedSection.objects.filter(publication=publication).order_by("position"))
 
 
 def publication_as_of(*, slug: str, moment: datetime) -> PublishedPage | None:
@@ -38,7 +54,7 @@ def live_related(publication: PublishedPage) -> list[PublishedPage]:
         p.slug: p
         for p in PublishedPage.objects.current()
         .filter(slug__in=publication.related_slugs)
-        .only("slug", "title", "summary")
+        .only("slug", "title", "summary", "published_at")
     }
     return [live[slug] for slug in publication.related_slugs if slug in live]
 
@@ -47,10 +63,89 @@ def live_pages_by_topic() -> list[tuple[Topic, list[PublishedPage]]]:
     """Live pages grouped by topic, topics in tree order, for the home page."""
     publications = (
         PublishedPage.objects.current()
-        .select_related("topic", "topic__parent", "topic__parent__parent")
+        .select_related(*TOPIC_CHAIN)
+        .defer("plain_text", "source_versions", "approved_by")
         .order_by("title")
     )
     grouped: dict[Topic, list[PublishedPage]] = {}
     for publication in publications:
         grouped.setdefault(publication.topic, []).append(publication)
     return sorted(grouped.items(), key=lambda item: str(item[0]))
+
+
+def live_publications(*, order_by: str = "title"):
+    """Every live snapshot, with its topic, for lists (the API, the sitemap, the feed)."""
+    return (
+        PublishedPage.objects.current()
+        .select_related(*TOPIC_CHAIN)
+        .defer("plain_text", "source_versions", "approved_by")
+        .order_by(order_by, "id")
+    )
+
+
+@dataclass
+class TopicNode:
+    """A topic in the public topic tree, with the live pages filed directly under it."""
+
+    topic: Topic
+    path: str
+    parent: "TopicNode | None" = None
+    children: list["TopicNode"] = field(default_factory=list)
+    publications: list[PublishedPage] = field(default_factory=list)
+    page_count: int = 0  # live pages here and below
+
+    @property
+    def name(self) -> str:
+        return self.topic.name
+
+    def get_absolute_url(self) -> str:
+        return topic_url(self.path)
+
+    def ancestry(self) -> list["TopicNode"]:
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+def topic_url(path: str) -> str:
+    return reverse("infopages:topic", kwargs={"topic_path": path})
+
+
+def live_topic_tree() -> list[TopicNode]:
+    """The topic tree pruned to topics with live pages at or below them, in two queries."""
+    topics = list(Topic.objects.order_by("position", "name"))
+    publications = PublishedPage.objects.current().only("slug", "title", "summary", "topic_id")
+    nodes = {topic.pk: TopicNode(topic=topic, path="") for topic in topics}
+    for publication in publications.order_by("title"):
+        nodes[publication.topic_id].publications.append(publication)
+    roots: list[TopicNode] = []
+    for topic in topics:
+        node = nodes[topic.pk]
+        if topic.parent_id is None:
+            roots.append(node)
+        else:
+            node.parent = nodes[topic.parent_id]
+            node.parent.children.append(node)
+
+    def finish(node: TopicNode, prefix: str) -> int:
+        node.path = f"{prefix}/{node.topic.slug}" if prefix else node.topic.slug
+        node.page_count = len(node.publications) + sum(finish(c, node.path) for c in node.children)
+        node.children = [child for child in node.children if child.page_count]
+        return node.page_count
+
+    for root in roots:
+        finish(root, "")
+    return [root for root in roots if root.page_count]
+
+
+def find_topic(tree: list[TopicNode], path: str) -> TopicNode | None:
+    """The node at ``path`` ("cancer-types/breast-cancer") in a live topic tree."""
+    nodes, found = tree, None
+    for slug in path.strip("/").split("/"):
+        found = next((node for node in nodes if node.topic.slug == slug), None)
+        if found is None:
+            return None
+        nodes = found.children
+    return found

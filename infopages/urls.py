@@ -1,10 +1,26 @@
 from django.urls import path
+from django.views.decorators.cache import cache_control
 
-from infopages import views
+from infopages import api, feedback, views
+from infopages.feeds import RecentlyUpdatedFeed
 
 app_name = "infopages"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("topics/<path:topic_path>/", views.topic_detail, name="topic"),
     path("info/<slug:slug>/", views.page_detail, name="page"),
+    path("info/<slug:slug>/print/", views.page_print, name="page_print"),
+    path("info/<slug:slug>/feedback/", feedback.feedback, name="feedback"),
+    path("info/<slug:slug>/feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
+    path("search/", views.search_results, name="search"),
+    path("api/pages/", api.page_list, name="api_pages"),
+    path("api/pages/<slug:slug>/", api.page_detail, name="api_page"),
+    path(
+        "feeds/updated/",
+        cache_control(public=True, max_age=300, s_maxage=300)(RecentlyUpdatedFeed()),
+        name="feed",
+    ),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

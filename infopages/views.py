@@ -1,34 +1,196 @@
-"""Public views. They read only the published read model (see selectors)."""
+"""Public views. They read only the published read model (see selectors).
 
+Every public response is cacheable by browsers and a CDN (``infopages.caching``); none of them
+touches the session, the user or a CSRF token, so a shared cache never mixes readers up. The
+one form (feedback) lives on its own, uncached page: see ``infopages.feedback``.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from infopages import selectors
+from infopages import caching, search, selectors
+from infopages.models import PublishedPage
+from infopages.sitemaps import SITEMAPS
+
+SEARCH_RESULTS_PER_PAGE = 20
+
+
+def review_overdue(publication: PublishedPage, today: dt.date) -> bool:
+    """Readers see the "being reviewed" notice once the next review date has passed."""
+    return bool(publication.next_review_on and publication.next_review_on < today)
+
+
+def page_validators(
+    publication: PublishedPage, related: list[PublishedPage], today: dt.date
+) -> tuple[str, dt.datetime]:
+    """ETag and Last-Modified of a page as rendered today.
+
+    They come from the publication, and also change when a related page is published or
+    withdrawn (its link changes) and on the day the review notice appears.
+    """
+    overdue = review_overdue(publication, today)
+    parts = [publication.etag.strip('"')]
+    if related:
+        parts.append("r" + ".".join(str(p.pk) for p in related))
+    if overdue:
+        parts.append("review")
+    last_modified = max([publication.published_at, *(p.published_at for p in related)])
+    if overdue:
+        notice_from = dt.datetime.combine(
+            publication.next_review_on + dt.timedelta(days=1), dt.time.min
+        )
+        last_modified = max(last_modified, timezone.make_aware(notice_from))
+    return f'"{"-".join(parts)}"', last_modified
+
+
+def canonical_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def structured_data(publication: PublishedPage, url: str) -> dict:
+    """schema.org MedicalWebPage, so search engines can show who reviewed it and when."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": publication.title,
+        "headline": publication.title,
+        "description": publication.summary,
+        "url": url,
+        "inLanguage": "en-GB",
+        "datePublished": publication.published_at.isoformat(),
+        "about": {"@type": "Thing", "name": publication.topic.name},
+    }
+    if publication.reviewed_on:
+        data["lastReviewed"] = publication.reviewed_on.isoformat()
+    if publication.reviewers:
+        data["reviewedBy"] = [
+            {"@type": "Person", "name": person["name"], "jobTitle": person.get("role", "")}
+            for person in publication.reviewers
+        ]
+    return data
+
+
+def breadcrumb_topics(publication: PublishedPage) -> list[tuple[str, str]]:
+    """(name, url) of each topic above a page, root first, from the already-joined chain."""
+    crumbs, prefix = [], ""
+    for topic in publication.topic.ancestry():
+        prefix = f"{prefix}/{topic.slug}" if prefix else topic.slug
+        crumbs.append((topic.name, selectors.topic_url(prefix)))
+    return crumbs
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "infopages/home.html", {"topics": selectors.live_pages_by_topic()})
+    def build() -> HttpResponse:
+        topics = [
+            (topic, selectors.topic_url(topic.path), publications)
+            for topic, publications in selectors.live_pages_by_topic()
+        ]
+        context = {"topics": topics, "site_url": settings.SITE_URL}
+        return caching.set_public_headers(render(request, "infopages/home.html", context))
+
+    return caching.cached_public_response(request, "home", build)
+
+
+@require_safe
+def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        node = selectors.find_topic(selectors.live_topic_tree(), topic_path)
+        if node is None:
+            raise Http404("No published pages in this topic.")
+        context = {"node": node, "site_url": settings.SITE_URL}
+        response = render(request, "infopages/topic_detail.html", context)
+        return caching.set_public_headers(response)
+
+    return caching.cached_public_response(request, f"topic:{topic_path}", build)
+
+
+def _page_response(request: HttpRequest, slug: str, *, template: str, variant: str):
+    """A page or its printable view: 0 queries from the cache, 2 for a 304, 3 to render."""
+
+    def build() -> HttpResponse:
+        publication = selectors.live_publication(slug=slug)
+        if publication is None:
+            raise Http404("No published page at this address.")
+        related = selectors.live_related(publication)
+        today = timezone.localdate()
+        etag, last_modified = page_validators(publication, related, today)
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified.timestamp())
+        )
+        if not_modified is not None:
+            return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
+        url = canonical_url(publication.get_absolute_url())
+        context = {
+            "publication": publication,
+            "sections": selectors.published_sections(publication),
+            "related": related,
+            "review_overdue": review_overdue(publication, today),
+            "breadcrumb_topics": breadcrumb_topics(publication),
+            "canonical_url": url,
+            "site_url": settings.SITE_URL,
+            "structured_data": structured_data(publication, url),
+        }
+        response = render(request, template, context)
+        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+    return caching.cached_public_response(request, f"{variant}:{slug}", build)
 
 
 @require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    publication = selectors.live_publication(slug=slug)
-    if publication is None:
-        raise Http404("No published page at this address.")
-    today = timezone.localdate()
-    context = {
-        "publication": publication,
-        "sections": publication.sections.all(),
-        "related": selectors.live_related(publication),
-        "review_overdue": bool(publication.next_review_on and publication.next_review_on < today),
-    }
-    return render(request, "infopages/page_detail.html", context)
+    return _page_response(request, slug, template="infopages/page_detail.html", variant="page")
+
+
+@require_safe
+def page_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole page on paper: every expandable item open, no navigation."""
+    return _page_response(request, slug, template="infopages/page_print.html", variant="print")
+
+
+@require_safe
+def search_results(request: HttpRequest) -> HttpResponse:
+    query = search.clean_query(request.GET.get("q"))
+    context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
+    if query:
+        paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("page") or 1)
+        except (EmptyPage, PageNotAnInteger):
+            page_obj = paginator.page(1)
+        context["page_obj"] = page_obj
+        context["results"] = search.with_snippets(page_obj.object_list, query)
+    if not context["results"]:
+        context["topics"] = selectors.live_topic_tree()
+    response = caching.set_public_headers(render(request, "infopages/search.html", context))
+    return caching.answer_conditionally(request, response)
+
+
+@require_safe
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    def build() -> HttpResponse:
+        response = sitemap(request, sitemaps=SITEMAPS)
+        return caching.set_public_headers(response.render())
+
+    return caching.cached_public_response(request, "sitemap", build)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    context = {"sitemap_url": canonical_url("/sitemap.xml")}
+    response = render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
+    return caching.set_public_headers(response)
 
 
 @never_cache

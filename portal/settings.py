@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so it sees the views' exceptions first: a lost database becomes a calm 503 page.
+    "infopages.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -101,6 +103,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The public site keeps whole rendered pages in the cache for this long (0: off). On by default
+# only with Redis, shared by every worker, so publishing refreshes them everywhere at once; a
+# local-memory cache is per process and one worker could not tell the others.
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or (600 if REDIS_URL else 0)
+)
+# Where the reader's address is, for rate limits, when a proxy stands in front (e.g.
+# HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used). Empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,132 @@
+"""A read-only JSON API of published pages, for partners and apps.
+
+``/api/pages/`` lists live pages (paginated: ``?page=2&page_size=50``, at most 100 a page);
+``/api/pages/<slug>/`` gives one page with its sections as HTML and as plain text, its review
+dates, references, reviewers and resources. Like the HTML pages it reads only the published
+read model, sends the same validators (ETag / Last-Modified, 304 on a match) and may be cached
+by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
+it holds nothing that is not public.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_safe
+
+from infopages import caching, selectors
+from infopages.models import PublishedPage, PublishedSection
+from infopages.views import canonical_url, page_validators, review_overdue
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _json(payload: dict, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _not_found(message: str) -> JsonResponse:
+    return _json({"detail": message}, status=404)
+
+
+def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> dict:
+    topic_path = "/".join(topic.slug for topic in publication.topic.ancestry())
+    return {
+        "slug": publication.slug,
+        "title": publication.title,
+        "summary": publication.summary,
+        "url": canonical_url(publication.get_absolute_url()),
+        "api_url": canonical_url(reverse("infopages:api_page", args=[publication.slug])),
+        "topic": {
+            "name": publication.topic.name,
+            "path": topic_path,
+            "url": canonical_url(selectors.topic_url(topic_path)),
+        },
+        "reviewed_on": publication.reviewed_on,
+        "next_review_on": publication.next_review_on,
+        "review_overdue": review_overdue(publication, today),
+        "published_at": publication.published_at,
+    }
+
+
+def _section(request: HttpRequest, publication: PublishedPage, section: PublishedSection) -> dict:
+    return {
+        "heading": section.heading,
+        "anchor": section.anchor,
+        "url": canonical_url(f"{publication.get_absolute_url()}#{section.anchor}"),
+        "html": section.html,
+        "text": section.plain_text,
+    }
+
+
+@require_safe
+def page_list(request: HttpRequest) -> HttpResponse:
+    try:
+        size = min(max(int(request.GET.get("page_size") or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    number = request.GET.get("page") or "1"
+
+    def build() -> HttpResponse:
+        paginator = Paginator(selectors.live_publications(order_by="title"), size)
+        try:
+            page = paginator.page(number)
+        except (EmptyPage, PageNotAnInteger):
+            return _not_found("No such page of results.")
+        today = timezone.localdate()
+
+        def link(n: int) -> str:
+            query = f"?page={n}" + (f"&page_size={size}" if size != DEFAULT_PAGE_SIZE else "")
+            return canonical_url(reverse("infopages:api_pages") + query)
+
+        payload = {
+            "count": paginator.count,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [_page_summary(request, p, today) for p in page.object_list],
+        }
+        return caching.set_public_headers(_json(payload))
+
+    return caching.cached_public_response(request, f"api-list:{number}:{size}", build)
+
+
+@require_safe
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        publication = selectors.live_publication(slug=slug)
+        if publication is None:
+            return _not_found("No published page at this address.")
+        related = selectors.live_related(publication)
+        today = timezone.localdate()
+        etag, last_modified = page_validators(publication, related, today)
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified.timestamp())
+        )
+        if not_modified is not None:
+            not_modified["Access-Control-Allow-Origin"] = "*"
+            return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
+        payload = _page_summary(request, publication, today) | {
+            "sections": [
+                _section(request, publication, s) for s in selectors.published_sections(publication)
+            ],
+            "references": publication.references,
+            "reviewers": publication.reviewers,
+            "resources": publication.resources,
+            "related": [
+                {
+                    "slug": p.slug,
+                    "title": p.title,
+                    "url": canonical_url(p.get_absolute_url()),
+                    "api_url": canonical_url(reverse("infopages:api_page", args=[p.slug])),
+                }
+                for p in related
+            ],
+        }
+        response = _json(payload)
+        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+    return caching.cached_public_response(request, f"api:{slug}", build)

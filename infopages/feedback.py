@@ -1,0 +1,118 @@
+"""'Was this page helpful?': readers' answers, stored for the information team.
+
+Why a separate page for the form: public pages are cached by browsers and a CDN, and a CSRF
+token baked into a shared cached page would be stale or, worse, shared between readers. So the
+page itself carries only a GET form with two buttons (Yes / No) pointing here; this view is
+never cached, renders a small form with a fresh CSRF token (and the answer already chosen),
+and the POST goes through Django's CSRF protection like any other form. It needs no
+JavaScript and no login.
+
+Privacy: we store the answer, an optional comment and the time; nothing about the reader. Rate
+limiting counts submissions per client in the cache under a keyed hash of the address, which
+expires within the hour and never reaches the database.
+"""
+
+import hashlib
+import hmac
+import time
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from infopages import selectors
+from infopages.models import PageFeedback
+
+# At most this many submissions per client per window: enough for a reader giving feedback
+# on a handful of pages, far too few for a script flooding the team's inbox.
+FEEDBACK_LIMIT = 10
+FEEDBACK_WINDOW_SECONDS = 3600
+COMMENT_MAX_LENGTH = 1000
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("Was this page helpful?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
+    )
+    comment = forms.CharField(
+        label=_("Tell us more (optional)"),
+        help_text=_(
+            "Please do not include your name, contact details or anything about your health. "
+            "We read every comment but cannot reply."
+        ),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": COMMENT_MAX_LENGTH}),
+    )
+
+
+def client_address(request: HttpRequest) -> str:
+    """The reader's address as our own proxy saw it (see ``CLIENT_IP_HEADER``)."""
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        # The right-most entry is the one our proxy added; earlier ones are client-supplied.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow_submission(request: HttpRequest) -> bool:
+    """Count this submission; False once the client has used up the current window."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    window = int(time.time() // FEEDBACK_WINDOW_SECONDS)
+    key = f"feedback-rate:{digest}:{window}"
+    cache.add(key, 0, timeout=FEEDBACK_WINDOW_SECONDS + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: start again
+        cache.set(key, 1, timeout=FEEDBACK_WINDOW_SECONDS + 60)
+        count = 1
+    return count <= FEEDBACK_LIMIT
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = selectors.live_publication(slug=slug)
+    if publication is None:
+        raise Http404("No published page at this address.")
+    if request.method == "POST":
+        if not allow_submission(request):
+            response = render(
+                request, "infopages/feedback_limited.html", {"publication": publication}, status=429
+            )
+            response["Retry-After"] = str(FEEDBACK_WINDOW_SECONDS)
+            return response
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            PageFeedback.objects.create(
+                publication=publication,
+                slug=publication.slug,
+                helpful=form.cleaned_data["helpful"],
+                comment=form.cleaned_data["comment"].strip(),
+            )
+            return redirect(reverse("infopages:feedback_thanks", args=[slug]), permanent=False)
+    else:
+        chosen = request.GET.get("helpful")
+        form = FeedbackForm(initial={"helpful": chosen} if chosen in {"yes", "no"} else None)
+    return render(request, "infopages/feedback.html", {"publication": publication, "form": form})
+
+
+@never_cache
+@require_safe
+def feedback_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = selectors.live_publication(slug=slug)
+    if publication is None:
+        raise Http404("No published page at this address.")
+    return render(request, "infopages/feedback_thanks.html", {"publication": publication})

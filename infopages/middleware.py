@@ -1,0 +1,35 @@
+"""When the database cannot be reached, readers get a calm 503 page instead of an error."""
+
+import logging
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 120
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost database connection into ``503.html`` with ``Retry-After``.
+
+    The template is rendered without the request (no context processors), so showing it needs
+    neither the database nor the session. A CDN with ``stale-if-error`` keeps serving cached
+    pages meanwhile.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable for %s", request.path, exc_info=exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response

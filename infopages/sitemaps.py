@@ -1,0 +1,60 @@
+"""sitemap.xml: the home page, live topics and live pages, on the canonical ``SITE_URL``."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from infopages import selectors
+
+
+class CanonicalSitemap(Sitemap):
+    """Absolute URLs on SITE_URL whatever host the request came in on (no sites framework)."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class HomeSitemap(CanonicalSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return ["infopages:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class TopicSitemap(CanonicalSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        nodes, stack = [], list(selectors.live_topic_tree())
+        while stack:
+            node = stack.pop(0)
+            nodes.append(node)
+            stack.extend(node.children)
+        return nodes
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+
+class PageSitemap(CanonicalSitemap):
+    changefreq = "monthly"
+    priority = 1.0
+
+    def items(self):
+        return selectors.live_publications(order_by="slug")
+
+    def lastmod(self, item):
+        return item.published_at
+
+
+SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "pages": PageSitemap}

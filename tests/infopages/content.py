@@ -1,0 +1,67 @@
+"""Published demo content for public-site tests, built through the versioning and publishing
+services (not the import command, which has its own tests), from the pages in ``demo/pages``."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from infopages.models import Page, Person, Reference, Resource, Section, Topic
+from infopages.publishing import content_from_working_copy, publish_content
+from infopages.services import save_with_version
+
+DEMO_PAGES = Path(__file__).resolve().parents[2] / "demo" / "pages"
+_HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+def _topic(path: str) -> Topic:
+    parent = None
+    for name in [part.strip() for part in path.split(">")]:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        parent, _ = Topic.objects.get_or_create(slug=slug, parent=parent, defaults={"name": name})
+    return parent
+
+
+def _sections(body: str) -> list[tuple[str, str]]:
+    parts = _HEADING.split(body)
+    return [(parts[i].strip(), parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
+
+
+def publish_demo_pages(*, by) -> dict[str, Page]:
+    """Every demo page, saved as versions and published, with related pages linked."""
+    pages, related = {}, {}
+    for path in sorted(DEMO_PAGES.glob("*.md")):
+        _, front, body = path.read_text().split("---", 2)
+        meta = yaml.safe_load(front)
+        page = save_with_version(
+            Page(
+                slug=meta["slug"], title=meta["title"], summary=meta["summary"],
+                topic=_topic(meta["topic"]), reviewed_on=meta["reviewed"],
+                next_review_on=meta["next_review"],
+            ),
+            by=by, comment="Created",
+        ).obj  # fmt: skip
+        for position, (heading, text) in enumerate(_sections(body)):
+            save_with_version(
+                Section(page=page, position=position, heading=heading, body=text),
+                by=by, comment="Created",
+            )  # fmt: skip
+        for position, citation in enumerate(meta.get("references", [])):
+            save_with_version(
+                Reference(page=page, position=position, citation=citation), by=by, comment="Ref"
+            )
+        for position, resource in enumerate(meta.get("resources", [])):
+            save_with_version(
+                Resource(page=page, position=position, **resource), by=by, comment="Resource"
+            )
+        for reviewer in meta.get("reviewers", []):
+            person, _ = Person.objects.get_or_create(
+                name=reviewer["name"],
+                defaults={"role": reviewer["role"], "credentials": reviewer["credentials"]},
+            )
+            page.reviewers.add(person)
+        pages[page.slug], related[page.slug] = page, meta.get("related", [])
+    for slug, page in pages.items():
+        page.related_pages.set([pages[s] for s in related[slug] if s in pages])
+        publish_content(page=page, content=content_from_working_copy(page), by=by)
+    return pages

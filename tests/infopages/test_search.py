@@ -1,0 +1,164 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from infopages.search import highlight, matching_publications
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+def search(client, q, **params):
+    response = client.get(reverse("infopages:search"), {"q": q, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def scan_pages(make_page, publish):
+    """One page with "scan" in its title, another that mentions scans only in its body."""
+    body_match = make_page(
+        slug="secondary-breast-cancer", title="Secondary breast cancer",
+        sections=[("Diagnosis", "You may have a bone scan or a CT scan to see where it is.")],
+    )  # fmt: skip
+    title_match = make_page(
+        slug="bone-scan", title="Bone scan",
+        sections=[("What is it?", "A test that shows areas of unusual bone.")],
+    )  # fmt: skip
+    publish(body_match)
+    publish(title_match)
+    return title_match, body_match
+
+
+def result_titles(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<h2><a href="/info/[^"]+/">([^<]+)</a></h2>', html)
+
+
+def test_search_finds_published_pages_by_title_and_body(client, scan_pages):
+    titles = result_titles(search(client, "scan"))
+
+    assert set(titles) == {"Bone scan", "Secondary breast cancer"}
+
+
+def test_title_match_ranks_above_body_match(client, scan_pages):
+    assert result_titles(search(client, "bone scan"))[0] == "Bone scan"
+
+
+@on_postgresql
+def test_search_uses_english_stemming(client, scan_pages):
+    assert "Bone scan" in result_titles(search(client, "scanning"))
+
+
+@on_postgresql
+def test_title_match_ranks_above_body_match_on_postgresql(client, make_page, publish):
+    # Many body mentions must still not beat one title match.
+    body = make_page(
+        slug="scans-in-general", title="Tests you may have",
+        sections=[("Scans", "Fatigue fatigue fatigue. Fatigue after a scan.")],
+    )  # fmt: skip
+    title = make_page(
+        slug="tiredness-fatigue", title="Tiredness (fatigue)",
+        sections=[("What is it?", "Feeling very tired.")],
+    )  # fmt: skip
+    publish(body)
+    publish(title)
+
+    ranked = list(matching_publications("fatigue"))
+
+    assert [p.slug for p in ranked] == ["tiredness-fatigue", "scans-in-general"]
+    assert ranked[0].rank > ranked[1].rank
+
+
+@on_postgresql
+def test_search_expression_matches_the_gin_index(db):
+    """If search_vector() and migration 0003 drift apart, the index silently stops working."""
+    from django.contrib.postgres.search import SearchQuery
+
+    from infopages.models import PublishedPage
+    from infopages.search import search_vector
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'published_page_search'")
+        (indexdef,) = cursor.fetchone()
+    assert "USING gin" in indexdef
+    query = SearchQuery("scan", config="english", search_type="websearch")
+    matching = (
+        PublishedPage.objects.annotate(document=search_vector()).filter(document=query).order_by()
+    )
+    with connection.cursor() as cursor:
+        # A tiny table is cheaper to scan; make the planner show whether it *can* use the index.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        plan = matching.explain()
+    assert "published_page_search" in plan, plan
+
+
+def test_snippet_highlights_matches_in_the_body(client, scan_pages):
+    html = search(client, "CT")
+
+    assert "<mark>CT</mark>" in html
+
+
+def test_snippet_escapes_page_text(client, make_page, publish):
+    page = make_page(sections=[("Odd", "Fish & chips. Use `<script>alert(1)</script>` scan text")])
+    publish(page)
+
+    html = search(client, "scan")
+
+    assert "<script>alert(1)" not in html
+    assert "Fish &amp; chips" in html and "<mark>scan</mark>" in html
+
+
+def test_highlight_only_ever_emits_mark_tags():
+    text = "\ue000<b>bold</b>\ue001 and a stray \ue000 <i>marker"
+
+    assert highlight(text) == "<mark>&lt;b&gt;bold&lt;/b&gt;</mark> and a stray  &lt;i&gt;marker"
+
+
+def test_search_with_no_results_suggests_topics(client, scan_pages):
+    html = search(client, "xylophone")
+
+    assert "We could not find any pages about “xylophone”" in html
+    assert '<a href="/topics/cancer-types/">Cancer types</a>' in html
+    assert '<a href="/topics/cancer-types/breast-cancer/">Breast cancer</a>' in html
+
+
+def test_empty_search_shows_the_form_and_topics(client, scan_pages):
+    html = search(client, "")
+
+    assert '<input id="search-q" name="q" type="search" value=""' in html
+    assert "Browse our topics" in html
+
+
+def test_search_query_is_escaped_in_the_page(client, scan_pages):
+    html = search(client, '"><script>alert(1)</script>')
+
+    assert "<script>alert(1)" not in html
+
+
+def test_search_ignores_withdrawn_and_superseded_publications(client, scan_pages, publish, editor):
+    from infopages.models import Section
+    from infopages.publishing import retire_current
+    from infopages.services import save_with_version
+
+    title_match, body_match = scan_pages
+    retire_current(page=title_match)
+    section = Section.objects.get(page=body_match)
+    section.body = "Only blood tests now."
+    save_with_version(section, by=editor, comment="edit")
+    publish(body_match)
+
+    assert result_titles(search(client, "scan")) == []
+
+
+def test_search_results_are_paginated(client, make_page, publish):
+    for n in range(23):
+        publish(make_page(slug=f"scan-{n}", title=f"Scan {n:02d}"))
+
+    first, second = search(client, "scan"), search(client, "scan", page=2)
+
+    assert len(result_titles(first)) == 20 and len(result_titles(second)) == 3
+    assert "23 pages found, showing 1 to 20" in first
+    assert 'href="?q=scan&amp;page=2"' in first
