@@ -1,5 +1,6 @@
 """Presentation helpers for the public templates."""
 
+import datetime
 import json
 import re
 
@@ -27,3 +28,12 @@ def json_ld(data: dict) -> SafeString:
 def open_details(html: str) -> SafeString:
     """Open every expandable item of already-sanitised section HTML (for the printable view)."""
     return mark_safe(_CLOSED_DETAILS.sub(r"<details open\1>", str(html)))  # noqa: S308
+
+
+@register.filter
+def iso_to_date(value: str | None):
+    """A date stored as ISO text in a snapshot's JSON, as a date the `date` filter can format."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -138,6 +138,9 @@ def test_imported_page_is_public_as_reviewed_on_its_date(client, db, tmp_path):
     assert "<summary>Bone scan</summary>" in html
     assert "Dr Ada Okoro, MBBS FRCR, Consultant Clinical Oncologist" in html
     assert "NICE. Advanced breast cancer." in html
+    assert 'href="https://www.nice.org.uk/guidance/cg81"' in html
+    assert "(accessed 14 July 2025)" in html  # the date is written out, the link shown once
+    assert html.count("https://www.nice.org.uk/guidance/cg81") == 2  # href and link text
     assert "1 March 2025" in html and "1 March 2028" in html
     publication = PublishedPage.objects.current().get(page=page)
     assert publication.reviewed_on == dt.date(2025, 3, 1)
