@@ -1,7 +1,11 @@
+"""Forms of the workflow's screens. They check what a person typed; the services decide."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import MarkdownxWidget
 
 from infopages.models import Page
+from reviews.models import Decision, Frequency, Role
 
 
 class AuditFilterForm(forms.Form):
@@ -20,3 +24,204 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
+
+
+class TextField(forms.CharField):
+    """Multi-line text with the line endings authors type (browsers send CRLF), so a save
+    that changes nothing else does not change every line."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class WorkspaceForm(forms.Form):
+    """Labels without a trailing colon, as the rest of the portal writes them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PageChoiceField(forms.ModelChoiceField):
+    """Pages by title; a page that already has an open change request says so."""
+
+    def label_from_instance(self, page: Page) -> str:
+        open_change = getattr(page, "open_change_id", None)
+        if open_change:
+            return _("%(title)s (open change request #%(pk)s)") % {
+                "title": page.title,
+                "pk": open_change,
+            }
+        return page.title
+
+
+class StartChangeForm(WorkspaceForm):
+    page = PageChoiceField(
+        label=_("Page"), queryset=Page.objects.none(), empty_label=_("Choose a page"),
+        error_messages={"required": _("Choose the page you want to change.")},
+    )  # fmt: skip
+    summary = forms.CharField(
+        label=_("What will change and why (optional for now)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Reviewers read this first. You can write it before you submit."),
+    )  # fmt: skip
+    is_full_review = forms.BooleanField(
+        label=_("This is a full review (every section is checked; a lay reviewer signs off too)"),
+        required=False,
+    )
+
+    def __init__(self, *args, pages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pages is not None:
+            self.fields["page"].queryset = pages
+
+
+class ChangeDetailsForm(WorkspaceForm):
+    summary = forms.CharField(
+        label=_("What changed and why"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In plain English, for the reviewers and for the record."),
+    )  # fmt: skip
+    is_full_review = forms.BooleanField(
+        label=_("Full review (needs a lay reviewer's sign-off as well)"), required=False
+    )
+
+
+class SignOffForm(WorkspaceForm):
+    """A reviewer's decision on the content shown to them (``seen_hash``)."""
+
+    decision = forms.ChoiceField(
+        label=_("Do you approve this change?"), choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether you approve or ask for changes.")},
+    )  # fmt: skip
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed when you ask for changes: say what should change."),
+    )  # fmt: skip
+    role = forms.ChoiceField(label=_("Signing off as"), choices=Role.choices, required=False)
+    seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (Decision.APPROVE, _("Approve: this is accurate and ready")),
+            (Decision.REQUEST_CHANGES, _("Ask for changes")),
+        ]
+        roles = list(roles)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        if len(roles) <= 1:
+            self.fields["role"].widget = forms.HiddenInput()
+            self.initial.setdefault("role", roles[0].value if roles else "")
+        else:
+            self.fields["role"].widget = forms.RadioSelect()
+            self.fields["role"].required = True
+
+
+class CommentForm(WorkspaceForm):
+    body = forms.CharField(
+        label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a comment before sending it.")},
+    )  # fmt: skip
+
+
+class WithdrawForm(WorkspaceForm):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn? (optional)"), required=False, max_length=1000,
+        widget=forms.TextInput,
+    )  # fmt: skip
+
+
+class ScheduleForm(WorkspaceForm):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("UK time. The page goes live within a few minutes of this time."),
+        error_messages={
+            "required": _("Choose the date and time to publish."),
+            "invalid": _("Enter a date and time, e.g. 2026-12-01 09:00."),
+        },
+    )  # fmt: skip
+
+
+class NotificationPreferenceForm(WorkspaceForm):
+    frequency = forms.ChoiceField(
+        label=_("Email me about changes"), choices=Frequency.choices, widget=forms.RadioSelect
+    )
+
+
+class UnpublishForm(WorkspaceForm):
+    page = forms.ModelChoiceField(
+        label=_("Page to take down"), queryset=Page.objects.none(),
+        empty_label=_("Choose a live page"),
+        error_messages={"required": _("Choose the page to take down.")},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason (goes in the audit log)"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for taking the page down.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, pages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pages is not None:
+            self.fields["page"].queryset = pages
+
+
+class EditForm(WorkspaceForm):
+    """What every edit carries: the version counter the editor started from, and why."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label=_("What did you change?"), max_length=500,
+        help_text=_("A few words for the history, e.g. “Clearer wording” or “New NICE guidance”."),
+        error_messages={"required": _("Say in a few words what you changed.")},
+    )  # fmt: skip
+
+
+def markdown_widget(*, live_preview: bool) -> forms.Widget:
+    """The markdownx editor (live preview) for people allowed its preview, else a textarea."""
+    attrs = {"rows": 16, "class": "markdown-input", "spellcheck": "true"}
+    return MarkdownxWidget(attrs=attrs) if live_preview else forms.Textarea(attrs=attrs)
+
+
+class SectionForm(EditForm):
+    heading = forms.CharField(
+        label=_("Heading"), max_length=200,
+        error_messages={"required": _("Give the section a heading.")},
+    )  # fmt: skip
+    body = TextField(
+        label=_("Text"), required=False, strip=False,
+        help_text=_("Markdown: ## for a sub-heading, - for a list, [text](https://…) for a link."),
+    )  # fmt: skip
+    field_order = ["heading", "body", "comment", "lock_version"]
+
+    def __init__(self, *args, live_preview: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget = markdown_widget(live_preview=live_preview)
+
+
+class NewSectionForm(SectionForm):
+    """A new section has no version counter yet."""
+
+    lock_version = None
+
+
+class PageFieldsForm(EditForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = TextField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two plain sentences, shown under the title and in search results."),
+    )  # fmt: skip
+    field_order = ["title", "summary", "comment", "lock_version"]
+
+
+class RemoveSectionForm(WorkspaceForm):
+    comment = forms.CharField(
+        label=_("Why remove this section?"), max_length=500,
+        error_messages={"required": _("Say why the section is removed.")},
+    )  # fmt: skip
+
+
+class RestoreForm(WorkspaceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -3,7 +3,9 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from reversion.models import Version
 
 from infopages.models import Page
 from reviews.models import AuditEvent, ChangeRequest, Decision, Role, SignOff, SignOffRequirement
@@ -130,3 +132,57 @@ def audit_events(
     if until is not None:
         events = events.filter(created_at__date__lte=until)
     return events
+
+
+# The workspace's lists. Each is one query (plus prefetches), whatever the number of rows.
+
+
+def open_changes_of(*, editor) -> QuerySet[ChangeRequest]:
+    """Open change requests ``editor`` started, or edited, removed or restored something in."""
+    from reviews.contents import EDITING_ACTIONS
+
+    touched = AuditEvent.objects.filter(
+        actor=editor, action__in=EDITING_ACTIONS, change_request_id__isnull=False
+    ).values("change_request_id")
+    return (
+        ChangeRequest.objects.filter(state__in=ChangeRequest.OPEN_STATES)
+        .filter(Q(created_by=editor) | Q(pk__in=touched))
+        .select_related("page", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def recently_published_changes(*, limit: int = 10) -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(state=State.PUBLISHED)
+        .select_related("page", "created_by", "publication__published_by")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def pages_with_open_change() -> QuerySet[Page]:
+    """Every page, each with ``open_change_id`` (its open change request, or None)."""
+    open_change = ChangeRequest.objects.filter(
+        page=OuterRef("pk"), state__in=ChangeRequest.OPEN_STATES
+    ).values("pk")[:1]
+    return Page.objects.annotate(open_change_id=Subquery(open_change)).order_by("title", "pk")
+
+
+def live_pages() -> QuerySet[Page]:
+    """Pages readers can see now."""
+    return Page.objects.filter(publications__is_current=True).order_by("title", "pk")
+
+
+def versions_by_part(*, page: Page) -> dict[tuple[int, str], list[Version]]:
+    """Every version of the page and of each of its current parts, newest first, with who
+    saved it: keyed by (content type id, object id) as reversion stores them."""
+    from reviews.contents import page_parts
+
+    wanted = Q(pk__in=[])
+    for part in page_parts(page):
+        content_type = ContentType.objects.get_for_model(part)
+        wanted |= Q(content_type=content_type, object_id=str(part.pk))
+    versions: dict[tuple[int, str], list[Version]] = {}
+    for version in Version.objects.filter(wanted).select_related("revision__user").order_by("-pk"):
+        versions.setdefault((version.content_type_id, version.object_id), []).append(version)
+    return versions

@@ -5,6 +5,38 @@ from reviews import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("audit.csv", views.audit_csv, name="audit_csv"),
+    path("notifications/", views.notification_preference, name="notification_preference"),
+    path("changes/start/", views.start_change, name="start_change"),
     path("changes/<int:pk>/", views.change_detail, name="change"),
+    path("changes/<int:pk>/details/", views.update_details, name="update_details"),
+    path("changes/<int:pk>/submit/", views.submit, name="submit"),
+    path("changes/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("changes/<int:pk>/comments/", views.comment, name="comment"),
+    path("changes/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("changes/<int:pk>/publish/", views.publish, name="publish"),
+    path("changes/<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("changes/<int:pk>/unschedule/", views.unschedule, name="unschedule"),
+    path("changes/<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("changes/<int:pk>/page/edit/", views.edit_page, name="edit_page"),
+    path("changes/<int:pk>/sections/add/", views.add_section, name="add_section"),
+    path(
+        "changes/<int:pk>/sections/<int:section_pk>/edit/",
+        views.edit_section,
+        name="edit_section",
+    ),
+    path(
+        "changes/<int:pk>/sections/<int:section_pk>/remove/",
+        views.remove_section,
+        name="remove_section",
+    ),
+    path("pages/unpublish/", views.unpublish, name="unpublish"),
+    path("pages/<int:page_pk>/history/", views.page_history, name="page_history"),
+    path("pages/<int:page_pk>/restore/", views.restore_version, name="restore_version"),
+    path(
+        "pages/<int:page_pk>/restore-publication/",
+        views.restore_publication,
+        name="restore_publication",
+    ),
 ]

@@ -1,17 +1,14 @@
-"""Workflow views. The editors' and reviewers' workspace builds on reviews.services."""
+"""The audit log as CSV, for admins."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reviews import contents, policy, selectors
+from reviews import selectors
 from reviews.export import write_audit_csv
 from reviews.forms import AuditFilterForm
-from reviews.models import ChangeRequest
 
 
 @require_safe
@@ -37,25 +34,3 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     write_audit_csv(events.iterator(chunk_size=2000), response)
     return response
-
-
-@require_safe
-@login_required
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A plain, read-only view of one change request: where workflow emails link to."""
-    try:
-        change = selectors.change_with_details(pk)
-    except ChangeRequest.DoesNotExist:
-        raise Http404("No such change request.") from None
-    if not policy.can_view(request.user, change):
-        raise PermissionDenied("Only editors, reviewers and publishers can see change requests.")
-    context = {
-        "change": change,
-        "items": change.items.all(),
-        "required": selectors.required_sign_offs(change),
-        "missing": selectors.missing_sign_offs(change),
-        "sign_offs": change.sign_offs.all(),
-        "comments": change.comments.all(),
-        "authors": contents.authors_of(change),
-    }
-    return render(request, "reviews/change_detail.html", context)

@@ -1,0 +1,52 @@
+"""The workflow's screens: the editors', reviewers' and publishers' workspace, and the audit
+CSV. Views are thin: they ask ``reviews.policy``, call ``reviews.services`` and show the
+``WorkflowError`` message of a refused step with the person's input kept.
+
+- ``dashboard``: what needs me, starting a change, email setting, emergency take-down.
+- ``changes``: the change request page and the steps taken from it.
+- ``editing``: editing sections and page fields within a change, with conflict handling.
+- ``history``: a page's versions and publications, restored as new drafts.
+- ``diffs``: the accessible diff and preview the change page shows.
+"""
+
+from reviews.views.audit import audit_csv
+from reviews.views.changes import (
+    change_detail,
+    comment,
+    publish,
+    refresh,
+    schedule,
+    sign_off,
+    submit,
+    unschedule,
+    update_details,
+    withdraw,
+)
+from reviews.views.dashboard import dashboard, notification_preference, start_change, unpublish
+from reviews.views.editing import add_section, edit_page, edit_section, remove_section
+from reviews.views.history import page_history, restore_publication, restore_version
+
+__all__ = [
+    "add_section",
+    "audit_csv",
+    "change_detail",
+    "comment",
+    "dashboard",
+    "edit_page",
+    "edit_section",
+    "notification_preference",
+    "page_history",
+    "publish",
+    "refresh",
+    "remove_section",
+    "restore_publication",
+    "restore_version",
+    "schedule",
+    "sign_off",
+    "start_change",
+    "submit",
+    "unpublish",
+    "unschedule",
+    "update_details",
+    "withdraw",
+]

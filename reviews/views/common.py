@@ -1,0 +1,59 @@
+"""What every workspace view shares: who may use the workspace, and how a refusal looks."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from reviews import policy, selectors
+from reviews.models import ChangeRequest, Role
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    """403, saying why in the person's terms (nothing was changed)."""
+    return render(request, "reviews/forbidden.html", {"message": message}, status=403)
+
+
+def is_workspace_user(user) -> bool:
+    """Editors, reviewers, publishers, and staff admins (who may look but hold no role)."""
+    return bool(policy.groups_of(user)) or (user.is_authenticated and user.is_staff)
+
+
+def workspace_view(view):
+    """Login required (anonymous people go to the login page); other people get a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_workspace_user(request.user):
+            return forbidden(
+                request, "The workspace is for editors, reviewers and publishers only."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_change(pk: int) -> ChangeRequest:
+    """The change request with everything its screen shows, or 404."""
+    try:
+        return selectors.change_with_details(pk)
+    except ChangeRequest.DoesNotExist:
+        raise Http404("No such change request.") from None
+
+
+def describe_roles(counts: dict[Role, int]) -> str:
+    """{medical: 1, lay: 2} -> "1 medical reviewer and 2 lay reviewers"."""
+    parts = [
+        f"{count} {role.label}" + ("s" if count != 1 else "") for role, count in counts.items()
+    ]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def person(user) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()

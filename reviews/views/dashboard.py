@@ -1,0 +1,118 @@
+"""The workspace's front page: what needs me, by role; starting a change; my email setting;
+and, for publishers, taking a page down in an emergency."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from reviews import notifications, policy, selectors, services
+from reviews.errors import WorkflowError
+from reviews.forms import NotificationPreferenceForm, StartChangeForm, UnpublishForm
+from reviews.models import ChangeRequest
+from reviews.views.common import forbidden, workspace_view
+
+State = ChangeRequest.State
+
+
+def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
+    user = request.user
+    groups = policy.groups_of(user)
+    is_editor = policy.EDITORS in groups
+    is_reviewer = bool(policy.reviewer_roles(user))
+    is_publisher = policy.PUBLISHERS in groups
+    context = {
+        "is_editor": is_editor,
+        "is_reviewer": is_reviewer,
+        "is_publisher": is_publisher,
+        "roles": sorted(groups),
+        "recently_published": selectors.recently_published_changes(limit=8),
+        "preference_form": forms.get("preference_form")
+        or NotificationPreferenceForm(initial={"frequency": notifications.frequency_for(user)}),
+    }
+    if is_reviewer:
+        context["awaiting_me"] = selectors.changes_awaiting(reviewer=user)
+    if is_editor:
+        context["sent_back"] = selectors.changes_in_state(State.CHANGES_REQUESTED)
+        context["my_open"] = [
+            c for c in selectors.open_changes_of(editor=user) if c.state != State.CHANGES_REQUESTED
+        ]
+        context["start_form"] = forms.get("start_form") or StartChangeForm(
+            pages=selectors.pages_with_open_change()
+        )
+    if is_publisher:
+        context["ready_to_publish"] = selectors.changes_in_state(State.APPROVED)
+        context["scheduled"] = selectors.changes_in_state(State.SCHEDULED).order_by(
+            "scheduled_for", "id"
+        )
+        context["unpublish_form"] = forms.get("unpublish_form") or UnpublishForm(
+            pages=selectors.live_pages()
+        )
+    return render(request, "reviews/dashboard.html", context, status=status)
+
+
+@require_safe
+@workspace_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render_dashboard(request)
+
+
+@require_POST
+@workspace_view
+def start_change(request: HttpRequest) -> HttpResponse:
+    if not policy.is_editor(request.user):
+        return forbidden(request, "Only editors can start a change request.")
+    form = StartChangeForm(request.POST, pages=selectors.pages_with_open_change())
+    if form.is_valid():
+        try:
+            change = services.start_change(
+                page=form.cleaned_data["page"], by=request.user,
+                summary=form.cleaned_data["summary"],
+                is_full_review=form.cleaned_data["is_full_review"],
+            )  # fmt: skip
+        except WorkflowError as error:
+            form.add_error("page", error.message)
+        else:
+            messages.success(
+                request,
+                f"Started a change request for “{change.page}”. Edit its sections below, "
+                "then send it for review.",
+            )
+            return redirect(change)
+    return render_dashboard(request, start_form=form)
+
+
+@require_POST
+@workspace_view
+def notification_preference(request: HttpRequest) -> HttpResponse:
+    form = NotificationPreferenceForm(request.POST)
+    if not form.is_valid():
+        return render_dashboard(request, preference_form=form)
+    preference = notifications.set_frequency(
+        user=request.user, frequency=form.cleaned_data["frequency"]
+    )
+    messages.success(request, f"Saved: we will email you {preference.get_frequency_display()}.")
+    return redirect("reviews:dashboard")
+
+
+@require_POST
+@workspace_view
+def unpublish(request: HttpRequest) -> HttpResponse:
+    """Take a live page off the public site now, with a reason for the audit log."""
+    if not policy.is_publisher(request.user):
+        return forbidden(request, "Only publishers can take a page down.")
+    form = UnpublishForm(request.POST, pages=selectors.live_pages())
+    if form.is_valid():
+        page = form.cleaned_data["page"]
+        try:
+            services.unpublish_page(page=page, by=request.user, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"“{page}” is no longer on the public site. Its history is kept. To bring it "
+                "back, start a change (or a full review) and have it signed off again.",
+            )
+            return redirect("reviews:dashboard")
+    return render_dashboard(request, unpublish_form=form)

@@ -1,0 +1,137 @@
+"""The workspace's screens read in a fixed number of queries: more sections, sign-offs and
+comments on a change must not mean more queries (no query per row)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviews import policy, services
+from reviews.models import Decision
+
+# Room for the policy checks (each asks for the groups again); a query per row would not fit.
+CHANGE_PAGE_MAX = 50
+DASHBOARD_MAX = 30
+
+
+@pytest.fixture
+def busy_change(make_page, publish, author, member, medic, lay, publisher, edit_section):
+    """A full review of a page with ``size`` sections, all edited, with ``size`` comments and
+    ``size`` + 2 sign-offs, some given on earlier content."""
+
+    def make(size: int, slug: str, finish: str = "in_review"):
+        sections = [(f"Part {n}", f"Old text {n}.") for n in range(size)]
+        page = make_page(slug=slug, title=f"Page {slug}", sections=sections)
+        publish(page)
+        change = services.start_change(
+            page=page, by=author, summary="Rewrite every part.", is_full_review=True
+        )
+        for n in range(size):
+            edit_section(change, f"part-{n}", f"New text {n}, clearer.", by=author)
+        services.submit_for_review(change=change, by=author)
+        for n in range(size):
+            extra = member(f"medic-{slug}-{n}", policy.MEDICAL_REVIEWERS)
+            services.sign_off(
+                change=change, reviewer=extra, decision=Decision.APPROVE,
+                seen_hash=change.content_hash,
+            )  # fmt: skip
+        services.sign_off(
+            change=change, reviewer=lay, decision=Decision.REQUEST_CHANGES,
+            seen_hash=change.content_hash, comment="Simpler words, please.",
+        )  # fmt: skip
+        edit_section(change, "part-0", "New text 0, simpler.", by=author)
+        services.submit_for_review(change=change, by=author)
+        services.sign_off(
+            change=change, reviewer=medic, decision=Decision.APPROVE,
+            seen_hash=change.content_hash,
+        )  # fmt: skip
+        for n in range(size):
+            services.add_comment(change=change, by=lay, body=f"Comment {n}")
+        if finish in ("approved", "published"):
+            services.sign_off(
+                change=change, reviewer=lay, decision=Decision.APPROVE,
+                seen_hash=change.content_hash,
+            )  # fmt: skip
+        if finish == "published":
+            services.publish(change=change, by=publisher)
+        return change
+
+    return make
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["author", "lay", "publisher"])
+def test_change_page_queries_do_not_grow_with_sections_sign_offs_or_comments(
+    client, request, busy_change, who
+):
+    small, big = busy_change(2, "small"), busy_change(8, "big")
+    client.force_login(request.getfixturevalue(who))
+
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, big.get_absolute_url()
+    )
+
+
+def test_change_page_reads_in_a_bounded_number_of_queries(
+    client, busy_change, lay, django_assert_max_num_queries
+):
+    change = busy_change(8, "big")
+    client.force_login(lay)
+
+    with django_assert_max_num_queries(CHANGE_PAGE_MAX):
+        html = client.get(change.get_absolute_url()).content.decode()
+
+    assert html.count("Given on earlier content, no longer counts.") == 9
+    assert html.count('class="part part--changed"') == 8
+    assert "Comment 7" in html
+
+
+@pytest.fixture
+def changes_in_every_state(busy_change):
+    def make(suffix: str, size: int):
+        for finish in ("in_review", "approved", "published"):
+            busy_change(size, f"{finish}-{suffix}", finish=finish)
+
+    return make
+
+
+@pytest.mark.parametrize("who", ["author", "publisher"])
+def test_dashboard_lists_read_in_the_same_queries_however_many_changes(
+    client, request, changes_in_every_state, who
+):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("reviews:dashboard")
+    changes_in_every_state("a", size=2)
+    with_few = queries_for(client, url)
+
+    changes_in_every_state("b", size=6)
+    changes_in_every_state("c", size=6)
+
+    assert queries_for(client, url) == with_few
+
+
+@pytest.mark.parametrize(
+    "who, sees",
+    [
+        ("author", "Page in_review-a"),  # their open change
+        ("lay", "Review “Page in_review-a”"),  # waiting for their sign-off
+        ("medic", "Nothing is waiting for you."),  # signed everything off already
+        ("publisher", "Page approved-a"),  # ready to publish
+    ],
+)
+def test_dashboard_reads_in_a_bounded_number_of_queries(
+    client, request, changes_in_every_state, who, sees, django_assert_max_num_queries
+):
+    changes_in_every_state("a", size=6)
+    client.force_login(request.getfixturevalue(who))
+
+    with django_assert_max_num_queries(DASHBOARD_MAX):
+        html = client.get(reverse("reviews:dashboard")).content.decode()
+
+    assert sees in html
