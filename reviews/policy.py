@@ -4,13 +4,22 @@ Roles are Django groups: Editors, Medical reviewers, Lay reviewers, Publishers. 
 superuser grants no workflow role: a sign-off in a role must come from a person in that role.
 Each ``require_*`` raises ``NotAllowed`` with a message for the person; each ``can_*`` answers
 the same question as a boolean, for deciding what a screen offers.
+
+The checks that depend on a change's sign-offs or authors take an optional ``review`` (a
+``selectors.ReviewStatus``): a screen reads those once and passes them to every check;
+without it, a check reads the change as it stands now, as services need after each write.
 """
 
 from collections.abc import Callable
 
-from reviews import contents, selectors
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from reviews import selectors
 from reviews.errors import NotAllowed
 from reviews.models import ChangeRequest, Role
+from reviews.selectors import ReviewStatus
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = Role.MEDICAL.group_name
@@ -18,12 +27,40 @@ LAY_REVIEWERS = Role.LAY.group_name
 PUBLISHERS = "Publishers"
 WORKFLOW_GROUPS = (EDITORS, MEDICAL_REVIEWERS, LAY_REVIEWERS, PUBLISHERS)
 
+# Counts changes to group memberships in this process: ``groups_of`` keeps its answer on the
+# user object with the count it was read at, and reads again once the count has moved on.
+_memberships_version = 0
+
+
+def _memberships_changed(**kwargs) -> None:
+    global _memberships_version
+    _memberships_version += 1
+
+
+# Someone joined or left a group (from either side), or a group was renamed or deleted.
+m2m_changed.connect(
+    _memberships_changed, sender=get_user_model().groups.through, dispatch_uid="workflow_groups"
+)
+for _signal in (post_save, post_delete):
+    _signal.connect(_memberships_changed, sender=Group, dispatch_uid="workflow_groups")
+
 
 def groups_of(user) -> set[str]:
-    """The workflow groups ``user`` is in (none for anonymous or deactivated people)."""
+    """The workflow groups ``user`` is in (none for anonymous or deactivated people).
+
+    Read once per user object and kept on it, as Django's own permission checks do: a
+    request's user lives for one request, so a screen asks the database once. Any change to
+    group memberships in this process makes every kept answer stale, so a person added to
+    or removed from a group is seen so at once, even through a user object already asked.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    return set(user.groups.filter(name__in=WORKFLOW_GROUPS).values_list("name", flat=True))
+    kept = getattr(user, "_workflow_groups", None)
+    if kept is None or kept[0] != _memberships_version:
+        version = _memberships_version  # before reading: a change meanwhile makes it stale
+        names = user.groups.filter(name__in=WORKFLOW_GROUPS).values_list("name", flat=True)
+        kept = user._workflow_groups = (version, frozenset(names))
+    return set(kept[1])
 
 
 def is_editor(user) -> bool:
@@ -38,8 +75,14 @@ def reviewer_roles(user) -> set[Role]:
     return {role for role in Role if role.group_name in groups_of(user)}
 
 
-def is_author(user, change: ChangeRequest) -> bool:
-    return user in contents.authors_of(change)
+def is_author(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> bool:
+    return user in _review(change, review).authors
+
+
+def _review(change: ChangeRequest, review: ReviewStatus | None) -> ReviewStatus:
+    """The screen's ``review`` of the change when it has one (read once for the request),
+    else the change as it stands now."""
+    return review if review is not None else selectors.review_status(change)
 
 
 def require_editor(user, *, doing: str = "change pages") -> None:
@@ -56,7 +99,9 @@ def require_can_withdraw(user, change: ChangeRequest) -> None:
         raise NotAllowed("Only editors and publishers can withdraw a change request.")
 
 
-def require_can_sign_off(user, change: ChangeRequest, role: Role) -> None:
+def require_can_sign_off(
+    user, change: ChangeRequest, role: Role, *, review: ReviewStatus | None = None
+) -> None:
     """A reviewer in ``role``, which the change needs, who wrote no part of it."""
     role = Role(role)
     if role not in reviewer_roles(user):
@@ -64,27 +109,28 @@ def require_can_sign_off(user, change: ChangeRequest, role: Role) -> None:
             f"Only {role.group_name.lower()} can sign off as a {role.label}; "
             "you are not in that group."
         )
-    if role not in selectors.required_sign_offs(change):
-        needed = ", ".join(str(r.label) for r in selectors.required_sign_offs(change))
+    review = _review(change, review)
+    if role not in review.required:
+        needed = ", ".join(str(r.label) for r in review.required)
         raise NotAllowed(
             f"This change does not need a {role.label}'s sign-off (it needs: {needed})."
         )
-    if is_author(user, change):
+    if is_author(user, change, review=review):
         raise NotAllowed("You wrote part of this change, so someone else must sign it off.")
-    other_roles = change.sign_offs.filter(reviewer=user).exclude(role=role)
-    if other_roles.exists():
-        given = other_roles.first().get_role_display()
+    other_roles = [s for s in review.sign_offs if s.reviewer_id == user.pk and s.role != role]
+    if other_roles:
+        given = other_roles[0].get_role_display()
         raise NotAllowed(
             f"You have already reviewed this change as a {given}; "
             f"another person must sign it off as a {role.label}."
         )
 
 
-def require_can_publish(user, change: ChangeRequest) -> None:
+def require_can_publish(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> None:
     """A publisher who wrote no part of the change (four eyes)."""
     if not is_publisher(user):
         raise NotAllowed("Only publishers can publish or schedule a change.")
-    if is_author(user, change):
+    if is_author(user, change, review=review):
         raise NotAllowed("You wrote part of this change, so another publisher must publish it.")
 
 
@@ -102,9 +148,9 @@ def can_view(user, change: ChangeRequest) -> bool:
     return bool(groups_of(user)) or bool(user and user.is_authenticated and user.is_staff)
 
 
-def _allowed(check: Callable, *args) -> bool:
+def _allowed(check: Callable, *args, **kwargs) -> bool:
     try:
-        check(*args)
+        check(*args, **kwargs)
     except NotAllowed:
         return False
     return True
@@ -114,12 +160,14 @@ def can_edit(user, change: ChangeRequest) -> bool:
     return _allowed(require_can_edit, user, change)
 
 
-def can_sign_off(user, change: ChangeRequest, role: Role) -> bool:
-    return _allowed(require_can_sign_off, user, change, role)
+def can_sign_off(
+    user, change: ChangeRequest, role: Role, *, review: ReviewStatus | None = None
+) -> bool:
+    return _allowed(require_can_sign_off, user, change, role, review=review)
 
 
-def can_publish(user, change: ChangeRequest) -> bool:
-    return _allowed(require_can_publish, user, change)
+def can_publish(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> bool:
+    return _allowed(require_can_publish, user, change, review=review)
 
 
 def can_withdraw(user, change: ChangeRequest) -> bool:

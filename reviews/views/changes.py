@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from infopages.models import PublishedPage
-from reviews import contents, policy, selectors, services
+from reviews import policy, selectors, services
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
     ChangeDetailsForm,
@@ -48,14 +47,17 @@ def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
     return f"Withdrawn on {withdrawn:%-d %B %Y}: it will not be published."
 
 
-def sign_off_roles(user, change: ChangeRequest) -> tuple[list[Role], str]:
+def sign_off_roles(
+    user, change: ChangeRequest, review: selectors.ReviewStatus | None = None
+) -> tuple[list[Role], str]:
     """The roles ``user`` may sign the change off in now, or why they may not (if a reviewer)."""
-    required = selectors.required_sign_offs(change)
-    mine = [role for role in Role if role in required and role in policy.reviewer_roles(user)]
+    review = review if review is not None else selectors.review_status(change)
+    held = policy.reviewer_roles(user)
+    mine = [role for role in Role if role in review.required and role in held]
     roles, reason = [], ""
     for role in mine:
         try:
-            policy.require_can_sign_off(user, change, role)
+            policy.require_can_sign_off(user, change, role, review=review)
         except NotAllowed as refusal:
             reason = refusal.message
         else:
@@ -63,21 +65,22 @@ def sign_off_roles(user, change: ChangeRequest) -> tuple[list[Role], str]:
     return roles, ("" if roles else reason)
 
 
-def _sign_off_summary(change: ChangeRequest) -> tuple[list[dict], list[dict]]:
+def _sign_off_summary(
+    change: ChangeRequest, review: selectors.ReviewStatus
+) -> tuple[list[dict], list[dict]]:
     """Who needs to sign off (per role: needed, counting approvals, still missing), and every
     decision given, each marked when it no longer counts and why."""
-    required = selectors.required_sign_offs(change)
-    counting = selectors.counting_approvals(change)
-    latest = {s.pk for s in selectors.latest_sign_offs(change)}
+    counting = review.counting
+    latest = {s.pk for s in review.latest}
     counting_ids = {s.pk for s in counting}
     needs = []
-    for role, needed in required.items():
+    for role, needed in review.required.items():
         given = [s for s in counting if s.role == role]
         needs.append(
             {"role": role, "needed": needed, "given": given, "missing": max(needed - len(given), 0)}
         )
     decisions = []
-    for sign_off in change.sign_offs.all():
+    for sign_off in review.sign_offs:
         if sign_off.content_hash != change.content_hash:
             status = "stale"
         elif sign_off.pk not in latest:
@@ -92,15 +95,18 @@ def render_change(
     request: HttpRequest, change: ChangeRequest, *, status: int = 200, **forms
 ) -> HttpResponse:
     """The change request page, with any forms given (bound, with errors) in place of the
-    blank ones."""
+    blank ones. ``change`` comes from ``get_change``: its sign-offs, requirement and authors
+    are read once, into ``review``, which every check below shares."""
     user = request.user
     state = change.state
     is_open = state in ChangeRequest.OPEN_STATES
-    missing = selectors.missing_sign_offs(change)
-    needs, decisions = _sign_off_summary(change)
-    roles, sign_off_refusal = sign_off_roles(user, change)
+    review = selectors.review_status(change)
+    missing = review.missing
+    needs, decisions = _sign_off_summary(change, review)
+    roles, sign_off_refusal = sign_off_roles(user, change, review)
     may_edit = policy.can_edit(user, change) and is_open
-    may_publish = policy.can_publish(user, change)
+    may_publish = policy.can_publish(user, change, review=review)
+    is_publisher = policy.is_publisher(user)
     in_review = state == State.IN_REVIEW
     context = {
         "change": change,
@@ -111,9 +117,9 @@ def render_change(
         "needs": needs,
         "decisions": decisions,
         "parts": change_diff(change),
-        "was_published": PublishedPage.objects.filter(page_id=change.page_id).exists(),
+        "was_published": change.was_published,
         "comments": change.comments.all(),
-        "authors": sorted(person(a) for a in contents.authors_of(change)),
+        "authors": sorted(person(a) for a in review.authors),
         "sections": change.page.sections.all() if may_edit else [],
         "may_edit": may_edit,
         "may_submit": may_edit and state in (State.DRAFT, State.CHANGES_REQUESTED),
@@ -123,9 +129,9 @@ def render_change(
         "may_withdraw": is_open and policy.can_withdraw(user, change),
         "may_publish": may_publish and state in (State.APPROVED, State.SCHEDULED),
         "may_schedule": may_publish and state == State.APPROVED,
-        "may_unschedule": state == State.SCHEDULED and policy.is_publisher(user),
+        "may_unschedule": state == State.SCHEDULED and is_publisher,
         "may_comment": is_open and policy.can_comment(user, change),
-        "is_publisher": policy.is_publisher(user),
+        "is_publisher": is_publisher,
         "details_form": forms.get("details_form")
         or ChangeDetailsForm(
             initial={"summary": change.summary, "is_full_review": change.is_full_review}
