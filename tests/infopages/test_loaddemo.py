@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from reversion.models import Version
 
 from infopages.management.commands.loaddemo import (
@@ -23,6 +24,7 @@ from infopages.models import (
     Section,
     Topic,
 )
+from reviews.models import ChangeRequest
 
 OVERDUE_NOTICE = "This content is currently being reviewed. New information will be coming soon."
 
@@ -144,3 +146,15 @@ def test_overdue_demo_page_shows_the_review_notice(loaddemo, client):
     loaddemo()
 
     assert OVERDUE_NOTICE in client.get("/info/tiredness-fatigue/").content.decode()
+
+
+def test_demo_draft_edit_waits_for_the_medical_reviewer(loaddemo, client):
+    loaddemo()
+    loaddemo()  # once only
+
+    change = ChangeRequest.objects.get(page__slug=DRAFT_EDIT_PAGE)
+    assert change.state == ChangeRequest.State.IN_REVIEW
+    assert client.login(username="medreviewer", password="demo-medreviewer-2026")
+    dashboard = client.get(reverse("reviews:dashboard")).content.decode()
+    assert change.get_absolute_url() in dashboard
+    assert DRAFT_EDIT_TEXT in client.get(change.get_absolute_url()).content.decode()

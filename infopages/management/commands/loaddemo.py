@@ -104,6 +104,7 @@ class Command(BaseCommand):
                     f"{len(errors)} demo page(s) could not be imported; nothing was changed."
                 )
             draft_edited = self.make_draft_edit(by=editor)
+            self.open_demo_change(editor=editor)
 
         self.print_summary(draft_edited=draft_edited)
         self.print_logins()
@@ -156,6 +157,22 @@ class Command(BaseCommand):
         )
         return True
 
+    def open_demo_change(self, *, editor) -> None:
+        """Send the demo draft edit for review, once, so reviewers find work waiting."""
+        from reviews import services as review_services
+        from reviews.models import ChangeRequest
+
+        page = Page.objects.filter(slug=DRAFT_EDIT_PAGE).first()
+        if page is None or ChangeRequest.objects.filter(page=page).exists():
+            return
+        change = review_services.start_change(
+            page=page,
+            by=editor,
+            summary="Added a sentence on antibody-drug conjugates for HER2-low breast cancer, "
+            "which NICE now recommends for some people.",
+        )
+        review_services.submit_for_review(change=change, by=editor)
+
     def print_summary(self, *, draft_edited: bool) -> None:
         today = timezone.localdate()
         live = {p.page_id: p for p in PublishedPage.objects.current()}
@@ -170,7 +187,7 @@ class Command(BaseCommand):
             else:
                 state = "published"
             if page.slug == DRAFT_EDIT_PAGE:
-                state += f", unpublished edit in #{DRAFT_EDIT_ANCHOR}"
+                state += f", edit to #{DRAFT_EDIT_ANCHOR} waiting for sign-off"
             self.stdout.write(f"  {page.get_absolute_url():<50} {state}")
         if draft_edited:
             self.stdout.write("  (made the demo draft edit as the editor)")
@@ -183,5 +200,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<13} {password:<23} {role}")
         self.stdout.write("")
         self.stdout.write("Public site:  http://127.0.0.1:8000/")
+        self.stdout.write("Workspace:    http://127.0.0.1:8000/reviews/  (editors, reviewers)")
         self.stdout.write("Admin:        http://127.0.0.1:8000/admin/")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
