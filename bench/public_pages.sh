@@ -2,7 +2,9 @@
 # Benchmark: what a published page costs compared with a constant Django response.
 # Serves the demo content with gunicorn on PostgreSQL and measures requests per second with
 # wrk (apt-get install wrk): robots.txt (a constant response), a published page rendered on
-# each request, the same page from the Redis page cache, and a conditional GET answered 304.
+# each request, the same page from each worker's own memory (the default without Redis: the
+# validator queries, then no rendering), from the Redis page cache, and a conditional GET
+# answered 304.
 # Usage: bench/public_pages.sh   (needs PostgreSQL on 127.0.0.1:5432 and Redis on :6379)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +33,9 @@ run() {  # label, extra env, path, extra wrk args
 }
 
 run "robots.txt (constant response)" "REDIS_URL=" /robots.txt
-run "page, rendered per request (no cache)" "REDIS_URL= PUBLIC_PAGE_CACHE_SECONDS=0" $page
+run "page, rendered per request (no cache)" \
+  "REDIS_URL= PUBLIC_PAGE_CACHE_SECONDS=0 PUBLIC_PAGE_LOCAL_CACHE_ENTRIES=0" $page
+run "page, per-process cache (default, no Redis)" "REDIS_URL= PUBLIC_PAGE_CACHE_SECONDS=0" $page
 run "page, from the Redis page cache" "REDIS_URL=redis://127.0.0.1:6379/4" $page
 # The ETag differs between runs only when something is published; read it from a live server.
 env REDIS_URL= .venv/bin/gunicorn portal.wsgi --no-control-socket --bind 127.0.0.1:$PORT --workers 1 --log-level warning &

@@ -8,6 +8,7 @@ by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from 
 it holds nothing that is not public.
 """
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -97,7 +98,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build() -> HttpResponse:
-        publication = selectors.live_publication(slug=slug)
+        publication = selectors.live_publication_with_topics(slug=slug)
         if publication is None:
             return _not_found("No published page at this address.")
         related = selectors.live_related(publication)
@@ -109,24 +110,29 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not_modified is not None:
             not_modified["Access-Control-Allow-Origin"] = "*"
             return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
-        payload = _page_summary(request, publication, today) | {
-            "sections": [
-                _section(request, publication, s) for s in selectors.published_sections(publication)
-            ],
-            "references": publication.references,
-            "reviewers": publication.reviewers,
-            "resources": publication.resources,
-            "related": [
-                {
-                    "slug": p.slug,
-                    "title": p.title,
-                    "url": canonical_url(p.get_absolute_url()),
-                    "api_url": canonical_url(reverse("infopages:api_page", args=[p.slug])),
-                }
-                for p in related
-            ],
-        }
-        response = _json(payload)
-        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+        def render() -> HttpResponse:
+            sections = selectors.published_sections(publication, with_text=True)
+            payload = _page_summary(request, publication, today) | {
+                "sections": [_section(request, publication, s) for s in sections],
+                "references": publication.references,
+                "reviewers": publication.reviewers,
+                "resources": publication.resources,
+                "related": [
+                    {
+                        "slug": p.slug,
+                        "title": p.title,
+                        "url": canonical_url(p.get_absolute_url()),
+                        "api_url": canonical_url(reverse("infopages:api_page", args=[p.slug])),
+                    }
+                    for p in related
+                ],
+            }
+            response = _json(payload)
+            return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+        # As for the HTML page (infopages.views): the validators, just read, name the content.
+        validators = ("api", slug, etag, last_modified.isoformat(), settings.SITE_URL)
+        return caching.rendered_for_validators(validators, render)
 
     return caching.cached_public_response(request, f"api:{slug}", build)

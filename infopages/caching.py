@@ -1,6 +1,6 @@
-"""HTTP caching for the public site: validators, Cache-Control and a rendered-response cache.
+"""HTTP caching for the public site: validators, Cache-Control and rendered-response caches.
 
-Two layers, both refreshed by publishing:
+Three layers, all refreshed by publishing:
 
 - Browsers and a CDN cache public responses (``Cache-Control``) and revalidate them with
   ``ETag`` / ``Last-Modified``, which come from the published snapshot. Publishing creates a
@@ -10,26 +10,34 @@ Two layers, both refreshed by publishing:
   generation* that lives in the cache, not the database, so a cache hit costs no query. Any
   write to the read model bumps the generation (see ``infopages.signals``), which orphans
   every rendered response at once; they then expire on their own.
+- Each worker process also keeps the pages it rendered in its own memory (the ``pages``
+  cache alias, local memory), keyed by the page's validators. A request reads the validators
+  from the database first (one or two indexed queries) and is served from memory only if they
+  still match, so publishing, withdrawing, a related page and the review-notice day reach
+  every worker at once without telling any of them. Only topic names (navigation, not signed
+  off content, and not part of the validators) may lag, by at most the alias's ``TIMEOUT``.
 """
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-# Browsers keep a page five minutes (a reader on a poor connection who goes back and forth
-# costs no network), then revalidate cheaply (304). Shared caches hold it as long, which
-# bounds how long an emergency withdrawal can take to reach CDN readers. When the portal is
-# down a CDN may keep serving the last good copy for a day rather than an error.
-PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
+# Browsers revalidate every time (a cheap 304 while nothing changed), so a reader who comes
+# back after a correction or an emergency withdrawal never sees the old page. Shared caches
+# (a CDN) hold a page for a minute, which bounds how long a withdrawal takes to reach CDN
+# readers. When the portal is down a CDN may keep serving the last good copy for a day.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-if-error=86400"
 
 GENERATION_KEY = "public:generation"
+PAGES_CACHE_ALIAS = "pages"
 
 
 def rendered_cache_seconds() -> int:
@@ -100,3 +108,33 @@ def cached_public_response(
             response = response.render()
         cache.set(full_key, response, seconds)
     return answer_conditionally(request, response) if response.status_code == 200 else response
+
+
+def process_page_cache() -> BaseCache | None:
+    """This worker's own memory of rendered pages, or None when the alias is not configured."""
+    if PAGES_CACHE_ALIAS not in settings.CACHES:
+        return None
+    return caches[PAGES_CACHE_ALIAS]
+
+
+def rendered_for_validators(
+    validators: tuple[str, ...], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The response this process rendered before for exactly these validators, or a new one.
+
+    ``validators`` must name everything the response depends on that can change: the caller
+    has just read them from the database, so an entry is served only while the database
+    still says it is what readers should see. Nothing is ever invalidated; entries for
+    superseded validators age out (the alias's ``TIMEOUT`` and ``MAX_ENTRIES``).
+    """
+    store = process_page_cache()
+    if store is None:
+        return render()
+    digest = hashlib.blake2b("\n".join(validators).encode(), digest_size=20).hexdigest()
+    key = f"page:{digest}"
+    response = store.get(key)
+    if response is None:
+        response = render()
+        if response.status_code == 200 and not response.streaming:
+            store.set(key, response)
+    return response

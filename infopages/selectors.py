@@ -15,25 +15,83 @@ from infopages.models import PublishedPage, PublishedSection, Topic
 
 # Deep enough for every breadcrumb of a topic tree up to four levels, in the page's one query.
 TOPIC_CHAIN = ("topic", "topic__parent", "topic__parent__parent", "topic__parent__parent__parent")
+# Search text and provenance: big, and never shown on the public page.
+UNSHOWN_COLUMNS = ("plain_text", "source_versions", "approved_by")
 
 
 def live_publication(*, slug: str) -> PublishedPage | None:
-    """The snapshot readers see now at ``/info/<slug>/``, with its topic chain, in one query.
+    """The snapshot readers see now at ``/info/<slug>/``, in one indexed query without joins.
 
-    Enough to answer a conditional request; ``published_sections`` fetches the sections
-    only when the page is rendered.
+    Enough to answer a conditional request and to render the page; its sections
+    (``published_sections``) and its topic trail (``topic_trail``) are fetched only when the
+    page is rendered. The topic chain is not joined here: that join costs more than the rest
+    of the query, and a request answered with a 304 or from memory never needs it.
     """
-    return (
+    # Newest first is chosen here, not in SQL: an ORDER BY costs more to compile than the
+    # query takes to run, and at most one or two snapshots are ever current at one slug.
+    candidates = PublishedPage.objects.current().filter(slug=slug).defer(*UNSHOWN_COLUMNS)
+    return max(candidates.order_by(), key=_recency, default=None)
+
+
+def _recency(publication: PublishedPage) -> tuple:
+    return (publication.published_at, publication.pk)
+
+
+def live_publication_with_topics(*, slug: str) -> PublishedPage | None:
+    """As ``live_publication``, with the topic chain joined (the API names the topic path)."""
+    candidates = (
         PublishedPage.objects.current()
         .filter(slug=slug)
         .select_related(*TOPIC_CHAIN)
-        .defer("plain_text", "source_versions", "approved_by")
-        .first()
+        .defer(*UNSHOWN_COLUMNS)
     )
+    return max(candidates.order_by(), key=_recency, default=None)
 
 
-def published_sections(publication: PublishedPage) -> list[PublishedSection]:
-    return list(PublishedSection.objects.filter(publication=publication).order_by("position"))
+def published_sections(
+    publication: PublishedPage, *, with_text: bool = False
+) -> list[PublishedSection]:
+    """A snapshot's sections in order; their plain text only when asked for (the API)."""
+    sections = PublishedSection.objects.filter(publication=publication).order_by("position")
+    if not with_text:
+        sections = sections.only("position", "heading", "anchor", "html")
+    return list(sections)
+
+
+@dataclass(frozen=True)
+class TopicCrumb:
+    """One topic on the way down to a page: its name and its path ("cancer-types/breast")."""
+
+    name: str
+    path: str
+
+    def get_absolute_url(self) -> str:
+        return topic_url(self.path)
+
+
+def topic_trail(*, topic_id: int) -> list[TopicCrumb]:
+    """A topic and the topics above it, root first, with today's names.
+
+    One query over the whole tree (it is small), so a page's breadcrumbs cost the same at any
+    depth and no join is needed when the page is not rendered.
+    """
+    tree = {
+        pk: (parent_id, name, slug)
+        for pk, parent_id, name, slug in Topic.objects.order_by().values_list(
+            "pk", "parent_id", "name", "slug"
+        )
+    }
+    chain: list[tuple[str, str]] = []
+    node = topic_id
+    while node is not None and len(chain) <= len(tree):
+        parent_id, name, slug = tree[node]
+        chain.append((name, slug))
+        node = parent_id
+    crumbs, prefix = [], ""
+    for name, slug in reversed(chain):
+        prefix = f"{prefix}/{slug}" if prefix else slug
+        crumbs.append(TopicCrumb(name=name, path=prefix))
+    return crumbs
 
 
 def publication_as_of(*, slug: str, moment: datetime) -> PublishedPage | None:
@@ -54,7 +112,8 @@ def live_related(publication: PublishedPage) -> list[PublishedPage]:
         p.slug: p
         for p in PublishedPage.objects.current()
         .filter(slug__in=publication.related_slugs)
-        .only("slug", "title", "summary", "published_at")
+        .order_by()  # the editor's order is applied below
+        .only("slug", "title", "published_at")
     }
     return [live[slug] for slug in publication.related_slugs if slug in live]
 
@@ -64,7 +123,7 @@ def live_pages_by_topic() -> list[tuple[Topic, list[PublishedPage]]]:
     publications = (
         PublishedPage.objects.current()
         .select_related(*TOPIC_CHAIN)
-        .defer("plain_text", "source_versions", "approved_by")
+        .defer(*UNSHOWN_COLUMNS)
         .order_by("title")
     )
     grouped: dict[Topic, list[PublishedPage]] = {}
@@ -78,7 +137,7 @@ def live_publications(*, order_by: str = "title"):
     return (
         PublishedPage.objects.current()
         .select_related(*TOPIC_CHAIN)
-        .defer("plain_text", "source_versions", "approved_by")
+        .defer(*UNSHOWN_COLUMNS)
         .order_by(order_by, "id")
     )
 

@@ -4,6 +4,11 @@ The generation is bumped at once and again after the transaction commits. The fi
 covers code that reads inside the same transaction (and tests); the second covers a reader in
 another process who rendered the old page between the write and the commit and cached it
 under the new generation.
+
+Topics are not part of the read model, but the home page, the topic pages and every page's
+breadcrumbs show their names, so renaming or moving one refreshes the shared cache too. (Each
+worker's own memory of rendered pages is keyed by the validators, which topics are not part
+of: there a renamed topic shows within that cache's TIMEOUT; see ``infopages.caching``.)
 """
 
 from django.db import transaction
@@ -11,11 +16,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from infopages.caching import bump_generation
-from infopages.models import PublishedPage
+from infopages.models import PublishedPage, Topic
 
 
 @receiver(post_save, sender=PublishedPage, dispatch_uid="infopages.public_cache_on_save")
 @receiver(post_delete, sender=PublishedPage, dispatch_uid="infopages.public_cache_on_delete")
+@receiver(post_save, sender=Topic, dispatch_uid="infopages.public_cache_on_topic_save")
+@receiver(post_delete, sender=Topic, dispatch_uid="infopages.public_cache_on_topic_delete")
 def refresh_public_caches(sender, **kwargs) -> None:
     bump_generation()
     transaction.on_commit(bump_generation, robust=True)

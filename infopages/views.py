@@ -58,7 +58,7 @@ def canonical_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def structured_data(publication: PublishedPage, url: str) -> dict:
+def structured_data(publication: PublishedPage, url: str, topic_name: str) -> dict:
     """schema.org MedicalWebPage, so search engines can show who reviewed it and when."""
     data = {
         "@context": "https://schema.org",
@@ -69,7 +69,7 @@ def structured_data(publication: PublishedPage, url: str) -> dict:
         "url": url,
         "inLanguage": "en-GB",
         "datePublished": publication.published_at.isoformat(),
-        "about": {"@type": "Thing", "name": publication.topic.name},
+        "about": {"@type": "Thing", "name": topic_name},
     }
     if publication.reviewed_on:
         data["lastReviewed"] = publication.reviewed_on.isoformat()
@@ -81,13 +81,9 @@ def structured_data(publication: PublishedPage, url: str) -> dict:
     return data
 
 
-def breadcrumb_topics(publication: PublishedPage) -> list[tuple[str, str]]:
-    """(name, url) of each topic above a page, root first, from the already-joined chain."""
-    crumbs, prefix = [], ""
-    for topic in publication.topic.ancestry():
-        prefix = f"{prefix}/{topic.slug}" if prefix else topic.slug
-        crumbs.append((topic.name, selectors.topic_url(prefix)))
-    return crumbs
+def breadcrumb_topics(trail: list[selectors.TopicCrumb]) -> list[tuple[str, str]]:
+    """(name, url) of each topic above a page, root first."""
+    return [(crumb.name, crumb.get_absolute_url()) for crumb in trail]
 
 
 @require_safe
@@ -117,7 +113,11 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
 
 
 def _page_response(request: HttpRequest, slug: str, *, template: str, variant: str):
-    """A page or its printable view: 0 queries from the cache, 2 for a 304, 3 to render."""
+    """A page or its printable view.
+
+    0 queries from the Redis cache; 2 (the validators) for a 304 or for a page this process
+    rendered before for the same validators; 4 to render.
+    """
 
     def build() -> HttpResponse:
         publication = selectors.live_publication(slug=slug)
@@ -131,19 +131,28 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
         )
         if not_modified is not None:
             return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
-        url = canonical_url(publication.get_absolute_url())
-        context = {
-            "publication": publication,
-            "sections": selectors.published_sections(publication),
-            "related": related,
-            "review_overdue": review_overdue(publication, today),
-            "breadcrumb_topics": breadcrumb_topics(publication),
-            "canonical_url": url,
-            "site_url": settings.SITE_URL,
-            "structured_data": structured_data(publication, url),
-        }
-        response = render(request, template, context)
-        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+        def render_page() -> HttpResponse:
+            url = canonical_url(publication.get_absolute_url())
+            trail = selectors.topic_trail(topic_id=publication.topic_id)
+            context = {
+                "publication": publication,
+                "sections": selectors.published_sections(publication),
+                "related": related,
+                "review_overdue": review_overdue(publication, today),
+                "breadcrumb_topics": breadcrumb_topics(trail),
+                "canonical_url": url,
+                "site_url": settings.SITE_URL,
+                "structured_data": structured_data(publication, url, trail[-1].name),
+            }
+            response = render(request, template, context)
+            return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+        # Everything the rendered page depends on that can change: the ETag names the
+        # publication, its live related pages and the review notice; Last-Modified adds when
+        # each was published (a restored database cannot reuse an id with other content).
+        validators = (variant, slug, etag, last_modified.isoformat(), settings.SITE_URL)
+        return caching.rendered_for_validators(validators, render_page)
 
     return caching.cached_public_response(request, f"{variant}:{slug}", build)
 

@@ -110,6 +110,19 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or (600 if REDIS_URL else 0)
 )
+# Each worker also keeps the public pages it rendered in its own memory, keyed by their
+# validators, which every request reads from the database first: safe with any number of
+# workers, because a publication changes the key rather than having to reach each worker.
+# Bounded by entries (a page is 20-40 kB; 0 turns it off); TIMEOUT bounds how long a renamed
+# topic can lag in breadcrumbs (see infopages.caching).
+PUBLIC_PAGE_LOCAL_CACHE_ENTRIES = int(os.environ.get("PUBLIC_PAGE_LOCAL_CACHE_ENTRIES", "500"))
+if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered-public-pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGE_LOCAL_CACHE_ENTRIES},
+    }
 # Where the reader's address is, for rate limits, when a proxy stands in front (e.g.
 # HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used). Empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
@@ -134,7 +147,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reviews:dashboard"
+LOGOUT_REDIRECT_URL = "infopages:home"
 
 # Email: printed to the console in development, sent over SMTP when EMAIL_HOST is set.
 EMAIL_HOST_NAME = os.environ.get("EMAIL_HOST", "")

@@ -14,6 +14,8 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("healthz", healthz, name="healthz"),
+    # Sign in for editors and reviewers (reviewers need no admin access), sign out, passwords.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("reviews/", include("reviews.urls")),
     path("", include("infopages.urls")),
 ]

@@ -4,10 +4,21 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 
 from infopages.models import Page, Section, Topic
 from infopages.publishing import content_from_working_copy, publish_content
 from infopages.services import save_with_version
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Every test starts with empty caches: database ids and times repeat across tests."""
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture

@@ -80,3 +80,18 @@ def test_home_lists_published_pages_by_topic(client, make_page, publish):
     assert "Cancer types &gt; Breast cancer" in html
     assert "Secondary breast cancer" in html
     assert "Bone scan" not in html
+
+
+def test_newest_snapshot_wins_when_two_live_pages_share_a_slug(client, make_page, publish, editor):
+    """A renamed page keeps its old address until it is published again; a new page that
+    takes the old slug and is published later is what readers get there."""
+    old = make_page(title="Old page", sections=[("What is it?", "The old text.")])
+    publish(old)
+    old.slug = "renamed-page"
+    save_with_version(old, by=editor, comment="Renamed", expected_lock_version=old.lock_version)
+    new = make_page(title="New page", sections=[("What is it?", "The new text.")])
+    publish(new)
+
+    html = client.get("/info/secondary-breast-cancer/").content.decode()
+
+    assert "The new text." in html and "The old text." not in html

@@ -47,7 +47,7 @@ def test_anonymous_people_are_sent_to_the_login_page(client, name):
     response = client.get(reverse(name))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_anonymous_sign_off_is_sent_to_the_login_page_and_changes_nothing(client, submitted_change):
@@ -59,7 +59,7 @@ def test_anonymous_sign_off_is_sent_to_the_login_page_and_changes_nothing(client
     )
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("login"))
     assert everything_counted() == before
 
 
