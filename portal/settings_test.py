@@ -13,11 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Local memory, as without Redis; the per-process page cache is on, as in production.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}} | {
-    alias: config
-    for alias, config in CACHES.items()
-    if alias == "pages"  # noqa: F405
+# Local memory, as without Redis; the per-process page cache stays on, as in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": CACHES["pages"],  # noqa: F405
 }
 # Serve static files straight from the app folders (no collectstatic needed to run tests).
 WHITENOISE_AUTOREFRESH = True
