@@ -53,3 +53,24 @@ def test_deploy_check_warns_without_a_secret_key():
     )  # fmt: skip
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_web_server_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false"}
+    environment.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_web_server_starts_in_development_without_a_secret_key():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "true"}
+    environment.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
