@@ -6,12 +6,13 @@ shelf set up for pages still in draft gives nothing away.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from infopages.models import PublishedPage, PublishedSection, Topic
+from infopages.models import Page, PublishedPage, PublishedSection, Topic
 
 # Deep enough for every breadcrumb of a topic tree up to four levels, in the page's one query.
 TOPIC_CHAIN = ("topic", "topic__parent", "topic__parent__parent", "topic__parent__parent__parent")
@@ -101,6 +102,21 @@ def publication_as_of(*, slug: str, moment: datetime) -> PublishedPage | None:
         .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
         .order_by("-published_at", "-id")
         .first()
+    )
+
+
+def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
+    """Every snapshot of ``page`` that readers could see at some moment of ``day`` (in the
+    site's time zone), newest first: the one live at the day's start and any published that day.
+    """
+    starts = timezone.make_aware(datetime.combine(day, time.min))
+    ends = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return list(
+        PublishedPage.objects.filter(page=page, published_at__lt=ends)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=starts))
+        .select_related("published_by")
+        .defer("plain_text", "source_versions")
+        .order_by("-published_at", "-id")
     )
 
 

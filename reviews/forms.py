@@ -1,6 +1,9 @@
 """Forms of the workflow's screens. They check what a person typed; the services decide."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
@@ -225,3 +228,24 @@ class RemoveSectionForm(WorkspaceForm):
 
 class RestoreForm(WorkspaceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AsOfForm(WorkspaceForm):
+    """A past day to look up. Browsers' date pickers send 2026-03-01; typed dates 01/03/2026."""
+
+    date = forms.DateField(
+        label="Date",
+        help_text="Every copy readers could see at any time that day is listed, newest first.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter a date, for example 01/03/2026.",
+            "invalid": "Enter a real date, for example 01/03/2026.",
+        },
+    )
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Choose today or a date in the past.")
+        return day

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews import views
+from reviews.views import history
 
 app_name = "reviews"
 
@@ -33,6 +34,12 @@ urlpatterns = [
     ),
     path("pages/unpublish/", views.unpublish, name="unpublish"),
     path("pages/<int:page_pk>/history/", views.page_history, name="page_history"),
+    path(
+        "pages/<int:page_pk>/publications/<int:publication_pk>/",
+        history.publication_detail,
+        name="publication",
+    ),
+    path("pages/<int:page_pk>/as-of/", history.page_as_of, name="page_as_of"),
     path("pages/<int:page_pk>/restore/", views.restore_version, name="restore_version"),
     path(
         "pages/<int:page_pk>/restore-publication/",

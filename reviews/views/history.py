@@ -1,19 +1,28 @@
 """A page's history in the workspace: its publications and every saved version of its parts,
-each of which an editor can bring back as a new draft (which goes through review again)."""
+each of which an editor can bring back as a new draft (which goes through review again).
+
+It is also the evidence an assessor asks for ("what did this page say on 1 March?"): each
+publication can be shown exactly as readers saw it, from the HTML stored when it was published.
+"""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from reversion.models import Version
 
+from infopages import selectors as published
 from infopages.models import Page, PublishedPage, Reference, Resource, Section
 from reviews import contents, policy, selectors, services
 from reviews.errors import WorkflowError
-from reviews.forms import RestoreForm
-from reviews.views.common import forbidden, workspace_view
+from reviews.forms import AsOfForm, RestoreForm
+from reviews.views.common import forbidden, person, workspace_view
 
 PART_MODELS = (Page, Section, Reference, Resource)
 KIND_NAMES = {Page: "Title and summary", Reference: "Reference", Resource: "Resource"}
@@ -54,6 +63,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
         .order_by("-published_at", "-id"),
         "open_change": selectors.open_change_for(page),
         "may_restore": policy.is_editor(request.user),
+        "as_of_form": AsOfForm(),
     }
     return render(request, "reviews/page_history.html", context)
 
@@ -135,3 +145,95 @@ def restore_publication(request: HttpRequest, page_pk: int) -> HttpResponse:
 
 def _day(moment) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y}"
+
+
+# What readers saw
+
+
+@require_safe
+@never_cache
+@workspace_view
+def publication_detail(request: HttpRequest, page_pk: int, publication_pk: int) -> HttpResponse:
+    """One publication exactly as readers saw it, with the stored HTML and the public includes."""
+    publication = get_object_or_404(
+        PublishedPage.objects.select_related("page", "published_by").defer("plain_text"),
+        pk=publication_pk,
+        page_id=page_pk,
+    )
+    notice_from = _review_notice_from(publication)
+    context = {
+        "page": publication.page,
+        "publication": publication,
+        "sections": published.published_sections(publication),
+        "related": _related_as_published(publication),
+        "review_overdue": notice_from is not None,
+        "notice_from": notice_from,
+        "notice_all_along": notice_from is not None
+        and notice_from <= timezone.localdate(publication.published_at),
+        "published_by": person(publication.published_by),
+        "approved_by": _in_words([_approver(entry) for entry in publication.approved_by]),
+    }
+    response = render(request, "reviews/publication.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+@never_cache
+@workspace_view
+def page_as_of(request: HttpRequest, page_pk: int) -> HttpResponse:
+    """The publications readers could see on one past day (several if it changed that day)."""
+    page = get_object_or_404(Page, pk=page_pk)
+    form = AsOfForm(request.GET)
+    context = {"page": page, "as_of_form": form, "day": None, "publications": []}
+    if form.is_valid():
+        context["day"] = form.cleaned_data["date"]
+        context["publications"] = published.publications_during(page=page, day=context["day"])
+    response = render(request, "reviews/page_as_of.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _related_as_published(publication: PublishedPage) -> list[PublishedPage]:
+    """The related pages readers were offered when this copy went live, in the editor's order.
+
+    Only pages that were live then were linked; their titles are those of that moment.
+    """
+    if not publication.related_slugs:
+        return []
+    moment = publication.published_at
+    live_then = (
+        PublishedPage.objects.filter(slug__in=publication.related_slugs, published_at__lte=moment)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
+        .order_by("published_at", "id")
+        .only("slug", "title", "published_at")
+    )
+    by_slug = {p.slug: p for p in live_then}  # the newest wins
+    return [by_slug[slug] for slug in publication.related_slugs if slug in by_slug]
+
+
+def _review_notice_from(publication: PublishedPage) -> dt.date | None:
+    """The day readers of this copy started to see the "being reviewed" notice, if they did.
+
+    The public page shows it once the next review date has passed (``infopages.views``).
+    """
+    if publication.next_review_on is None:
+        return None
+    notice_from = publication.next_review_on + dt.timedelta(days=1)
+    if publication.superseded_at is None:
+        return notice_from if notice_from <= timezone.localdate() else None
+    shown_at = timezone.make_aware(dt.datetime.combine(notice_from, dt.time.min))
+    return notice_from if shown_at < publication.superseded_at else None
+
+
+def _approver(entry: dict) -> str:
+    """ "Asha Patel (Medical reviewer)" from a sign-off or an imported reviewer record."""
+    name = entry.get("name") or entry.get("username") or "Someone unnamed"
+    role = entry.get("role_label") or entry.get("role") or ""
+    return f"{name} ({role})" if role else name
+
+
+def _in_words(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
