@@ -13,7 +13,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from infopages import caching, selectors
@@ -104,12 +103,10 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
         related = selectors.live_related(publication)
         today = timezone.localdate()
         etag, last_modified = page_validators(publication, related, today)
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified.timestamp())
-        )
+        not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             not_modified["Access-Control-Allow-Origin"] = "*"
-            return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
+            return not_modified
 
         def render() -> HttpResponse:
             sections = selectors.published_sections(publication, with_text=True)

@@ -88,6 +88,21 @@ def answer_conditionally(request: HttpRequest, response: HttpResponse) -> HttpRe
     return not_modified or response
 
 
+def not_modified(
+    request: HttpRequest, *, etag: str, last_modified: dt.datetime
+) -> HttpResponse | None:
+    """A 304 with the public headers when the request already has these validators, else None.
+
+    Answered before the page is rendered, so a revalidation costs only the validators' queries.
+    """
+    response = get_conditional_response(
+        request, etag=etag, last_modified=int(last_modified.timestamp())
+    )
+    if response is None:
+        return None
+    return set_public_headers(response, etag=etag, last_modified=last_modified)
+
+
 def cached_public_response(
     request: HttpRequest, key: str, build: Callable[[], HttpResponse]
 ) -> HttpResponse:

@@ -15,7 +15,6 @@ from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -126,11 +125,9 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
         related = selectors.live_related(publication)
         today = timezone.localdate()
         etag, last_modified = page_validators(publication, related, today)
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified.timestamp())
-        )
+        not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
-            return caching.set_public_headers(not_modified, etag=etag, last_modified=last_modified)
+            return not_modified
 
         def render_page() -> HttpResponse:
             url = canonical_url(publication.get_absolute_url())

@@ -135,7 +135,9 @@ def send_digests(*, now: datetime | None = None) -> int:
         user = notifications[0].user
         pks = [n.pk for n in notifications]
         if _claim(pks, now) != len(pks):
-            continue  # another run is sending this digest
+            # Another run is sending some of these: let go of ours, so the next run sends them.
+            Notification.objects.filter(pk__in=pks, sent_at=now).update(sent_at=None)
+            continue
         context = {"user": user, "notifications": notifications}
         subject = re.sub(r"\s+", " ", _render("digest_subject.txt", context)).strip()
         try:

@@ -253,10 +253,24 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     what = f"{version._model._meta.verbose_name} “{version.object_repr}”"
     change = _open_or_start_change(page, by=by, summary=f"Restore the {what} of {when}.")
     policy.require_can_edit(by, change)
+    _refuse_anchor_taken(version, page=page)
     restore_version(version=version, by=by, comment=comment or f"Restored the version of {when}")
     message = f"Restored version {version.pk} of {what} (saved {when})."
     _after_edit(change, by=by, action=Action.RESTORED, message=message)
     return change
+
+
+def _refuse_anchor_taken(version: Version, *, page: Page) -> None:
+    """A removed section cannot come back at an anchor another section has taken since."""
+    if version._model is not Section:
+        return
+    anchor = version.field_dict["anchor"]
+    taken = page.sections.filter(anchor=anchor).exclude(pk=version.object_id).first()
+    if taken is not None:
+        raise InvalidInput(
+            f"“{page}” already has a section at #{anchor} (“{taken.heading}”). Remove that "
+            "section before restoring this one, or copy the earlier text into it."
+        )
 
 
 @transaction.atomic

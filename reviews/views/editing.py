@@ -7,7 +7,7 @@ with the editor's own text in it and the other person's saved text beside it.
 
 from django.contrib import messages
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -29,11 +29,15 @@ State = ChangeRequest.State
 
 def _change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpResponse | None]:
     """The change, or the response to give instead: 403 for non-editors, back to the change
-    page (with the reason) when it can no longer be edited."""
+    page (with the reason) when it can no longer be edited.
+
+    A save is let through even then: the service refuses it, and the form comes back with
+    the editor's text in it (the change may have been published while they were typing).
+    """
     change = get_object_or_404(ChangeRequest.objects.select_related("page"), pk=pk)
     if not policy.can_edit(request.user, change):
         return change, forbidden(request, "Only editors can change pages.")
-    if change.state not in ChangeRequest.EDITABLE_STATES:
+    if change.state not in ChangeRequest.EDITABLE_STATES and request.method != "POST":
         messages.error(
             request,
             f"This change request is {change.get_state_display()}, so it can no longer be "
@@ -104,14 +108,40 @@ def _typed(form, name: str) -> str:
     return (form[name].value() or "").replace("\r\n", "\n")
 
 
+def _was_section_of(change: ChangeRequest, section_pk: int) -> bool:
+    """Whether ``section_pk`` was once a section of the change's page (it has a version)."""
+    last = Version.objects.get_for_object_reference(Section, section_pk).first()
+    return last is not None and last.field_dict.get("page_id") == change.page_id
+
+
+def _removed_meanwhile(request: HttpRequest, change: ChangeRequest, form) -> HttpResponse:
+    """The editor's text back when someone removed the section while they were editing."""
+    form.is_valid()
+    form.add_error(
+        None,
+        "This section was removed while you were editing, so your text was not saved. Nothing "
+        "is lost: copy your text from the form, then add it as a new section, or restore the "
+        "section from the page's history.",
+    )
+    return _render_editor(
+        request, change, status=409, form=form, title="Section removed", section=None
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     change, refusal = _change_to_edit(request, pk)
     if refusal:
         return refusal
-    section = get_object_or_404(Section, pk=section_pk, page_id=change.page_id)
     live_preview = request.user.is_staff
+    section = Section.objects.filter(pk=section_pk, page_id=change.page_id).first()
+    if section is None:
+        if request.method == "POST" and _was_section_of(change, section_pk):
+            return _removed_meanwhile(
+                request, change, SectionForm(request.POST, live_preview=live_preview)
+            )
+        raise Http404("No such section on this page.")
     remove_form = RemoveSectionForm()
     extra = {"title": f"Edit “{section.heading}”", "section": section}
     if request.method == "GET":

@@ -125,3 +125,30 @@ def test_unsent_immediate_email_is_retried_by_the_digest_command(
 
     assert recipients(mailoutbox) == ["dr_patel@example.org"]
     assert mailoutbox[0].subject.startswith("Please review:")
+
+
+def test_a_digest_partly_claimed_by_another_run_is_left_for_the_next_run(
+    submitted_change, medic, mailoutbox, monkeypatch
+):
+    from reviews import notifications
+
+    Notification.objects.update(frequency=Frequency.DAILY)
+    first = Notification.objects.get(user=medic)
+    second = Notification.objects.create(
+        user=medic, change=submitted_change, event=first.event, frequency=Frequency.DAILY,
+        subject="Please review again", body="Again.",
+    )  # fmt: skip
+    claim = notifications._claim
+
+    def another_run_claims_the_first_meanwhile(pks, now):
+        Notification.objects.filter(pk=first.pk).update(sent_at=now - dt.timedelta(seconds=1))
+        return claim(pks, now)
+
+    monkeypatch.setattr(notifications, "_claim", another_run_claims_the_first_meanwhile)
+    notifications.send_digests()
+    monkeypatch.setattr(notifications, "_claim", claim)
+
+    assert mailoutbox == []  # this run backed off...
+    assert Notification.objects.get(pk=second.pk).sent_at is None  # ...and let go of its claim
+    notifications.send_digests()
+    assert [email.subject for email in mailoutbox] == ["Your daily review digest: 1 update"]

@@ -129,3 +129,22 @@ def test_restoring_needs_an_editor(live_page, medic):
         services.restore_as_draft(version=version, by=medic)
 
     assert not ChangeRequest.objects.exists()
+
+
+def test_restoring_a_removed_section_whose_anchor_was_reused_is_refused_with_a_reason(
+    draft_change, author
+):
+    from infopages.models import Section
+
+    symptoms = draft_change.page.sections.get(anchor="symptoms")
+    removed = Version.objects.get_for_object(symptoms).first()
+    services.remove_in_change(change=draft_change, obj=symptoms, by=author, comment="Rewrite")
+    services.edit_in_change(
+        change=draft_change, obj=Section(page=draft_change.page, position=5, heading="Symptoms"),
+        by=author, comment="Written afresh",
+    )  # fmt: skip
+
+    with pytest.raises(InvalidInput, match="already has a section at #symptoms"):
+        services.restore_as_draft(version=removed, by=author)
+
+    assert draft_change.page.sections.filter(anchor="symptoms").count() == 1

@@ -7,6 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from infopages.models import Page, Section
+from reviews import services
 from reviews.models import AuditEvent, ChangeRequest
 from tests.reviews.conftest import NEW_TEXT, OLD_TEXT
 
@@ -197,6 +198,62 @@ def test_a_published_change_can_no_longer_be_edited(client, approved_change, pub
     response = client.get(edit_url(approved_change, section), follow=True)
 
     assert "it can no longer be edited" in html_of(response)
+
+
+def test_a_save_after_the_change_was_published_meanwhile_keeps_the_editors_text(
+    client, approved_change, publisher, author
+):
+    section = Section.objects.get(page=approved_change.page, anchor="symptoms")
+    client.force_login(author)
+    client.get(edit_url(approved_change, section))  # the editor opens the form...
+    services.publish(change=approved_change, by=publisher)  # ...a publisher publishes...
+
+    response = client.post(  # ...then the editor saves.
+        edit_url(approved_change, section),
+        {"heading": "Symptoms", "body": "Bone pain, worse at night.", "comment": "Bone pain",
+         "lock_version": section.lock_version},
+    )  # fmt: skip
+
+    html = html_of(response)
+    assert "Bone pain, worse at night.</textarea>" in html
+    assert "already been published, so it can no longer be edited" in html
+    assert Section.objects.get(pk=section.pk).body == "Pain."
+
+
+def test_a_save_to_a_section_removed_meanwhile_keeps_the_editors_text(
+    client, draft_change, author, second_editor, symptoms
+):
+    url = edit_url(draft_change, symptoms)
+    section_pk, started_from = symptoms.pk, symptoms.lock_version
+    client.force_login(author)
+    client.get(url)  # Erin opens the form...
+    services.remove_in_change(  # ...Sam removes the section...
+        change=draft_change, obj=symptoms, by=second_editor, comment="Covered elsewhere"
+    )
+
+    response = client.post(  # ...then Erin saves.
+        url,
+        {"heading": "Symptoms", "body": "Bone pain, worse at night.", "comment": "Bone pain",
+         "lock_version": started_from},
+    )  # fmt: skip
+
+    assert response.status_code == 409
+    html = html_of(response)
+    assert "Bone pain, worse at night.</textarea>" in html
+    assert "was removed while you were editing" in html
+    assert not Section.objects.filter(pk=section_pk).exists()
+
+
+def test_a_save_to_a_section_of_another_page_is_not_found(client, draft_change, author, make_page):
+    other = make_page(slug="bone-scan", title="Bone scan").sections.first()
+    client.force_login(author)
+
+    response = client.post(
+        edit_url(draft_change, other),
+        {"heading": "x", "body": "y", "comment": "z", "lock_version": other.lock_version},
+    )
+
+    assert response.status_code == 404
 
 
 def test_editor_adds_a_section_at_the_end(client, draft_change, author):
