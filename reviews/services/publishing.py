@@ -162,6 +162,11 @@ def unpublish_page(*, page: Page, by, reason: str) -> PublishedPage:
     policy.require_can_unpublish(by)
     if not reason.strip():
         raise InvalidInput("Give the reason for taking the page down: it goes in the audit log.")
+    # Lock in the order publishing does (change request, then page), so a take-down racing a
+    # scheduled publication of the same page waits for it instead of deadlocking.
+    scheduled = (
+        ChangeRequest.objects.select_for_update().filter(page=page, state=State.SCHEDULED).first()
+    )
     Page.objects.select_for_update().filter(pk=page.pk).first()
     now = timezone.now()
     retired = retire_current(page=page, at=now)
@@ -174,7 +179,6 @@ def unpublish_page(*, page: Page, by, reason: str) -> PublishedPage:
         versions={"publication": retired.pk, **retired.source_versions},
         message=reason.strip(),
     )
-    scheduled = ChangeRequest.objects.filter(page=page, state=State.SCHEDULED).first()
     if scheduled is not None:
         unschedule(change=scheduled, by=by, reason=f"Page taken down: {reason.strip()}")
     return retired
