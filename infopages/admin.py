@@ -18,6 +18,26 @@ from infopages.models import (
 )
 
 
+def move_edit_counter_on(obj) -> None:
+    """An admin save counts as an edit, so an editor who opened the same text in the workspace
+    before it gets a conflict (with both texts) instead of silently overwriting it."""
+    if obj.pk is not None:
+        current = type(obj).objects.filter(pk=obj.pk).values_list("lock_version", flat=True)
+        obj.lock_version = (current.first() or 0) + 1
+
+
+class CountsEdits:
+    def save_model(self, request, obj, form, change):
+        move_edit_counter_on(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and hasattr(inline_form.instance, "lock_version"):
+                move_edit_counter_on(inline_form.instance)
+        super().save_formset(request, form, formset, change)
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["__str__", "slug", "position"]
@@ -47,7 +67,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin, MarkdownxModelAdmin):
+class PageAdmin(CountsEdits, VersionAdmin, MarkdownxModelAdmin):
     """Editing the working copy; every save here is a version (see History)."""
 
     list_display = ["title", "slug", "topic", "reviewed_on", "next_review_on", "updated_at"]
@@ -59,7 +79,7 @@ class PageAdmin(VersionAdmin, MarkdownxModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(VersionAdmin, MarkdownxModelAdmin):
+class SectionAdmin(CountsEdits, VersionAdmin, MarkdownxModelAdmin):
     list_display = ["heading", "page", "position"]
     list_filter = ["page"]
 
