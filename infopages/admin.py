@@ -16,14 +16,14 @@ from infopages.models import (
     Section,
     Topic,
 )
+from infopages.services import next_lock_version
 
 
 def move_edit_counter_on(obj) -> None:
     """An admin save counts as an edit, so an editor who opened the same text in the workspace
     before it gets a conflict (with both texts) instead of silently overwriting it."""
     if obj.pk is not None:
-        current = type(obj).objects.filter(pk=obj.pk).values_list("lock_version", flat=True)
-        obj.lock_version = (current.first() or 0) + 1
+        obj.lock_version = next_lock_version(type(obj), obj.pk)
 
 
 class CountsEdits:

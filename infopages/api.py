@@ -8,7 +8,6 @@ by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from 
 it holds nothing that is not public.
 """
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_safe
 
 from infopages import caching, selectors
 from infopages.models import PublishedPage, PublishedSection
-from infopages.views import canonical_url, page_validators, review_overdue
+from infopages.review_notice import review_overdue
+from infopages.views import canonical_url, live_page_response
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -48,7 +48,7 @@ def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> di
         },
         "reviewed_on": publication.reviewed_on,
         "next_review_on": publication.next_review_on,
-        "review_overdue": review_overdue(publication, today),
+        "review_overdue": review_overdue(publication.next_review_on, today),
         "published_at": publication.published_at,
     }
 
@@ -96,40 +96,32 @@ def page_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build() -> HttpResponse:
-        publication = selectors.live_publication_with_topics(slug=slug)
-        if publication is None:
-            return _not_found("No published page at this address.")
-        related = selectors.live_related(publication)
-        today = timezone.localdate()
-        etag, last_modified = page_validators(publication, related, today)
-        not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            not_modified["Access-Control-Allow-Origin"] = "*"
-            return not_modified
+    def render_page(publication, related, today) -> HttpResponse:
+        sections = selectors.published_sections(publication, with_text=True)
+        payload = _page_summary(request, publication, today) | {
+            "sections": [_section(request, publication, s) for s in sections],
+            "references": publication.references,
+            "reviewers": publication.reviewers,
+            "resources": publication.resources,
+            "related": [
+                {
+                    "slug": p.slug,
+                    "title": p.title,
+                    "url": canonical_url(p.get_absolute_url()),
+                    "api_url": canonical_url(reverse("infopages:api_page", args=[p.slug])),
+                }
+                for p in related
+            ],
+        }
+        return _json(payload)
 
-        def render() -> HttpResponse:
-            sections = selectors.published_sections(publication, with_text=True)
-            payload = _page_summary(request, publication, today) | {
-                "sections": [_section(request, publication, s) for s in sections],
-                "references": publication.references,
-                "reviewers": publication.reviewers,
-                "resources": publication.resources,
-                "related": [
-                    {
-                        "slug": p.slug,
-                        "title": p.title,
-                        "url": canonical_url(p.get_absolute_url()),
-                        "api_url": canonical_url(reverse("infopages:api_page", args=[p.slug])),
-                    }
-                    for p in related
-                ],
-            }
-            response = _json(payload)
-            return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
-
-        # As for the HTML page (infopages.views): the validators, just read, name the content.
-        validators = ("api", slug, etag, last_modified.isoformat(), settings.SITE_URL)
-        return caching.rendered_for_validators(validators, render)
-
-    return caching.cached_public_response(request, f"api:{slug}", build)
+    response = live_page_response(
+        request,
+        slug=slug,
+        variant="api",
+        render_page=render_page,
+        not_found=lambda: _not_found("No published page at this address."),
+        lookup=selectors.live_publication_with_topics,
+    )
+    response["Access-Control-Allow-Origin"] = "*"  # on a 304 too
+    return response

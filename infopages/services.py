@@ -43,6 +43,12 @@ def unique_anchor(*, page: Page, heading: str, exclude_pk: int | None = None) ->
     return anchor
 
 
+def next_lock_version(model: type[models.Model], pk) -> int:
+    """The edit counter a save of row ``pk`` moves to, so forms opened before it conflict."""
+    current = model.objects.filter(pk=pk).values_list("lock_version", flat=True).first()
+    return (current or 0) + 1
+
+
 def save_with_version(
     obj: models.Model, *, by, comment: str, expected_lock_version: int | None = None
 ) -> SavedVersion:
@@ -63,9 +69,7 @@ def save_with_version(
                 raise EditConflict(mine=obj, theirs=model.objects.get(pk=obj.pk))
             obj.lock_version = expected_lock_version + 1
         elif obj.pk is not None:
-            obj.lock_version = (
-                model.objects.filter(pk=obj.pk).values_list("lock_version", flat=True).first() or 0
-            ) + 1
+            obj.lock_version = next_lock_version(model, obj.pk)
         obj.save()
         if by is not None and by.is_authenticated:
             reversion.set_user(by)
@@ -81,15 +85,11 @@ def restore_version(*, version: Version, by, comment: str = "") -> SavedVersion:
     when = f"{version.revision.date_created:%d %b %Y %H:%M}"
     model = version._model
     with transaction.atomic(), reversion.create_revision():
-        current = (
-            model.objects.filter(pk=version.object_id)
-            .values_list("lock_version", flat=True)
-            .first()
-        )
+        lock_version = next_lock_version(model, version.object_id)
         version.revert()
         obj = model._default_manager.get(pk=version.object_id)
         # The old field values come back, but the counter moves on, so open edit forms conflict.
-        obj.lock_version = (current or 0) + 1
+        obj.lock_version = lock_version
         obj.save(update_fields=["lock_version"])
         if by is not None and by.is_authenticated:
             reversion.set_user(by)

@@ -6,6 +6,7 @@ one form (feedback) lives on its own, uncached page: see ``infopages.feedback``.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
@@ -20,14 +21,10 @@ from django.views.decorators.http import require_safe
 
 from infopages import caching, search, selectors
 from infopages.models import PublishedPage
+from infopages.review_notice import notice_starts_on, review_overdue
 from infopages.sitemaps import SITEMAPS
 
 SEARCH_RESULTS_PER_PAGE = 20
-
-
-def review_overdue(publication: PublishedPage, today: dt.date) -> bool:
-    """Readers see the "being reviewed" notice once the next review date has passed."""
-    return bool(publication.next_review_on and publication.next_review_on < today)
 
 
 def page_validators(
@@ -38,7 +35,7 @@ def page_validators(
     They come from the publication, and also change when a related page is published or
     withdrawn (its link changes) and on the day the review notice appears.
     """
-    overdue = review_overdue(publication, today)
+    overdue = review_overdue(publication.next_review_on, today)
     parts = [publication.etag.strip('"')]
     if related:
         parts.append("r" + ".".join(str(p.pk) for p in related))
@@ -46,9 +43,7 @@ def page_validators(
         parts.append("review")
     last_modified = max([publication.published_at, *(p.published_at for p in related)])
     if overdue:
-        notice_from = dt.datetime.combine(
-            publication.next_review_on + dt.timedelta(days=1), dt.time.min
-        )
+        notice_from = dt.datetime.combine(notice_starts_on(publication.next_review_on), dt.time.min)
         last_modified = max(last_modified, timezone.make_aware(notice_from))
     return f'"{"-".join(parts)}"', last_modified
 
@@ -111,17 +106,25 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
     return caching.cached_public_response(request, f"topic:{topic_path}", build)
 
 
-def _page_response(request: HttpRequest, slug: str, *, template: str, variant: str):
-    """A page or its printable view.
+def live_page_response(
+    request: HttpRequest,
+    *,
+    slug: str,
+    variant: str,
+    render_page: Callable[[PublishedPage, list[PublishedPage], dt.date], HttpResponse],
+    not_found: Callable[[], HttpResponse],
+    lookup: Callable[..., PublishedPage | None] | None = None,
+) -> HttpResponse:
+    """A response about the page live at ``slug`` (the HTML page, its print view, the API).
 
-    0 queries from the Redis cache; 2 (the validators) for a 304 or for a page this process
-    rendered before for the same validators; 4 to render.
+    0 queries from the Redis cache; 2 (the validators) for a 304 or for a response this
+    process rendered before for the same validators; the render's own queries otherwise.
     """
 
     def build() -> HttpResponse:
-        publication = selectors.live_publication(slug=slug)
+        publication = (lookup or selectors.live_publication)(slug=slug)
         if publication is None:
-            raise Http404("No published page at this address.")
+            return not_found()
         related = selectors.live_related(publication)
         today = timezone.localdate()
         etag, last_modified = page_validators(publication, related, today)
@@ -129,29 +132,43 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
         if not_modified is not None:
             return not_modified
 
-        def render_page() -> HttpResponse:
-            url = canonical_url(publication.get_absolute_url())
-            trail = selectors.topic_trail(topic_id=publication.topic_id)
-            context = {
-                "publication": publication,
-                "sections": selectors.published_sections(publication),
-                "related": related,
-                "review_overdue": review_overdue(publication, today),
-                "breadcrumb_topics": breadcrumb_topics(trail),
-                "canonical_url": url,
-                "site_url": settings.SITE_URL,
-                "structured_data": structured_data(publication, url, trail[-1].name),
-            }
-            response = render(request, template, context)
+        def render() -> HttpResponse:
+            response = render_page(publication, related, today)
             return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
 
-        # Everything the rendered page depends on that can change: the ETag names the
+        # Everything the response depends on that can change: the ETag names the
         # publication, its live related pages and the review notice; Last-Modified adds when
         # each was published (a restored database cannot reuse an id with other content).
         validators = (variant, slug, etag, last_modified.isoformat(), settings.SITE_URL)
-        return caching.rendered_for_validators(validators, render_page)
+        return caching.rendered_for_validators(validators, render)
 
     return caching.cached_public_response(request, f"{variant}:{slug}", build)
+
+
+def _page_response(request: HttpRequest, slug: str, *, template: str, variant: str):
+    """A page or its printable view: 4 queries to render (see ``live_page_response``)."""
+
+    def render_page(publication, related, today) -> HttpResponse:
+        url = canonical_url(publication.get_absolute_url())
+        trail = selectors.topic_trail(topic_id=publication.topic_id)
+        context = {
+            "publication": publication,
+            "sections": selectors.published_sections(publication),
+            "related": related,
+            "review_overdue": review_overdue(publication.next_review_on, today),
+            "breadcrumb_topics": breadcrumb_topics(trail),
+            "canonical_url": url,
+            "site_url": settings.SITE_URL,
+            "structured_data": structured_data(publication, url, trail[-1].name),
+        }
+        return render(request, template, context)
+
+    def not_found() -> HttpResponse:
+        raise Http404("No published page at this address.")
+
+    return live_page_response(
+        request, slug=slug, variant=variant, render_page=render_page, not_found=not_found
+    )
 
 
 @require_safe

@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from infopages import selectors as published
 from infopages.models import Page, PublishedPage, Reference, Resource, Section
+from infopages.review_notice import notice_starts_on
 from reviews import contents, policy, selectors, services
 from reviews.errors import WorkflowError
 from reviews.forms import AsOfForm, RestoreForm
@@ -215,11 +216,11 @@ def _related_as_published(publication: PublishedPage) -> list[PublishedPage]:
 def _review_notice_from(publication: PublishedPage) -> dt.date | None:
     """The day readers of this copy started to see the "being reviewed" notice, if they did.
 
-    The public page shows it once the next review date has passed (``infopages.views``).
+    The public page shows it once the next review date has passed (``infopages.review_notice``).
     """
-    if publication.next_review_on is None:
+    notice_from = notice_starts_on(publication.next_review_on)
+    if notice_from is None:
         return None
-    notice_from = publication.next_review_on + dt.timedelta(days=1)
     if publication.superseded_at is None:
         return notice_from if notice_from <= timezone.localdate() else None
     shown_at = timezone.make_aware(dt.datetime.combine(notice_from, dt.time.min))

@@ -45,9 +45,7 @@ def walk(make_page, publish, author, medic, publisher, django_capture_on_commit_
             services.edit_in_change, change=change, obj=section, by=author,
             comment="Clearer", expected_lock_version=section.lock_version,
         )  # fmt: skip
-        counts["submit_for_review"], _ = count(
-            services.submit_for_review, change=change, by=author
-        )
+        counts["submit_for_review"], _ = count(services.submit_for_review, change=change, by=author)
         counts["add_comment"], _ = count(
             services.add_comment, change=change, by=medic, body="Looks right."
         )
