@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from infopages.versions import SourceVersions
+
 
 class Topic(models.Model):
     """A place in the topic tree, such as Cancer types > Breast cancer."""
@@ -249,6 +251,11 @@ class PublishedPage(models.Model):
         ):
             raise ValueError("A published snapshot cannot be changed; publish a new one.")
         super().save(*args, **kwargs)
+
+    @property
+    def versions(self) -> SourceVersions:
+        """The exact versions this snapshot was built from."""
+        return SourceVersions.from_json(self.source_versions)
 
     @property
     def etag(self) -> str:

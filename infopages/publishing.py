@@ -23,6 +23,7 @@ from infopages.models import (
     Resource,
     Section,
 )
+from infopages.versions import SourceVersions
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class PageContent:
     resources: list[dict] = field(default_factory=list)
     reviewers: list[dict] = field(default_factory=list)
     related_slugs: list[str] = field(default_factory=list)
-    source_versions: dict = field(default_factory=dict)
+    source_versions: SourceVersions = field(default_factory=SourceVersions)
 
 
 def _latest_version_id(obj) -> int | None:
@@ -86,12 +87,12 @@ def content_from_working_copy(page: Page) -> PageContent:
             for p in page.reviewers.all()
         ],
         related_slugs=list(page.related_pages.values_list("slug", flat=True)),
-        source_versions={
-            "page": _latest_version_id(page),
-            "sections": [s.version_id for s in section_contents],
-            "references": [_latest_version_id(r) for r in references],
-            "resources": [_latest_version_id(r) for r in resources],
-        },
+        source_versions=SourceVersions(
+            page=_latest_version_id(page),
+            sections=tuple(s.version_id for s in section_contents),
+            references=tuple(_latest_version_id(r) for r in references),
+            resources=tuple(_latest_version_id(r) for r in resources),
+        ),
     )
 
 
@@ -154,12 +155,12 @@ def content_from_versions(*, page: Page, versions: Iterable[Version]) -> PageCon
             {"name": p.name, "credentials": p.credentials, "role": p.role} for p in reviewers
         ],
         related_slugs=list(related.values_list("slug", flat=True)),
-        source_versions={
-            "page": page_version.pk,
-            "sections": [s.version_id for s in section_contents],
-            "references": [v.pk for v in references],
-            "resources": [v.pk for v in resources],
-        },
+        source_versions=SourceVersions(
+            page=page_version.pk,
+            sections=tuple(s.version_id for s in section_contents),
+            references=tuple(v.pk for v in references),
+            resources=tuple(v.pk for v in resources),
+        ),
     )
 
 
@@ -195,7 +196,7 @@ def publish_content(
         resources=content.resources,
         related_slugs=content.related_slugs,
         plain_text=" ".join(html_to_text(html) for _, html in rendered),
-        source_versions=content.source_versions,
+        source_versions=content.source_versions.to_json(),
         approved_by=approved_by or [],
         published_by=by if by is not None and by.is_authenticated else None,
         published_at=now,

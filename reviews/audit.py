@@ -47,7 +47,7 @@ def record(
 
 def record_change(change, *, action: str, actor, message: str = "", **extra: Any) -> AuditEvent:
     """An event about a change request, with the exact versions and hash it holds now."""
-    versions = {"content_hash": change.content_hash, **change.version_map(), **extra}
+    versions = {"content_hash": change.content_hash, **change.source_versions().to_json(), **extra}
     return record(
         action=action,
         actor=actor,

@@ -79,11 +79,7 @@ def last_published_versions(page: Page) -> dict[tuple[int, str], int]:
     publication = PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
     if publication is None:
         return {}
-    source = publication.source_versions or {}
-    ids = [source.get("page")]
-    for kind in ("sections", "references", "resources"):
-        ids.extend(source.get(kind) or [])
-    versions = Version.objects.filter(pk__in=[pk for pk in ids if pk]).only(
+    versions = Version.objects.filter(pk__in=publication.versions.ids()).only(
         "pk", "content_type_id", "object_id"
     )
     return {(v.content_type_id, str(v.object_id)): v.pk for v in versions}

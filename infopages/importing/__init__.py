@@ -204,7 +204,7 @@ def _link_and_publish(
         action="imported_draft" if draft else "imported",
         actor=by,
         page=page,
-        versions=content.source_versions,
+        versions=content.source_versions.to_json(),
         message=message,
     )
     line = parsed.line_of.get("related", 1)

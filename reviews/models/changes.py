@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from infopages.versions import PART_KINDS, SourceVersions
+
 
 class Role(models.TextChoices):
     """The roles in which a reviewer signs off. Each is a Django group of the same people."""
@@ -116,16 +118,15 @@ class ChangeRequest(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
-    def version_map(self) -> dict:
-        """The included version ids by kind, in the shape of ``PublishedPage.source_versions``."""
-        by_kind: dict = {"page": None, "sections": [], "references": [], "resources": []}
+    def source_versions(self) -> SourceVersions:
+        """The included version ids by kind, as a publication of them would record them."""
+        page, by_kind = None, {kind: [] for kind in PART_KINDS}
         for item in self.items.select_related("content_type").order_by("id"):
-            kind = item.kind
-            if kind == "page":
-                by_kind["page"] = item.version_id
+            if item.kind == "page":
+                page = item.version_id
             else:
-                by_kind[kind].append(item.version_id)
-        return by_kind
+                by_kind[item.kind].append(item.version_id)
+        return SourceVersions(page=page, **{kind: tuple(ids) for kind, ids in by_kind.items()})
 
 
 class ChangeRequestItem(models.Model):

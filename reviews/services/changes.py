@@ -286,11 +286,7 @@ def restore_publication_as_draft(
     page = publication.page
     change = _open_or_start_change(page, by=by, summary=f"Restore the page as published on {when}.")
     policy.require_can_edit(by, change)
-    source = publication.source_versions or {}
-    ids = [source.get("page")]
-    for kind in ("sections", "references", "resources"):
-        ids.extend(source.get(kind) or [])
-    for version in Version.objects.filter(pk__in=[pk for pk in ids if pk]).order_by("pk"):
+    for version in Version.objects.filter(pk__in=publication.versions.ids()).order_by("pk"):
         restore_version(
             version=version, by=by, comment=comment or f"Restored as published on {when}"
         )

@@ -176,7 +176,7 @@ def unpublish_page(*, page: Page, by, reason: str) -> PublishedPage:
         action=Action.UNPUBLISHED,
         actor=by,
         page=page,
-        versions={"publication": retired.pk, **retired.source_versions},
+        versions={"publication": retired.pk, **retired.versions.to_json()},
         message=reason.strip(),
     )
     if scheduled is not None:

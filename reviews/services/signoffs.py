@@ -69,7 +69,7 @@ def sign_off(
         decision=decision,
         comment=comment,
         content_hash=change.content_hash,
-        versions=change.version_map(),
+        versions=change.source_versions().to_json(),
     )
     now = timezone.now()
     if decision == Decision.REQUEST_CHANGES:

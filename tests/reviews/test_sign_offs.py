@@ -214,5 +214,5 @@ def test_sign_off_records_the_hash_and_versions_the_reviewer_saw(submitted_chang
     signed = approve(submitted_change, medic)
 
     assert signed.content_hash == submitted_change.content_hash
-    assert signed.versions == submitted_change.version_map()
+    assert signed.versions == submitted_change.source_versions().to_json()
     assert len(signed.content_hash) == 64

@@ -62,7 +62,7 @@ def test_a_never_published_page_goes_live_through_review(
 def test_publication_records_source_versions_and_who_approved(approved_change, medic, publisher):
     publication = services.publish(change=approved_change, by=publisher)
 
-    assert publication.source_versions == approved_change.version_map()
+    assert publication.versions == approved_change.source_versions()
     assert [(a["name"], a["role"]) for a in publication.approved_by] == [("Asha Patel", "medical")]
     assert publication.published_by == publisher
     assert approved_change.items.filter(version_id__in=publication.source_versions["sections"])
