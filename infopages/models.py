@@ -22,9 +22,13 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
-    )  # fmt: skip
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -60,9 +64,11 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     credentials = models.CharField(_("credentials"), max_length=200, blank=True)
     role = models.CharField(
-        _("public role"), max_length=200, blank=True,
+        _("public role"),
+        max_length=200,
+        blank=True,
         help_text=_('As readers see it, e.g. "Consultant Clinical Oncologist".'),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["name"]
@@ -117,9 +123,10 @@ class Section(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     heading = models.CharField(_("heading"), max_length=200)
     anchor = models.SlugField(
-        _("anchor"), max_length=80,
+        _("anchor"),
+        max_length=80,
         help_text=_("Part of links to this section; keep it when the heading changes."),
-    )  # fmt: skip
+    )
     body = MarkdownxField(_("body"), blank=True)
     lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
 
@@ -213,9 +220,12 @@ class PublishedPage(models.Model):
     )
     approved_by = models.JSONField(_("approved by"), default=list)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     published_at = models.DateTimeField(_("published"), db_index=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_current = models.BooleanField(_("current"), default=False)
@@ -267,9 +277,11 @@ class PublishedSection(models.Model):
     """One section of a published snapshot, with its HTML rendered at publication."""
 
     publication = models.ForeignKey(
-        PublishedPage, verbose_name=_("publication"), on_delete=models.CASCADE,
+        PublishedPage,
+        verbose_name=_("publication"),
+        on_delete=models.CASCADE,
         related_name="sections",
-    )  # fmt: skip
+    )
     position = models.PositiveIntegerField(_("position"))
     heading = models.CharField(_("heading"), max_length=200)
     anchor = models.SlugField(_("anchor"), max_length=80)
@@ -299,9 +311,11 @@ class PageFeedback(models.Model):
     """
 
     publication = models.ForeignKey(
-        PublishedPage, verbose_name=_("publication"), on_delete=models.PROTECT,
+        PublishedPage,
+        verbose_name=_("publication"),
+        on_delete=models.PROTECT,
         related_name="feedback",
-    )  # fmt: skip
+    )
     slug = models.SlugField(_("page"), max_length=120, db_index=True)
     helpful = models.BooleanField(_("helpful"))
     comment = models.TextField(_("comment"), max_length=1000, blank=True)

@@ -15,9 +15,11 @@ class AuditFilterForm(forms.Form):
     """Which audit events to export: one page (by its address) and a date range."""
 
     page = forms.ModelChoiceField(
-        queryset=Page.objects.all(), to_field_name="slug", required=False,
+        queryset=Page.objects.all(),
+        to_field_name="slug",
+        required=False,
         error_messages={"invalid_choice": _("There is no page with that address.")},
-    )  # fmt: skip
+    )
     since = forms.DateField(label=_("from"), required=False)
     until = forms.DateField(label=_("to"), required=False)
 
@@ -61,14 +63,17 @@ class PageChoiceField(forms.ModelChoiceField):
 
 class StartChangeForm(WorkspaceForm):
     page = PageChoiceField(
-        label=_("Page"), queryset=Page.objects.none(), empty_label=_("Choose a page"),
+        label=_("Page"),
+        queryset=Page.objects.none(),
+        empty_label=_("Choose a page"),
         error_messages={"required": _("Choose the page you want to change.")},
-    )  # fmt: skip
+    )
     summary = forms.CharField(
-        label=_("What will change and why (optional for now)"), required=False,
+        label=_("What will change and why (optional for now)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Reviewers read this first. You can write it before you submit."),
-    )  # fmt: skip
+    )
     is_full_review = forms.BooleanField(
         label=_("This is a full review (every section is checked; a lay reviewer signs off too)"),
         required=False,
@@ -82,10 +87,11 @@ class StartChangeForm(WorkspaceForm):
 
 class ChangeDetailsForm(WorkspaceForm):
     summary = forms.CharField(
-        label=_("What changed and why"), required=False,
+        label=_("What changed and why"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In plain English, for the reviewers and for the record."),
-    )  # fmt: skip
+    )
     is_full_review = forms.BooleanField(
         label=_("Full review (needs a lay reviewer's sign-off as well)"), required=False
     )
@@ -95,14 +101,17 @@ class SignOffForm(WorkspaceForm):
     """A reviewer's decision on the content shown to them (``seen_hash``)."""
 
     decision = forms.ChoiceField(
-        label=_("Do you approve this change?"), choices=Decision.choices,
+        label=_("Do you approve this change?"),
+        choices=Decision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether you approve or ask for changes.")},
-    )  # fmt: skip
+    )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when you ask for changes: say what should change."),
-    )  # fmt: skip
+    )
     role = forms.ChoiceField(label=_("Signing off as"), choices=Role.choices, required=False)
     seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -124,28 +133,32 @@ class SignOffForm(WorkspaceForm):
 
 class CommentForm(WorkspaceForm):
     body = forms.CharField(
-        label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Add a comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a comment before sending it.")},
-    )  # fmt: skip
+    )
 
 
 class WithdrawForm(WorkspaceForm):
     reason = forms.CharField(
-        label=_("Why is it withdrawn? (optional)"), required=False, max_length=1000,
+        label=_("Why is it withdrawn? (optional)"),
+        required=False,
+        max_length=1000,
         widget=forms.TextInput,
-    )  # fmt: skip
+    )
 
 
 class ScheduleForm(WorkspaceForm):
     publish_at = forms.DateTimeField(
-        label=_("Publish at"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        label=_("Publish at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("UK time. The page goes live within a few minutes of this time."),
         error_messages={
             "required": _("Choose the date and time to publish."),
             "invalid": _("Enter a date and time, e.g. 2026-12-01 09:00."),
         },
-    )  # fmt: skip
+    )
 
 
 class NotificationPreferenceForm(WorkspaceForm):
@@ -156,14 +169,16 @@ class NotificationPreferenceForm(WorkspaceForm):
 
 class UnpublishForm(WorkspaceForm):
     page = forms.ModelChoiceField(
-        label=_("Page to take down"), queryset=Page.objects.none(),
+        label=_("Page to take down"),
+        queryset=Page.objects.none(),
         empty_label=_("Choose a live page"),
         error_messages={"required": _("Choose the page to take down.")},
-    )  # fmt: skip
+    )
     reason = forms.CharField(
-        label=_("Reason (goes in the audit log)"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason (goes in the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give the reason for taking the page down.")},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, pages=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,10 +191,11 @@ class EditForm(WorkspaceForm):
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = forms.CharField(
-        label=_("What did you change?"), max_length=500,
+        label=_("What did you change?"),
+        max_length=500,
         help_text=_("A few words for the history, e.g. “Clearer wording” or “New NICE guidance”."),
         error_messages={"required": _("Say in a few words what you changed.")},
-    )  # fmt: skip
+    )
 
 
 def markdown_widget(*, live_preview: bool) -> forms.Widget:
@@ -190,13 +206,16 @@ def markdown_widget(*, live_preview: bool) -> forms.Widget:
 
 class SectionForm(EditForm):
     heading = forms.CharField(
-        label=_("Heading"), max_length=200,
+        label=_("Heading"),
+        max_length=200,
         error_messages={"required": _("Give the section a heading.")},
-    )  # fmt: skip
+    )
     body = TextField(
-        label=_("Text"), required=False, strip=False,
+        label=_("Text"),
+        required=False,
+        strip=False,
         help_text=_("Markdown: ## for a sub-heading, - for a list, [text](https://…) for a link."),
-    )  # fmt: skip
+    )
     field_order = ["heading", "body", "comment", "lock_version"]
 
     def __init__(self, *args, live_preview: bool = False, **kwargs):
@@ -213,17 +232,19 @@ class NewSectionForm(SectionForm):
 class PageFieldsForm(EditForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = TextField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or two plain sentences, shown under the title and in search results."),
-    )  # fmt: skip
+    )
     field_order = ["title", "summary", "comment", "lock_version"]
 
 
 class RemoveSectionForm(WorkspaceForm):
     comment = forms.CharField(
-        label=_("Why remove this section?"), max_length=500,
+        label=_("Why remove this section?"),
+        max_length=500,
         error_messages={"required": _("Say why the section is removed.")},
-    )  # fmt: skip
+    )
 
 
 class RestoreForm(WorkspaceForm):

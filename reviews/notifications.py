@@ -141,8 +141,9 @@ def send_digests(*, now: datetime | None = None) -> int:
         context = {"user": user, "notifications": notifications}
         subject = re.sub(r"\s+", " ", _render("digest_subject.txt", context)).strip()
         try:
-            send_mail(subject, _render("digest.txt", context), settings.DEFAULT_FROM_EMAIL,
-                      [user.email])  # fmt: skip
+            send_mail(
+                subject, _render("digest.txt", context), settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
         except Exception:
             Notification.objects.filter(pk__in=pks).update(sent_at=None)
             logger.exception("Could not send the review digest to user %s", user.pk)

@@ -1,25 +1,22 @@
-"""Who may do what in the review workflow. Services ask here before changing anything.
+"""Who may do what in the review workflow: roles, and the checks that depend on them.
 
 Roles are Django groups: Editors, Medical reviewers, Lay reviewers, Publishers. Being a
 superuser grants no workflow role: a sign-off in a role must come from a person in that role.
-Each ``require_*`` raises ``NotAllowed`` with a message for the person; each ``can_*`` answers
-the same question as a boolean, for deciding what a screen offers.
+Each ``require_*`` raises ``NotAllowed`` with a message for the person. Which step a change's
+state allows, combined with these checks, is ``reviews.workflow``: services and screens ask
+it, never these checks alone.
 
-The checks that depend on a change's sign-offs or authors take an optional ``review`` (a
-``selectors.ReviewStatus``): a screen reads those once and passes them to every check;
-without it, a check reads the change as it stands now, as services need after each write.
+Checks that depend on a change's sign-offs or authors take its ``ReviewStatus``, read once
+by the service or screen that asks.
 """
-
-from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from reviews import selectors
 from reviews.errors import NotAllowed
-from reviews.models import ChangeRequest, Role
-from reviews.selectors import ReviewStatus
+from reviews.models import Role
+from reviews.status import ReviewStatus
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = Role.MEDICAL.group_name
@@ -75,33 +72,22 @@ def reviewer_roles(user) -> set[Role]:
     return {role for role in Role if role.group_name in groups_of(user)}
 
 
-def is_author(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> bool:
-    return user in _review(change, review).authors
-
-
-def _review(change: ChangeRequest, review: ReviewStatus | None) -> ReviewStatus:
-    """The screen's ``review`` of the change when it has one (read once for the request),
-    else the change as it stands now."""
-    return review if review is not None else selectors.review_status(change)
-
-
 def require_editor(user, *, doing: str = "change pages") -> None:
     if not is_editor(user):
         raise NotAllowed(f"Only editors can {doing}.")
 
 
-def require_can_edit(user, change: ChangeRequest) -> None:
-    require_editor(user, doing="change pages or submit changes for review")
+def require_publisher(user, *, doing: str) -> None:
+    if not is_publisher(user):
+        raise NotAllowed(f"Only publishers can {doing}.")
 
 
-def require_can_withdraw(user, change: ChangeRequest) -> None:
+def require_can_withdraw(user) -> None:
     if not (is_editor(user) or is_publisher(user)):
         raise NotAllowed("Only editors and publishers can withdraw a change request.")
 
 
-def require_can_sign_off(
-    user, change: ChangeRequest, role: Role, *, review: ReviewStatus | None = None
-) -> None:
+def require_can_sign_off(user, role: Role, review: ReviewStatus) -> None:
     """A reviewer in ``role``, which the change needs, who wrote no part of it."""
     role = Role(role)
     if role not in reviewer_roles(user):
@@ -109,13 +95,12 @@ def require_can_sign_off(
             f"Only {role.group_name.lower()} can sign off as a {role.label}; "
             "you are not in that group."
         )
-    review = _review(change, review)
     if role not in review.required:
         needed = ", ".join(str(r.label) for r in review.required)
         raise NotAllowed(
             f"This change does not need a {role.label}'s sign-off (it needs: {needed})."
         )
-    if is_author(user, change, review=review):
+    if review.is_author(user):
         raise NotAllowed("You wrote part of this change, so someone else must sign it off.")
     other_roles = [s for s in review.sign_offs if s.reviewer_id == user.pk and s.role != role]
     if other_roles:
@@ -126,53 +111,49 @@ def require_can_sign_off(
         )
 
 
-def require_can_publish(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> None:
+def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
+    """The roles ``user`` may sign the change off in, or why they may not (if a reviewer)."""
+    held = reviewer_roles(user)
+    roles, reason = [], ""
+    for role in [role for role in Role if role in review.required and role in held]:
+        try:
+            require_can_sign_off(user, role, review)
+        except NotAllowed as refusal:
+            reason = refusal.message
+        else:
+            roles.append(role)
+    if roles:
+        return roles, ""
+    if not reason:
+        needed = [str(role.label) for role in review.required]
+        if held:
+            reason = (
+                f"This change does not need a {min(held).label}'s sign-off "
+                f"(it needs: {', '.join(needed)})."
+            )
+        else:
+            who = " or a ".join(needed)
+            reason = f"This change needs a sign-off from a {who}, and you are not one."
+    return [], reason
+
+
+def require_can_publish(user, review: ReviewStatus) -> None:
     """A publisher who wrote no part of the change (four eyes)."""
-    if not is_publisher(user):
-        raise NotAllowed("Only publishers can publish or schedule a change.")
-    if is_author(user, change, review=review):
+    require_publisher(user, doing="publish or schedule a change")
+    if review.is_author(user):
         raise NotAllowed("You wrote part of this change, so another publisher must publish it.")
 
 
 def require_can_unpublish(user) -> None:
-    if not is_publisher(user):
-        raise NotAllowed("Only publishers can take a page down.")
+    require_publisher(user, doing="take a page down")
 
 
-def require_can_comment(user, change: ChangeRequest) -> None:
+def require_can_comment(user) -> None:
     if not groups_of(user):
         raise NotAllowed("Only editors, reviewers and publishers can comment on a change.")
 
 
-def can_view(user, change: ChangeRequest) -> bool:
+def can_view(user) -> bool:
+    """The workspace is for editors, reviewers, publishers, and staff admins (who may look
+    but hold no role)."""
     return bool(groups_of(user)) or bool(user and user.is_authenticated and user.is_staff)
-
-
-def _allowed(check: Callable, *args, **kwargs) -> bool:
-    try:
-        check(*args, **kwargs)
-    except NotAllowed:
-        return False
-    return True
-
-
-def can_edit(user, change: ChangeRequest) -> bool:
-    return _allowed(require_can_edit, user, change)
-
-
-def can_sign_off(
-    user, change: ChangeRequest, role: Role, *, review: ReviewStatus | None = None
-) -> bool:
-    return _allowed(require_can_sign_off, user, change, role, review=review)
-
-
-def can_publish(user, change: ChangeRequest, *, review: ReviewStatus | None = None) -> bool:
-    return _allowed(require_can_publish, user, change, review=review)
-
-
-def can_withdraw(user, change: ChangeRequest) -> bool:
-    return _allowed(require_can_withdraw, user, change)
-
-
-def can_comment(user, change: ChangeRequest) -> bool:
-    return _allowed(require_can_comment, user, change)

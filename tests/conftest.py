@@ -25,9 +25,11 @@ def fresh_caches():
 def make_user(db):
     def make(username="editor", **extra):
         return get_user_model().objects.create_user(
-            username=username, password="a-long-test-password", email=f"{username}@example.org",
+            username=username,
+            password="a-long-test-password",
+            email=f"{username}@example.org",
             **extra,
-        )  # fmt: skip
+        )
 
     return make
 
@@ -50,18 +52,24 @@ def make_page(topic, editor):
     def make(slug="secondary-breast-cancer", title="Secondary breast cancer", sections=None):
         page = save_with_version(
             Page(
-                slug=slug, title=title, summary=f"About {title.lower()}.", topic=topic,
-                reviewed_on=dt.date(2026, 3, 1), next_review_on=dt.date(2029, 3, 1),
+                slug=slug,
+                title=title,
+                summary=f"About {title.lower()}.",
+                topic=topic,
+                reviewed_on=dt.date(2026, 3, 1),
+                next_review_on=dt.date(2029, 3, 1),
             ),
-            by=editor, comment="Created",
-        ).obj  # fmt: skip
+            by=editor,
+            comment="Created",
+        ).obj
         for position, (heading, body) in enumerate(
             sections or [("What is it?", "Cancer that has spread."), ("Symptoms", "Pain.")]
         ):
             save_with_version(
                 Section(page=page, position=position, heading=heading, body=body),
-                by=editor, comment="Created",
-            )  # fmt: skip
+                by=editor,
+                comment="Created",
+            )
         return page
 
     return make

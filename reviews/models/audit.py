@@ -13,14 +13,22 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     action = models.CharField(_("what"), max_length=60, db_index=True)
     page = models.ForeignKey(
-        "infopages.Page", verbose_name=_("page"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="audit_events",
-    )  # fmt: skip
+        "infopages.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
     change_request_id = models.PositiveBigIntegerField(_("change request"), null=True, blank=True)
     versions = models.JSONField(_("versions"), default=dict, blank=True)
     message = models.TextField(_("details"), blank=True)

@@ -55,39 +55,53 @@ class ChangeRequest(models.Model):
     UNDER_REVIEW_STATES = [State.IN_REVIEW, State.APPROVED, State.SCHEDULED]
 
     page = models.ForeignKey(
-        "infopages.Page", verbose_name=_("page"), on_delete=models.PROTECT,
+        "infopages.Page",
+        verbose_name=_("page"),
+        on_delete=models.PROTECT,
         related_name="change_requests",
-    )  # fmt: skip
+    )
     summary = models.TextField(
-        _("what changed and why"), blank=True,
+        _("what changed and why"),
+        blank=True,
         help_text=_("In plain English, for the reviewers and for the record."),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
     is_full_review = models.BooleanField(
-        _("full review"), default=False,
+        _("full review"),
+        default=False,
         help_text=_("Every section looked at; needs the lay sign-off as well as the medical one."),
-    )  # fmt: skip
+    )
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     scheduled_for = models.DateTimeField(_("publish at"), null=True, blank=True)
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     publication = models.ForeignKey(
-        "infopages.PublishedPage", verbose_name=_("publication"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="change_requests",
-    )  # fmt: skip
+        "infopages.PublishedPage",
+        verbose_name=_("publication"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -133,9 +147,11 @@ class ChangeRequestItem(models.Model):
     """One object of the page, at the exact version the change request contains."""
 
     change = models.ForeignKey(
-        ChangeRequest, verbose_name=_("change request"), on_delete=models.CASCADE,
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.CASCADE,
         related_name="items",
-    )  # fmt: skip
+    )
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="+"
     )
@@ -144,10 +160,14 @@ class ChangeRequestItem(models.Model):
         Version, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
     )
     base_version = models.ForeignKey(
-        Version, verbose_name=_("version last published"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Version,
+        verbose_name=_("version last published"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Empty when this object has never been published."),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["change", "id"]
@@ -181,13 +201,17 @@ class SignOff(models.Model):
     """
 
     change = models.ForeignKey(
-        ChangeRequest, verbose_name=_("change request"), on_delete=models.PROTECT,
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.PROTECT,
         related_name="sign_offs",
-    )  # fmt: skip
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
         related_name="sign_offs",
-    )  # fmt: skip
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
@@ -213,13 +237,17 @@ class Comment(models.Model):
     """One message in a change request's thread, between editors and reviewers."""
 
     change = models.ForeignKey(
-        ChangeRequest, verbose_name=_("change request"), on_delete=models.PROTECT,
+        ChangeRequest,
+        verbose_name=_("change request"),
+        on_delete=models.PROTECT,
         related_name="comments",
-    )  # fmt: skip
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 

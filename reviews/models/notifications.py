@@ -14,9 +14,11 @@ class NotificationPreference(models.Model):
     """How often someone wants workflow emails. Without a row: straight away."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="notification_preference",
-    )  # fmt: skip
+    )
     frequency = models.CharField(
         _("send emails"), max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE
     )
@@ -37,13 +39,19 @@ class Notification(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="review_notifications",
-    )  # fmt: skip
+    )
     change = models.ForeignKey(
-        "reviews.ChangeRequest", verbose_name=_("change request"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
-    )  # fmt: skip
+        "reviews.ChangeRequest",
+        verbose_name=_("change request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     event = models.CharField(_("event"), max_length=40)
     frequency = models.CharField(_("send"), max_length=20, choices=Frequency.choices)
     subject = models.CharField(_("subject"), max_length=200)

@@ -17,13 +17,21 @@ class SignOffRequirement(models.Model):
     DEFAULT_FULL_REVIEW_LAY = 1
 
     topic = models.OneToOneField(
-        "infopages.Topic", verbose_name=_("topic"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="sign_off_requirement",
-    )  # fmt: skip
+        "infopages.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_off_requirement",
+    )
     page = models.OneToOneField(
-        "infopages.Page", verbose_name=_("page"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="sign_off_requirement",
-    )  # fmt: skip
+        "infopages.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_off_requirement",
+    )
     needs_medical = models.PositiveSmallIntegerField(
         _("medical reviewers needed"), default=DEFAULT_MEDICAL
     )

@@ -10,7 +10,9 @@ from reviews import audit, contents, policy, selectors
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
-from reviews.services.common import State, ask_reviewers, lock, require_state
+from reviews.services.common import State, ask_reviewers, lock
+from reviews.status import ReviewStatus
+from reviews.workflow import Step, require
 
 PAGE_PARTS = (Section, Reference, Resource)
 
@@ -53,9 +55,8 @@ def update_change_details(
     *, change: ChangeRequest, by, summary: str | None = None, is_full_review: bool | None = None
 ) -> ChangeRequest:
     """Change the summary, or whether this is a full review, before (re)submitting."""
-    lock(change)
-    require_state(change, [State.DRAFT, State.CHANGES_REQUESTED], doing="re-described")
-    policy.require_can_edit(by, change)
+    review = lock(change)
+    require(Step.DESCRIBE, user=by, change=change, review=review)
     updated = []
     if summary is not None and summary.strip() != change.summary:
         change.summary = summary.strip()
@@ -104,7 +105,7 @@ def _after_edit(change: ChangeRequest, *, by, action: str, message: str) -> None
         )
     audit.record_change(change, action=action, actor=by, message=message)
     if back_to_review:
-        ask_reviewers(change, actor=by, again=True)
+        ask_reviewers(change, review=ReviewStatus(change), actor=by, again=True)
 
 
 @transaction.atomic
@@ -122,9 +123,8 @@ def edit_in_change(
     Raises ``infopages.services.EditConflict`` (with both texts) when someone else saved the
     object after ``expected_lock_version``; then nothing is saved.
     """
-    lock(change)
-    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
-    policy.require_can_edit(by, change)
+    review = lock(change)
+    require(Step.EDIT, user=by, change=change, review=review)
     _require_part_of_page(change, obj)
     saved = save_with_version(
         obj, by=by, comment=comment, expected_lock_version=expected_lock_version
@@ -142,9 +142,8 @@ def remove_in_change(
 
     Its versions stay, so it can be restored like anything else.
     """
-    lock(change)
-    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
-    policy.require_can_edit(by, change)
+    review = lock(change)
+    require(Step.EDIT, user=by, change=change, review=review)
     if isinstance(obj, Page):
         raise InvalidInput("A page cannot be removed in a change request.")
     _require_part_of_page(change, obj)
@@ -160,9 +159,8 @@ def remove_in_change(
 @transaction.atomic
 def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
     """Pick up edits saved to the page outside the change request (e.g. in the admin)."""
-    lock(change)
-    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
-    policy.require_can_edit(by, change)
+    review = lock(change)
+    require(Step.EDIT, user=by, change=change, review=review)
     _after_edit(change, by=by, action=Action.EDITED, message="Took in the page's latest versions.")
     return change
 
@@ -170,9 +168,8 @@ def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
 @transaction.atomic
 def submit_for_review(*, change: ChangeRequest, by) -> ChangeRequest:
     """Send the change to its reviewers, holding the exact versions it contains now."""
-    lock(change)
-    require_state(change, [State.DRAFT, State.CHANGES_REQUESTED], doing="submitted for review")
-    policy.require_can_edit(by, change)
+    review = lock(change)
+    require(Step.SUBMIT, user=by, change=change, review=review)
     if not change.summary.strip():
         raise InvalidInput(
             "Say in a sentence or two what changed and why: reviewers read this first."
@@ -194,16 +191,15 @@ def submit_for_review(*, change: ChangeRequest, by) -> ChangeRequest:
         actor=by,
         message=("Resubmitted" if resubmitted else "Submitted") + f" for review: {change.summary}",
     )
-    ask_reviewers(change, actor=by)
+    ask_reviewers(change, review=review, actor=by)
     return change
 
 
 @transaction.atomic
 def withdraw(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
     """Close the change request without publishing. The edits stay in the working copy."""
-    lock(change)
-    require_state(change, ChangeRequest.OPEN_STATES, doing="withdrawn")
-    policy.require_can_withdraw(by, change)
+    review = lock(change)
+    require(Step.WITHDRAW, user=by, change=change, review=review)
     change.state = State.WITHDRAWN
     change.withdrawn_at = timezone.now()
     change.scheduled_for = change.scheduled_by = None
@@ -217,9 +213,8 @@ def withdraw(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
 @transaction.atomic
 def add_comment(*, change: ChangeRequest, by, body: str) -> Comment:
     """Add to the change request's thread between editors and reviewers."""
-    lock(change)
-    require_state(change, ChangeRequest.OPEN_STATES, doing="commented on")
-    policy.require_can_comment(by, change)
+    review = lock(change)
+    require(Step.COMMENT, user=by, change=change, review=review)
     if not body.strip():
         raise InvalidInput("Write a comment before sending it.")
     comment = Comment.objects.create(change=change, author=by, body=body.strip())
@@ -231,8 +226,8 @@ def _open_or_start_change(page: Page, *, by, summary: str) -> ChangeRequest:
     change = selectors.open_change_for(page)
     if change is None:
         return start_change(page=page, by=by, summary=summary)
-    lock(change)
-    require_state(change, ChangeRequest.EDITABLE_STATES, doing="edited")
+    review = lock(change)
+    require(Step.EDIT, user=by, change=change, review=review)
     return change
 
 
@@ -252,7 +247,6 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     when = f"{version.revision.date_created:%d %b %Y %H:%M}"
     what = f"{version._model._meta.verbose_name} “{version.object_repr}”"
     change = _open_or_start_change(page, by=by, summary=f"Restore the {what} of {when}.")
-    policy.require_can_edit(by, change)
     _refuse_anchor_taken(version, page=page)
     restore_version(version=version, by=by, comment=comment or f"Restored the version of {when}")
     message = f"Restored version {version.pk} of {what} (saved {when})."
@@ -285,7 +279,6 @@ def restore_publication_as_draft(
     when = f"{publication.published_at:%d %b %Y %H:%M}"
     page = publication.page
     change = _open_or_start_change(page, by=by, summary=f"Restore the page as published on {when}.")
-    policy.require_can_edit(by, change)
     for version in Version.objects.filter(pk__in=publication.versions.ids()).order_by("pk"):
         restore_version(
             version=version, by=by, comment=comment or f"Restored as published on {when}"

@@ -9,28 +9,25 @@ from django.utils import timezone
 
 from infopages.models import Page, PublishedPage
 from infopages.publishing import content_from_versions, publish_content, retire_current
-from reviews import audit, contents, notifications, policy, selectors
+from reviews import audit, contents, notifications, policy
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
 from reviews.models import ChangeRequest
-from reviews.services.common import State, lock, require_state, tell_authors
+from reviews.services.common import State, lock, tell_authors
+from reviews.status import ReviewStatus
+from reviews.workflow import Step, require
 
 logger = logging.getLogger(__name__)
 
 
-def _require_publishable(change: ChangeRequest, by, *, doing: str) -> None:
-    require_state(change, [State.APPROVED, State.SCHEDULED], doing=doing)
-    policy.require_can_publish(by, change)
-    # Belt and braces: the state says approved; the sign-offs and versions must agree.
-    if not selectors.is_fully_approved(change):
-        raise InvalidTransition(
-            "This change does not have every sign-off it needs on its current content."
-        )
+def _require_publishable(change: ChangeRequest, by, *, step: Step, review: ReviewStatus) -> None:
+    # The table checks the sign-offs still count; the versions must still match them too.
+    require(step, user=by, change=change, review=review)
     if contents.content_hash(contents.included_versions(change)) != change.content_hash:
         raise StaleContent("The versions in this change no longer match what was signed off.")
 
 
-def _approvers(change: ChangeRequest) -> list[dict]:
+def _approvers(review: ReviewStatus) -> list[dict]:
     return [
         {
             "name": s.reviewer.get_full_name() or s.reviewer.get_username(),
@@ -40,7 +37,7 @@ def _approvers(change: ChangeRequest) -> list[dict]:
             "at": s.created_at.isoformat(),
             "sign_off": s.pk,
         }
-        for s in selectors.counting_approvals(change)
+        for s in review.counting
     ]
 
 
@@ -50,15 +47,15 @@ def publish(*, change: ChangeRequest, by, note: str = "") -> PublishedPage:
 
     The previous publication stays in the history, marked as replaced.
     """
-    lock(change)
-    _require_publishable(change, by, doing="published")
+    review = lock(change)
+    _require_publishable(change, by, step=Step.PUBLISH, review=review)
     now = timezone.now()
     content = content_from_versions(page=change.page, versions=contents.included_versions(change))
     publication = publish_content(
         page=change.page,
         content=content,
         by=by,
-        approved_by=_approvers(change),
+        approved_by=_approvers(review),
         note=(note.strip() or f"Change request #{change.pk}: {change.summary}")[:300],
         at=now,
     )
@@ -71,19 +68,24 @@ def publish(*, change: ChangeRequest, by, note: str = "") -> PublishedPage:
     if was_scheduled:
         message += f" (scheduled for {timezone.localtime(change.scheduled_for):%d %b %Y %H:%M})"
     audit.record_change(
-        change, action=Action.PUBLISHED, actor=by, message=message + ".",
+        change,
+        action=Action.PUBLISHED,
+        actor=by,
+        message=message + ".",
         publication=publication.pk,
-    )  # fmt: skip
+    )
     public_url = f"{settings.SITE_URL}{change.page.get_absolute_url()}"
-    tell_authors(change, event=notifications.PUBLISHED, actor=by, public_url=public_url)
+    tell_authors(
+        change, review=review, event=notifications.PUBLISHED, actor=by, public_url=public_url
+    )
     return publication
 
 
 @transaction.atomic
 def schedule(*, change: ChangeRequest, by, at: datetime) -> ChangeRequest:
     """Have an approved change published automatically at ``at`` (by ``publish_scheduled``)."""
-    lock(change)
-    _require_publishable(change, by, doing="scheduled")
+    review = lock(change)
+    _require_publishable(change, by, step=Step.SCHEDULE, review=review)
     if timezone.is_naive(at):
         raise InvalidInput("Give the publication time with its time zone.")
     if at <= timezone.now():
@@ -93,18 +95,19 @@ def schedule(*, change: ChangeRequest, by, at: datetime) -> ChangeRequest:
     change.scheduled_by = by
     change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
     audit.record_change(
-        change, action=Action.SCHEDULED, actor=by,
+        change,
+        action=Action.SCHEDULED,
+        actor=by,
         message=f"To be published at {timezone.localtime(at):%d %b %Y %H:%M}.",
-    )  # fmt: skip
+    )
     return change
 
 
 @transaction.atomic
 def unschedule(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
     """Cancel a scheduled publication; the change stays approved."""
-    lock(change)
-    require_state(change, [State.SCHEDULED], doing="unscheduled")
-    policy.require_can_unpublish(by)  # any publisher may stop a scheduled publication
+    review = lock(change)
+    require(Step.UNSCHEDULE, user=by, change=change, review=review)
     change.state = State.APPROVED
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
@@ -143,10 +146,12 @@ def _give_up_schedule(change: ChangeRequest, *, reason: str) -> None:
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
     audit.record_change(
-        change, action=Action.SCHEDULED_PUBLISH_FAILED, actor=None,
+        change,
+        action=Action.SCHEDULED_PUBLISH_FAILED,
+        actor=None,
         message=f"Not published at the scheduled time: {reason} The change is approved "
         "and waits to be published or scheduled again.",
-    )  # fmt: skip
+    )
     if scheduler is not None:
         notifications.notify(
             users=[scheduler], event=notifications.PUBLISH_FAILED, change=change, reason=reason

@@ -1,17 +1,22 @@
 """The change request page, and the workflow steps taken from it.
 
-Each step is a small POST view: it asks ``reviews.policy`` first (403 when the person may not
-take the step), calls one service, and on a ``WorkflowError`` shows its message with the
-person's input kept (the change page is rendered again with the form as they filled it in).
+The page offers exactly the steps ``reviews.workflow.available_steps`` allows this person.
+Each step is a small POST view (``take_step``): 403 when the person may never take it, else
+one service call; a ``WorkflowError`` is shown with the person's input kept (the change page
+is rendered again with the form as they filled it in).
 """
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews import policy, selectors, services
+from reviews import policy, services, workflow
+from reviews.diffs import change_diff
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
     ChangeDetailsForm,
@@ -21,8 +26,9 @@ from reviews.forms import (
     WithdrawForm,
 )
 from reviews.models import ChangeRequest, Role
+from reviews.status import ReviewStatus
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
-from reviews.views.diffs import change_diff
+from reviews.workflow import Step
 
 State = ChangeRequest.State
 
@@ -47,27 +53,7 @@ def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
     return f"Withdrawn on {withdrawn:%-d %B %Y}: it will not be published."
 
 
-def sign_off_roles(
-    user, change: ChangeRequest, review: selectors.ReviewStatus | None = None
-) -> tuple[list[Role], str]:
-    """The roles ``user`` may sign the change off in now, or why they may not (if a reviewer)."""
-    review = review if review is not None else selectors.review_status(change)
-    held = policy.reviewer_roles(user)
-    mine = [role for role in Role if role in review.required and role in held]
-    roles, reason = [], ""
-    for role in mine:
-        try:
-            policy.require_can_sign_off(user, change, role, review=review)
-        except NotAllowed as refusal:
-            reason = refusal.message
-        else:
-            roles.append(role)
-    return roles, ("" if roles else reason)
-
-
-def _sign_off_summary(
-    change: ChangeRequest, review: selectors.ReviewStatus
-) -> tuple[list[dict], list[dict]]:
+def _sign_off_summary(change: ChangeRequest, review: ReviewStatus) -> tuple[list[dict], list[dict]]:
     """Who needs to sign off (per role: needed, counting approvals, still missing), and every
     decision given, each marked when it no longer counts and why."""
     counting = review.counting
@@ -98,16 +84,13 @@ def render_change(
     blank ones. ``change`` comes from ``get_change``: its sign-offs, requirement and authors
     are read once, into ``review``, which every check below shares."""
     user = request.user
-    state = change.state
-    is_open = state in ChangeRequest.OPEN_STATES
-    review = selectors.review_status(change)
+    review = ReviewStatus(change)
+    steps = workflow.available_steps(user, change, review)
+    may = {f"may_{step}": step in steps for step in Step}
     missing = review.missing
     needs, decisions = _sign_off_summary(change, review)
-    roles, sign_off_refusal = sign_off_roles(user, change, review)
-    may_edit = policy.can_edit(user, change) and is_open
-    may_publish = policy.can_publish(user, change, review=review)
-    is_publisher = policy.is_publisher(user)
-    in_review = state == State.IN_REVIEW
+    roles, sign_off_refusal = policy.sign_off_roles(user, review)
+    in_review = change.state == State.IN_REVIEW
     context = {
         "change": change,
         "page": change.page,
@@ -116,22 +99,15 @@ def render_change(
         "missing_words": describe_roles(missing),
         "needs": needs,
         "decisions": decisions,
+        "lapsed": review.lapsed,
         "parts": change_diff(change),
         "was_published": change.was_published,
         "comments": change.comments.all(),
         "authors": sorted(person(a) for a in review.authors),
-        "sections": change.page.sections.all() if may_edit else [],
-        "may_edit": may_edit,
-        "may_submit": may_edit and state in (State.DRAFT, State.CHANGES_REQUESTED),
-        "may_sign_off": in_review and bool(roles),
-        "sign_off_refusal": sign_off_refusal if in_review else "",
+        "sections": change.page.sections.all() if may["may_edit"] else [],
+        **may,
+        "sign_off_refusal": sign_off_refusal if in_review and policy.reviewer_roles(user) else "",
         "sign_off_roles": [role.label for role in roles],
-        "may_withdraw": is_open and policy.can_withdraw(user, change),
-        "may_publish": may_publish and state in (State.APPROVED, State.SCHEDULED),
-        "may_schedule": may_publish and state == State.APPROVED,
-        "may_unschedule": state == State.SCHEDULED and is_publisher,
-        "may_comment": is_open and policy.can_comment(user, change),
-        "is_publisher": is_publisher,
         "details_form": forms.get("details_form")
         or ChangeDetailsForm(
             initial={"summary": change.summary, "is_full_review": change.is_full_review}
@@ -146,9 +122,9 @@ def render_change(
     return render(request, "reviews/change_detail.html", context, status=status)
 
 
-# Which permission shows each form on the page.
+# Which step shows each form on the page.
 FORM_SHOWN_BY = {
-    "details_form": "may_submit",
+    "details_form": "may_describe",
     "sign_off_form": "may_sign_off",
     "comment_form": "may_comment",
     "withdraw_form": "may_withdraw",
@@ -172,10 +148,7 @@ def _show_errors_of_hidden_forms(request: HttpRequest, context: dict, forms: dic
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One change request: what changed, who signed off, and the steps this person may take.
     Workflow emails link here."""
-    change = get_change(pk)
-    if not policy.can_view(request.user, change):
-        return forbidden(request, "Only editors, reviewers and publishers can see change requests.")
-    return render_change(request, change)
+    return render_change(request, get_change(pk))
 
 
 def _done(request: HttpRequest, change: ChangeRequest, message: str, anchor: str = ""):
@@ -183,42 +156,185 @@ def _done(request: HttpRequest, change: ChangeRequest, message: str, anchor: str
     return redirect(change.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
-def _refused(request: HttpRequest, change: ChangeRequest, error: WorkflowError):
-    messages.error(request, error.message)
-    return redirect(change.get_absolute_url())
+def take_step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    step: Step,
+    run: Callable[..., object],
+    done: str | Callable[[ChangeRequest, dict], str],
+    form_class: type[forms.Form] | None = None,
+    form_name: str = "",
+    anchor: str = "",
+) -> HttpResponse:
+    """A step taken from the change page: 403 with the reason when the person may never take
+    it here; then the service, and the change page again with its message on a refusal.
+
+    With a form, ``run(change, cleaned_data)`` runs once the form is valid, and a refusal is
+    shown on the form with what the person typed kept; without one, ``run(change, {})``.
+    """
+    change = get_change(pk)
+    refusal = _person_refusal(step, request.user, change)
+    if refusal:
+        return forbidden(request, refusal)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return render_change(request, change, **{form_name: form})
+    cleaned = form.cleaned_data if form is not None else {}
+    try:
+        run(change, cleaned)
+    except WorkflowError as error:
+        if form is None:
+            messages.error(request, error.message)
+            return redirect(change.get_absolute_url())
+        form.add_error(None, error.message)
+        return render_change(request, get_change(pk), **{form_name: form})
+    message = done(change, cleaned) if callable(done) else done
+    return _done(request, change, message, anchor=anchor)
+
+
+def _person_refusal(step: Step, user, change: ChangeRequest) -> str:
+    """Why this person may never take ``step`` on this change (their role, four eyes), apart
+    from its state: a step refused only by the state goes to the service, which says why."""
+    try:
+        workflow.TRANSITIONS[step].check(user, ReviewStatus(change))
+    except NotAllowed as refusal:
+        return refusal.message
+    except WorkflowError:
+        return ""
+    return ""
 
 
 @require_POST
 @workspace_view
 def update_details(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_edit(request.user, change):
-        return forbidden(request, "Only editors can change what a change request says.")
-    form = ChangeDetailsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_change_details(
-                change=change, by=request.user, summary=form.cleaned_data["summary"],
-                is_full_review=form.cleaned_data["is_full_review"],
-            )  # fmt: skip
-        except WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            return _done(request, change, "Saved what changed and why.")
-    return render_change(request, get_change(pk), details_form=form)
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.update_change_details(
+            change=change,
+            by=request.user,
+            summary=data["summary"],
+            is_full_review=data["is_full_review"],
+        )
+
+    return take_step(
+        request,
+        pk,
+        step=Step.DESCRIBE,
+        run=run,
+        form_class=ChangeDetailsForm,
+        form_name="details_form",
+        done="Saved what changed and why.",
+    )
 
 
 @require_POST
 @workspace_view
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_edit(request.user, change):
-        return forbidden(request, "Only editors can submit a change for review.")
-    try:
+    def run(change: ChangeRequest, data: dict) -> None:
         services.submit_for_review(change=change, by=request.user)
-    except WorkflowError as error:
-        return _refused(request, change, error)
-    return _done(request, change, "Sent for review. The reviewers have been told.")
+
+    return take_step(
+        request,
+        pk,
+        step=Step.SUBMIT,
+        run=run,
+        done="Sent for review. The reviewers have been told.",
+    )
+
+
+@require_POST
+@workspace_view
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.add_comment(change=change, by=request.user, body=data["body"])
+
+    return take_step(
+        request,
+        pk,
+        step=Step.COMMENT,
+        run=run,
+        form_class=CommentForm,
+        form_name="comment_form",
+        done="Your comment was added.",
+        anchor="comments",
+    )
+
+
+@require_POST
+@workspace_view
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.withdraw(change=change, by=request.user, reason=data["reason"])
+
+    return take_step(
+        request,
+        pk,
+        step=Step.WITHDRAW,
+        run=run,
+        form_class=WithdrawForm,
+        form_name="withdraw_form",
+        done="The change request was withdrawn.",
+    )
+
+
+@require_POST
+@workspace_view
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.publish(change=change, by=request.user)
+
+    def done(change: ChangeRequest, data: dict) -> str:
+        return f"Published: readers now see the new “{change.page}”."
+
+    return take_step(request, pk, step=Step.PUBLISH, run=run, done=done)
+
+
+@require_POST
+@workspace_view
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.schedule(change=change, by=request.user, at=data["publish_at"])
+
+    def done(change: ChangeRequest, data: dict) -> str:
+        return f"Scheduled for {timezone.localtime(data['publish_at']):%-d %B %Y at %H:%M}."
+
+    return take_step(
+        request,
+        pk,
+        step=Step.SCHEDULE,
+        run=run,
+        form_class=ScheduleForm,
+        form_name="schedule_form",
+        done=done,
+    )
+
+
+@require_POST
+@workspace_view
+def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.unschedule(change=change, by=request.user)
+
+    return take_step(
+        request,
+        pk,
+        step=Step.UNSCHEDULE,
+        run=run,
+        done="The scheduled publication was cancelled. It is still approved.",
+    )
+
+
+@require_POST
+@workspace_view
+def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take in edits saved to the page outside the change request (e.g. in the admin)."""
+
+    def run(change: ChangeRequest, data: dict) -> None:
+        services.refresh_change_contents(change=change, by=request.user)
+
+    return take_step(
+        request, pk, step=Step.EDIT, run=run, done="The change now holds the page's latest text."
+    )
 
 
 @require_POST
@@ -226,11 +342,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer's decision, bound to the content hash of the page they were shown."""
     change = get_change(pk)
-    roles, refusal = sign_off_roles(request.user, change)
+    roles, refusal = policy.sign_off_roles(request.user, ReviewStatus(change))
     if not roles:
-        return forbidden(
-            request, refusal or "Only the reviewers this change needs can sign it off."
-        )
+        return forbidden(request, refusal)
     allowed = {role.value for role in roles}
     chosen = request.POST.get("role") or ""
     if chosen and chosen not in allowed:
@@ -241,10 +355,13 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         role = form.cleaned_data["role"] or roles[0].value
         try:
             services.sign_off(
-                change=change, reviewer=request.user, decision=form.cleaned_data["decision"],
-                seen_hash=form.cleaned_data["seen_hash"], comment=form.cleaned_data["comment"],
+                change=change,
+                reviewer=request.user,
+                decision=form.cleaned_data["decision"],
+                seen_hash=form.cleaned_data["seen_hash"],
+                comment=form.cleaned_data["comment"],
                 role=role,
-            )  # fmt: skip
+            )
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.
             change = get_change(pk)
@@ -260,103 +377,3 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, change, "Thank you: your decision has been recorded.")
     return render_change(request, change, sign_off_form=form)
-
-
-@require_POST
-@workspace_view
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_comment(request.user, change):
-        return forbidden(request, "Only editors, reviewers and publishers can comment.")
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_comment(change=change, by=request.user, body=form.cleaned_data["body"])
-        except WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            return _done(request, change, "Your comment was added.", anchor="comments")
-    return render_change(request, get_change(pk), comment_form=form)
-
-
-@require_POST
-@workspace_view
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_withdraw(request.user, change):
-        return forbidden(request, "Only editors and publishers can withdraw a change request.")
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.withdraw(change=change, by=request.user, reason=form.cleaned_data["reason"])
-        except WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            return _done(request, change, "The change request was withdrawn.")
-    return render_change(request, get_change(pk), withdraw_form=form)
-
-
-@require_POST
-@workspace_view
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_publish(request.user, change):
-        return forbidden(request, _publish_refusal(request.user, change))
-    try:
-        services.publish(change=change, by=request.user)
-    except WorkflowError as error:
-        return _refused(request, change, error)
-    return _done(request, change, f"Published: readers now see the new “{change.page}”.")
-
-
-@require_POST
-@workspace_view
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.can_publish(request.user, change):
-        return forbidden(request, _publish_refusal(request.user, change))
-    form = ScheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.schedule(change=change, by=request.user, at=form.cleaned_data["publish_at"])
-        except WorkflowError as error:
-            form.add_error("publish_at", error.message)
-        else:
-            at = timezone.localtime(form.cleaned_data["publish_at"])
-            return _done(request, change, f"Scheduled for {at:%-d %B %Y at %H:%M}.")
-    return render_change(request, get_change(pk), schedule_form=form)
-
-
-@require_POST
-@workspace_view
-def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_change(pk)
-    if not policy.is_publisher(request.user):
-        return forbidden(request, "Only publishers can cancel a scheduled publication.")
-    try:
-        services.unschedule(change=change, by=request.user)
-    except WorkflowError as error:
-        return _refused(request, change, error)
-    return _done(request, change, "The scheduled publication was cancelled. It is still approved.")
-
-
-@require_POST
-@workspace_view
-def refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take in edits saved to the page outside the change request (e.g. in the admin)."""
-    change = get_change(pk)
-    if not policy.can_edit(request.user, change):
-        return forbidden(request, "Only editors can change what a change request contains.")
-    try:
-        services.refresh_change_contents(change=change, by=request.user)
-    except WorkflowError as error:
-        return _refused(request, change, error)
-    return _done(request, change, "The change now holds the page's latest text.")
-
-
-def _publish_refusal(user, change: ChangeRequest) -> str:
-    try:
-        policy.require_can_publish(user, change)
-    except NotAllowed as refusal:
-        return refusal.message
-    return "You cannot publish this change."

@@ -15,18 +15,13 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "reviews/forbidden.html", {"message": message}, status=403)
 
 
-def is_workspace_user(user) -> bool:
-    """Editors, reviewers, publishers, and staff admins (who may look but hold no role)."""
-    return bool(policy.groups_of(user)) or (user.is_authenticated and user.is_staff)
-
-
 def workspace_view(view):
     """Login required (anonymous people go to the login page); other people get a 403."""
 
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_workspace_user(request.user):
+        if not policy.can_view(request.user):
             return forbidden(
                 request, "The workspace is for editors, reviewers and publishers only."
             )

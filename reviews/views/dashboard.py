@@ -66,10 +66,11 @@ def start_change(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             change = services.start_change(
-                page=form.cleaned_data["page"], by=request.user,
+                page=form.cleaned_data["page"],
+                by=request.user,
                 summary=form.cleaned_data["summary"],
                 is_full_review=form.cleaned_data["is_full_review"],
-            )  # fmt: skip
+            )
         except WorkflowError as error:
             form.add_error("page", error.message)
         else:

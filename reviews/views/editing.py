@@ -5,6 +5,8 @@ started from. When someone else saved in between, nothing is saved and the form 
 with the editor's own text in it and the other person's saved text beside it.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +20,12 @@ from infopages.markdown import render_markdown
 from infopages.models import Page, Section
 from infopages.services import EditConflict
 from reviews import policy, services
+from reviews.diffs import diff_html
 from reviews.errors import WorkflowError
 from reviews.forms import NewSectionForm, PageFieldsForm, RemoveSectionForm, SectionForm
 from reviews.models import ChangeRequest
 from reviews.views.common import forbidden, person, workspace_view
-from reviews.views.diffs import diff_html
+from reviews.workflow import TRANSITIONS, Step
 
 State = ChangeRequest.State
 
@@ -35,9 +38,10 @@ def _change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpR
     the editor's text in it (the change may have been published while they were typing).
     """
     change = get_object_or_404(ChangeRequest.objects.select_related("page"), pk=pk)
-    if not policy.can_edit(request.user, change):
+    if not policy.is_editor(request.user):
         return change, forbidden(request, "Only editors can change pages.")
-    if change.state not in ChangeRequest.EDITABLE_STATES and request.method != "POST":
+    editable = change.state in TRANSITIONS[Step.EDIT].sources
+    if not editable and request.method != "POST":
         messages.error(
             request,
             f"This change request is {change.get_state_display()}, so it can no longer be "
@@ -97,6 +101,43 @@ def _conflict(
         ],
     }
     return rebound, conflict
+
+
+def _save_edit(
+    request: HttpRequest,
+    change: ChangeRequest,
+    obj,
+    form,
+    *,
+    make_form: Callable,
+    fields: list[tuple[str, str]],
+    saved: str,
+    **extra,
+) -> HttpResponse:
+    """Save ``obj`` (its fields already set from ``form``) within the change, from the version
+    counter the form started at. On a conflict the form comes back (409) with the editor's
+    text and the other person's beside it; on a refusal, with the reason; nothing is lost.
+
+    ``fields``: (label, field name) of each field the form edits, for the conflict screen.
+    """
+    try:
+        services.edit_in_change(
+            change=change,
+            obj=obj,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_lock_version=form.cleaned_data["lock_version"],
+        )
+    except EditConflict as error:
+        theirs = [(label, name, getattr(error.theirs, name)) for label, name in fields]
+        form, conflict = _conflict(request, make_form, error, theirs)
+        return _render_editor(request, change, status=409, form=form, conflict=conflict, **extra)
+    except WorkflowError as error:
+        form.add_error(None, error.message)
+        return _render_editor(request, change, form=form, **extra)
+    messages.success(request, saved)
+    model = obj._meta.model_name
+    return redirect(f"{change.get_absolute_url()}#part-{model}-{obj.pk}")
 
 
 def _preview(body: str) -> SafeString:
@@ -165,26 +206,17 @@ def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         )
     section.heading = form.cleaned_data["heading"]
     section.body = form.cleaned_data["body"]
-    try:
-        services.edit_in_change(
-            change=change, obj=section, by=request.user, comment=form.cleaned_data["comment"],
-            expected_lock_version=form.cleaned_data["lock_version"],
-        )  # fmt: skip
-    except EditConflict as error:
-        theirs = error.theirs
-        form, conflict = _conflict(
-            request, lambda data: SectionForm(data, live_preview=live_preview), error,
-            [("Heading", "heading", theirs.heading), ("Text", "body", theirs.body)],
-        )  # fmt: skip
-        return _render_editor(
-            request, change, status=409, form=form, remove_form=remove_form, conflict=conflict,
-            **extra,
-        )  # fmt: skip
-    except WorkflowError as error:
-        form.add_error(None, error.message)
-        return _render_editor(request, change, form=form, remove_form=remove_form, **extra)
-    messages.success(request, f"Saved “{section.heading}”.")
-    return redirect(f"{change.get_absolute_url()}#part-section-{section.pk}")
+    return _save_edit(
+        request,
+        change,
+        section,
+        form,
+        make_form=lambda data: SectionForm(data, live_preview=live_preview),
+        fields=[("Heading", "heading"), ("Text", "body")],
+        saved=f"Saved “{section.heading}”.",
+        remove_form=remove_form,
+        **extra,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -247,23 +279,16 @@ def edit_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_editor(request, change, form=form, **extra)
     page.title = form.cleaned_data["title"]
     page.summary = form.cleaned_data["summary"]
-    try:
-        services.edit_in_change(
-            change=change, obj=page, by=request.user, comment=form.cleaned_data["comment"],
-            expected_lock_version=form.cleaned_data["lock_version"],
-        )  # fmt: skip
-    except EditConflict as error:
-        theirs = error.theirs
-        form, conflict = _conflict(
-            request, PageFieldsForm, error,
-            [("Title", "title", theirs.title), ("Summary", "summary", theirs.summary)],
-        )  # fmt: skip
-        return _render_editor(request, change, status=409, form=form, conflict=conflict, **extra)
-    except WorkflowError as error:
-        form.add_error(None, error.message)
-        return _render_editor(request, change, form=form, **extra)
-    messages.success(request, "Saved the title and summary.")
-    return redirect(f"{change.get_absolute_url()}#part-page-{page.pk}")
+    return _save_edit(
+        request,
+        change,
+        page,
+        form,
+        make_form=PageFieldsForm,
+        fields=[("Title", "title"), ("Summary", "summary")],
+        saved="Saved the title and summary.",
+        **extra,
+    )
 
 
 @require_POST
@@ -277,9 +302,11 @@ def remove_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     if remove_form.is_valid():
         try:
             services.remove_in_change(
-                change=change, obj=section, by=request.user,
+                change=change,
+                obj=section,
+                by=request.user,
                 comment=remove_form.cleaned_data["comment"],
-            )  # fmt: skip
+            )
         except WorkflowError as error:
             remove_form.add_error(None, error.message)
         else:
@@ -290,11 +317,18 @@ def remove_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
             )
             return redirect(change)
     form = SectionForm(
-        initial={"heading": section.heading, "body": section.body,
-                 "lock_version": section.lock_version},
+        initial={
+            "heading": section.heading,
+            "body": section.body,
+            "lock_version": section.lock_version,
+        },
         live_preview=request.user.is_staff,
-    )  # fmt: skip
+    )
     return _render_editor(
-        request, change, form=form, remove_form=remove_form, section=section,
+        request,
+        change,
+        form=form,
+        remove_form=remove_form,
+        section=section,
         title=f"Edit “{section.heading}”",
-    )  # fmt: skip
+    )

@@ -250,8 +250,12 @@ def test_a_change_goes_from_editor_to_reviewer_to_publisher_to_reader(
     assert focused(page)["id"] == "sign-off"
     page.keyboard.press("Tab")
     assert focused(page) | {"text": ""} == {
-        "tag": "input", "id": "id_decision_0", "value": "approve", "checked": False, "text": "",
-    }  # fmt: skip
+        "tag": "input",
+        "id": "id_decision_0",
+        "value": "approve",
+        "checked": False,
+        "text": "",
+    }
     page.keyboard.press("Space")
     assert focused(page)["checked"] is True
     page.keyboard.press("ArrowDown")

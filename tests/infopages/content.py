@@ -35,17 +35,22 @@ def publish_demo_pages(*, by) -> dict[str, Page]:
         meta = yaml.safe_load(front)
         page = save_with_version(
             Page(
-                slug=meta["slug"], title=meta["title"], summary=meta["summary"],
-                topic=_topic(meta["topic"]), reviewed_on=meta["reviewed"],
+                slug=meta["slug"],
+                title=meta["title"],
+                summary=meta["summary"],
+                topic=_topic(meta["topic"]),
+                reviewed_on=meta["reviewed"],
                 next_review_on=meta["next_review"],
             ),
-            by=by, comment="Created",
-        ).obj  # fmt: skip
+            by=by,
+            comment="Created",
+        ).obj
         for position, (heading, text) in enumerate(_sections(body)):
             save_with_version(
                 Section(page=page, position=position, heading=heading, body=text),
-                by=by, comment="Created",
-            )  # fmt: skip
+                by=by,
+                comment="Created",
+            )
         for position, citation in enumerate(meta.get("references", [])):
             save_with_version(
                 Reference(page=page, position=position, citation=citation), by=by, comment="Ref"

@@ -18,9 +18,16 @@ NEVER_PUBLISHED = "Grizzlewhump never-published page"
 NEVER_PUBLISHED_BODY = "Jibberwock unpublished body"
 EMPTY_TOPIC = "Mumbleshire empty topic"
 MARKERS = [
-    DRAFT_SECTION, DRAFT_TITLE, DRAFT_SUMMARY, DRAFT_REFERENCE, DRAFT_RESOURCE, DRAFT_REVIEWER,
-    NEVER_PUBLISHED, NEVER_PUBLISHED_BODY, EMPTY_TOPIC,
-]  # fmt: skip
+    DRAFT_SECTION,
+    DRAFT_TITLE,
+    DRAFT_SUMMARY,
+    DRAFT_REFERENCE,
+    DRAFT_RESOURCE,
+    DRAFT_REVIEWER,
+    NEVER_PUBLISHED,
+    NEVER_PUBLISHED_BODY,
+    EMPTY_TOPIC,
+]
 
 
 @pytest.fixture
@@ -35,19 +42,22 @@ def site_with_drafts(make_page, publish, editor, topic):
     )
     save_with_version(
         Section(page=page, position=9, heading="New draft heading", body=DRAFT_SECTION),
-        by=editor, comment="Draft",
-    )  # fmt: skip
+        by=editor,
+        comment="Draft",
+    )
     save_with_version(Reference(page=page, citation=DRAFT_REFERENCE), by=editor, comment="Draft")
     save_with_version(
         Resource(page=page, title=DRAFT_RESOURCE, url="https://example.org/b"),
-        by=editor, comment="Draft",
-    )  # fmt: skip
+        by=editor,
+        comment="Draft",
+    )
     page.reviewers.add(Person.objects.create(name=DRAFT_REVIEWER))
     page.title, page.summary = DRAFT_TITLE, DRAFT_SUMMARY
     save_with_version(page, by=editor, comment="Draft", expected_lock_version=page.lock_version)
 
-    hidden = make_page(slug="never-published", title=NEVER_PUBLISHED,
-                       sections=[("Heading", NEVER_PUBLISHED_BODY)])  # fmt: skip
+    hidden = make_page(
+        slug="never-published", title=NEVER_PUBLISHED, sections=[("Heading", NEVER_PUBLISHED_BODY)]
+    )
     page.related_pages.add(hidden)
     Topic.objects.create(name=EMPTY_TOPIC, slug="empty-topic", parent=topic)
     return Page.objects.get(pk=page.pk)
@@ -58,15 +68,26 @@ def public_urls(page: Page) -> list[str]:
     # Search for the first word only: the results page repeats the query back to the reader.
     searches = [f"/search/?q={re.split(r'[\s-]', marker)[0]}" for marker in MARKERS]
     return [
-        "/", "/topics/cancer-types/", "/topics/cancer-types/breast-cancer/",
+        "/",
+        "/topics/cancer-types/",
+        "/topics/cancer-types/breast-cancer/",
         "/topics/cancer-types/breast-cancer/empty-topic/",
-        f"/info/{slug}/", f"/info/{slug}/print/", f"/info/{slug}/feedback/?helpful=yes",
-        "/info/never-published/", "/info/never-published/print/",
+        f"/info/{slug}/",
+        f"/info/{slug}/print/",
+        f"/info/{slug}/feedback/?helpful=yes",
+        "/info/never-published/",
+        "/info/never-published/print/",
         "/info/never-published/feedback/",
-        *searches, "/search/?q=draft", "/search/?q=changed",
-        "/sitemap.xml", "/robots.txt", reverse("infopages:feed"),
-        "/api/pages/", f"/api/pages/{slug}/", "/api/pages/never-published/",
-    ]  # fmt: skip
+        *searches,
+        "/search/?q=draft",
+        "/search/?q=changed",
+        "/sitemap.xml",
+        "/robots.txt",
+        reverse("infopages:feed"),
+        "/api/pages/",
+        f"/api/pages/{slug}/",
+        "/api/pages/never-published/",
+    ]
 
 
 def test_no_public_route_shows_draft_text(client, site_with_drafts):

@@ -19,13 +19,15 @@ def search(client, q, **params):
 def scan_pages(make_page, publish):
     """One page with "scan" in its title, another that mentions scans only in its body."""
     body_match = make_page(
-        slug="secondary-breast-cancer", title="Secondary breast cancer",
+        slug="secondary-breast-cancer",
+        title="Secondary breast cancer",
         sections=[("Diagnosis", "You may have a bone scan or a CT scan to see where it is.")],
-    )  # fmt: skip
+    )
     title_match = make_page(
-        slug="bone-scan", title="Bone scan",
+        slug="bone-scan",
+        title="Bone scan",
         sections=[("What is it?", "A test that shows areas of unusual bone.")],
-    )  # fmt: skip
+    )
     publish(body_match)
     publish(title_match)
     return title_match, body_match
@@ -56,13 +58,15 @@ def test_search_uses_english_stemming(client, scan_pages):
 def test_title_match_ranks_above_body_match_on_postgresql(client, make_page, publish):
     # Many body mentions must still not beat one title match.
     body = make_page(
-        slug="scans-in-general", title="Tests you may have",
+        slug="scans-in-general",
+        title="Tests you may have",
         sections=[("Scans", "Fatigue fatigue fatigue. Fatigue after a scan.")],
-    )  # fmt: skip
+    )
     title = make_page(
-        slug="tiredness-fatigue", title="Tiredness (fatigue)",
+        slug="tiredness-fatigue",
+        title="Tiredness (fatigue)",
         sections=[("What is it?", "Feeling very tired.")],
-    )  # fmt: skip
+    )
     publish(body)
     publish(title)
 

@@ -92,9 +92,14 @@ def test_admin_saves_are_versions_too(admin_client, make_page):
 
     response = admin_client.post(
         url,
-        {"page": page.pk, "position": 1, "heading": "Symptoms", "anchor": "symptoms",
-         "body": "Edited in the admin."},
-    )  # fmt: skip
+        {
+            "page": page.pk,
+            "position": 1,
+            "heading": "Symptoms",
+            "anchor": "symptoms",
+            "body": "Edited in the admin.",
+        },
+    )
 
     assert response.status_code == 302
     latest = Version.objects.get_for_object(section).first()
@@ -107,9 +112,14 @@ def test_an_admin_edit_makes_an_open_workspace_edit_conflict(admin_client, make_
     opened = page.sections.get(anchor="symptoms")  # an editor opens it in the workspace
     admin_client.post(
         f"/admin/infopages/section/{opened.pk}/change/",
-        {"page": page.pk, "position": 1, "heading": "Symptoms", "anchor": "symptoms",
-         "body": "Saved in the admin meanwhile."},
-    )  # fmt: skip
+        {
+            "page": page.pk,
+            "position": 1,
+            "heading": "Symptoms",
+            "anchor": "symptoms",
+            "body": "Saved in the admin meanwhile.",
+        },
+    )
 
     opened.body = "The editor's own text."
     with pytest.raises(EditConflict) as conflict:
@@ -124,24 +134,38 @@ def test_an_admin_edit_of_an_inline_section_moves_its_edit_counter_on(admin_clie
     management = {
         f"{prefix}-{field}": value
         for prefix, total in [("sections", 2), ("references", 0), ("resources", 0)]
-        for field, value in [("TOTAL_FORMS", total), ("INITIAL_FORMS", total),
-                             ("MIN_NUM_FORMS", 0), ("MAX_NUM_FORMS", 1000)]
-    }  # fmt: skip
+        for field, value in [
+            ("TOTAL_FORMS", total),
+            ("INITIAL_FORMS", total),
+            ("MIN_NUM_FORMS", 0),
+            ("MAX_NUM_FORMS", 1000),
+        ]
+    }
     sections = {}
     for i, section in enumerate([first, second]):
         sections |= {
-            f"sections-{i}-id": section.pk, f"sections-{i}-page": page.pk,
-            f"sections-{i}-position": section.position, f"sections-{i}-heading": section.heading,
-            f"sections-{i}-anchor": section.anchor, f"sections-{i}-body": section.body,
-        }  # fmt: skip
+            f"sections-{i}-id": section.pk,
+            f"sections-{i}-page": page.pk,
+            f"sections-{i}-position": section.position,
+            f"sections-{i}-heading": section.heading,
+            f"sections-{i}-anchor": section.anchor,
+            f"sections-{i}-body": section.body,
+        }
     sections["sections-1-body"] = "Changed inline."
 
     response = admin_client.post(
         f"/admin/infopages/page/{page.pk}/change/",
-        {"slug": page.slug, "title": page.title, "summary": page.summary,
-         "topic": page.topic_id, "reviewed_on": "2026-03-01", "next_review_on": "2029-03-01",
-         **management, **sections},
-    )  # fmt: skip
+        {
+            "slug": page.slug,
+            "title": page.title,
+            "summary": page.summary,
+            "topic": page.topic_id,
+            "reviewed_on": "2026-03-01",
+            "next_review_on": "2029-03-01",
+            **management,
+            **sections,
+        },
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     second.refresh_from_db()

@@ -72,9 +72,12 @@ def edit_section():
         section = change.page.sections.get(anchor=anchor)
         section.body = body
         return services.edit_in_change(
-            change=change, obj=section, by=by, comment=comment,
+            change=change,
+            obj=section,
+            by=by,
+            comment=comment,
             expected_lock_version=section.lock_version,
-        )  # fmt: skip
+        )
 
     return edit
 
@@ -97,9 +100,13 @@ def submitted_change(draft_change, author, medic, lay, publisher):
 def approve():
     def do(change, reviewer, *, role=None, comment="Accurate and clear."):
         return services.sign_off(
-            change=change, reviewer=reviewer, decision=Decision.APPROVE,
-            seen_hash=change.content_hash, comment=comment, role=role,
-        )  # fmt: skip
+            change=change,
+            reviewer=reviewer,
+            decision=Decision.APPROVE,
+            seen_hash=change.content_hash,
+            comment=comment,
+            role=role,
+        )
 
     return do
 
@@ -108,9 +115,12 @@ def approve():
 def request_changes():
     def do(change, reviewer, *, comment="Say which organs it most often spreads to."):
         return services.sign_off(
-            change=change, reviewer=reviewer, decision=Decision.REQUEST_CHANGES,
-            seen_hash=change.content_hash, comment=comment,
-        )  # fmt: skip
+            change=change,
+            reviewer=reviewer,
+            decision=Decision.REQUEST_CHANGES,
+            seen_hash=change.content_hash,
+            comment=comment,
+        )
 
     return do
 

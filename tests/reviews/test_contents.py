@@ -10,8 +10,9 @@ def test_content_from_versions_matches_the_working_copy_it_was_saved_from(live_p
     save_with_version(Reference(page=live_page, citation="NICE CG81"), by=author, comment="Ref")
     save_with_version(
         Resource(page=live_page, title="Booklet", url="https://example.org/b"),
-        by=author, comment="Booklet",
-    )  # fmt: skip
+        by=author,
+        comment="Booklet",
+    )
 
     versions = contents.latest_versions(live_page, by=author)
 

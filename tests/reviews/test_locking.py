@@ -17,18 +17,24 @@ def test_second_save_from_the_same_starting_version_is_refused_with_both_texts(
 
     theirs.body = "Pain, tiredness and breathlessness."
     services.edit_in_change(
-        change=draft_change, obj=theirs, by=second_editor, comment="Symptoms",
+        change=draft_change,
+        obj=theirs,
+        by=second_editor,
+        comment="Symptoms",
         expected_lock_version=started_from,
-    )  # fmt: skip
+    )
     events = AuditEvent.objects.count()
     hash_after_first = draft_change.content_hash
 
     mine.body = "Bone pain."
     with pytest.raises(EditConflict) as conflict:
         services.edit_in_change(
-            change=draft_change, obj=mine, by=author, comment="Symptoms",
+            change=draft_change,
+            obj=mine,
+            by=author,
+            comment="Symptoms",
             expected_lock_version=started_from,
-        )  # fmt: skip
+        )
 
     assert conflict.value.mine.body == "Bone pain."
     assert conflict.value.theirs.body == "Pain, tiredness and breathlessness."
@@ -46,15 +52,21 @@ def test_saving_again_from_the_latest_version_succeeds_after_a_conflict(
     stale = section.lock_version
     section.body = "First"
     services.edit_in_change(
-        change=draft_change, obj=section, by=second_editor, comment="1",
+        change=draft_change,
+        obj=section,
+        by=second_editor,
+        comment="1",
         expected_lock_version=stale,
-    )  # fmt: skip
+    )
 
     latest = Section.objects.get(pk=section.pk)
     latest.body = "First, then mine"
     services.edit_in_change(
-        change=draft_change, obj=latest, by=author, comment="2",
+        change=draft_change,
+        obj=latest,
+        by=author,
+        comment="2",
         expected_lock_version=latest.lock_version,
-    )  # fmt: skip
+    )
 
     assert Section.objects.get(pk=section.pk).body == "First, then mine"

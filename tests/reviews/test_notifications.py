@@ -135,9 +135,13 @@ def test_a_digest_partly_claimed_by_another_run_is_left_for_the_next_run(
     Notification.objects.update(frequency=Frequency.DAILY)
     first = Notification.objects.get(user=medic)
     second = Notification.objects.create(
-        user=medic, change=submitted_change, event=first.event, frequency=Frequency.DAILY,
-        subject="Please review again", body="Again.",
-    )  # fmt: skip
+        user=medic,
+        change=submitted_change,
+        event=first.event,
+        frequency=Frequency.DAILY,
+        subject="Please review again",
+        body="Again.",
+    )
     claim = notifications._claim
 
     def another_run_claims_the_first_meanwhile(pks, now):

@@ -64,19 +64,24 @@ def test_a_publisher_who_wrote_part_of_the_change_cannot_publish_it(
 
 ACTIONS_ON_A_CHANGE = {
     "approve": lambda change, people: services.sign_off(
-        change=change, reviewer=people["medic"], decision=Decision.APPROVE,
+        change=change,
+        reviewer=people["medic"],
+        decision=Decision.APPROVE,
         seen_hash=change.content_hash,
     ),
     "submit": lambda change, people: services.submit_for_review(change=change, by=people["author"]),
     "edit": lambda change, people: services.edit_in_change(
-        change=change, obj=change.page.sections.first(), by=people["author"], comment="More",
+        change=change,
+        obj=change.page.sections.first(),
+        by=people["author"],
+        comment="More",
     ),
     "publish": lambda change, people: services.publish(change=change, by=people["publisher"]),
     "comment": lambda change, people: services.add_comment(
         change=change, by=people["medic"], body="Hello?"
     ),
     "withdraw": lambda change, people: services.withdraw(change=change, by=people["author"]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("action", ACTIONS_ON_A_CHANGE)

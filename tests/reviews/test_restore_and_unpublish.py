@@ -140,9 +140,11 @@ def test_restoring_a_removed_section_whose_anchor_was_reused_is_refused_with_a_r
     removed = Version.objects.get_for_object(symptoms).first()
     services.remove_in_change(change=draft_change, obj=symptoms, by=author, comment="Rewrite")
     services.edit_in_change(
-        change=draft_change, obj=Section(page=draft_change.page, position=5, heading="Symptoms"),
-        by=author, comment="Written afresh",
-    )  # fmt: skip
+        change=draft_change,
+        obj=Section(page=draft_change.page, position=5, heading="Symptoms"),
+        by=author,
+        comment="Written afresh",
+    )
 
     with pytest.raises(InvalidInput, match="already has a section at #symptoms"):
         services.restore_as_draft(version=removed, by=author)

@@ -42,17 +42,24 @@ def walk(make_page, publish, author, medic, publisher, django_capture_on_commit_
         section = page.sections.get(anchor="part-0")
         section.body = "New text 0."
         counts["edit_in_change"], _ = count(
-            services.edit_in_change, change=change, obj=section, by=author,
-            comment="Clearer", expected_lock_version=section.lock_version,
-        )  # fmt: skip
+            services.edit_in_change,
+            change=change,
+            obj=section,
+            by=author,
+            comment="Clearer",
+            expected_lock_version=section.lock_version,
+        )
         counts["submit_for_review"], _ = count(services.submit_for_review, change=change, by=author)
         counts["add_comment"], _ = count(
             services.add_comment, change=change, by=medic, body="Looks right."
         )
         counts["sign_off"], _ = count(
-            services.sign_off, change=change, reviewer=medic, decision=Decision.APPROVE,
+            services.sign_off,
+            change=change,
+            reviewer=medic,
+            decision=Decision.APPROVE,
             seen_hash=change.content_hash,
-        )  # fmt: skip
+        )
         counts["publish"], _ = count(services.publish, change=change, by=publisher)
         return counts
 

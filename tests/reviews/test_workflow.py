@@ -151,18 +151,26 @@ def test_change_request_covers_page_fields_and_new_sections(
     change = services.start_change(page=live_page, by=author, summary="New title and a section.")
     live_page.title = "Secondary (metastatic) breast cancer"
     services.edit_in_change(
-        change=change, obj=live_page, by=author, comment="Title",
+        change=change,
+        obj=live_page,
+        by=author,
+        comment="Title",
         expected_lock_version=live_page.lock_version,
-    )  # fmt: skip
+    )
     services.edit_in_change(
-        change=change, obj=Section(page=live_page, position=9, heading="Living with it",
-                                   body="Support is available."),
-        by=author, comment="New section",
-    )  # fmt: skip
+        change=change,
+        obj=Section(
+            page=live_page, position=9, heading="Living with it", body="Support is available."
+        ),
+        by=author,
+        comment="New section",
+    )
     services.edit_in_change(
-        change=change, obj=Reference(page=live_page, citation="NICE CG81 (2017)"),
-        by=author, comment="Reference",
-    )  # fmt: skip
+        change=change,
+        obj=Reference(page=live_page, citation="NICE CG81 (2017)"),
+        by=author,
+        comment="Reference",
+    )
     services.submit_for_review(change=change, by=author)
     approve(change, medic)
     services.publish(change=change, by=publisher)

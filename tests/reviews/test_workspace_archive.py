@@ -52,9 +52,12 @@ def republish(publisher):
             section.body = text
             save_with_version(section, by=publisher, comment="New wording")
         return publish_content(
-            page=page, content=content_from_working_copy(page), by=publisher,
-            approved_by=list(approved_by), at=at,
-        )  # fmt: skip
+            page=page,
+            content=content_from_working_copy(page),
+            by=publisher,
+            approved_by=list(approved_by),
+            at=at,
+        )
 
     return do
 
@@ -130,8 +133,9 @@ def test_archived_copy_shows_the_stored_html_and_about_our_information(
     page = make_page()
     save_with_version(
         Reference(page=page, citation="NICE guideline NG101", url="https://www.nice.org.uk/ng101"),
-        by=editor, comment="Added",
-    )  # fmt: skip
+        by=editor,
+        comment="Added",
+    )
     page.reviewers.add(Person.objects.create(name="Dr Ann Lee", role="Consultant Oncologist"))
     publication = republish(page, local("2026-02-10"))
     # The working copy moves on; the archive is the HTML stored at publication.

@@ -66,17 +66,25 @@ def test_two_editors_saving_the_same_section_lose_nothing(
     # ...Sam saves first...
     theirs.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Pain, tiredness and breathlessness.",
-         "comment": "More symptoms", "lock_version": started_from},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Pain, tiredness and breathlessness.",
+            "comment": "More symptoms",
+            "lock_version": started_from,
+        },
+    )
     events = AuditEvent.objects.count()
 
     # ...then Erin saves from the version she opened.
     response = mine.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Bone pain, which may be worse at night.",
-         "comment": "Bone pain", "lock_version": started_from},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Bone pain, which may be worse at night.",
+            "comment": "Bone pain",
+            "lock_version": started_from,
+        },
+    )
 
     html = html_of(response)
     assert response.status_code == 409
@@ -98,16 +106,24 @@ def test_saving_again_after_a_conflict_keeps_both_versions(
     client.force_login(author)
     conflict = client.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Bone pain.", "comment": "Bone pain",
-         "lock_version": started_from},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Bone pain.",
+            "comment": "Bone pain",
+            "lock_version": started_from,
+        },
+    )
     assert conflict.status_code == 409
 
     client.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Bone pain and breathlessness.", "comment": "Merged",
-         "lock_version": started_from + 1},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Bone pain and breathlessness.",
+            "comment": "Merged",
+            "lock_version": started_from + 1,
+        },
+    )
 
     assert Section.objects.get(pk=symptoms.pk).body == "Bone pain and breathlessness."
     bodies = [v.field_dict["body"] for v in Version.objects.get_for_object(symptoms)]
@@ -121,9 +137,13 @@ def test_a_save_without_a_comment_keeps_the_text_and_asks_for_one(
 
     response = client.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Pain and fatigue.", "comment": "",
-         "lock_version": symptoms.lock_version},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Pain and fatigue.",
+            "comment": "",
+            "lock_version": symptoms.lock_version,
+        },
+    )
 
     html = html_of(response)
     assert "Say in a few words what you changed." in html
@@ -136,9 +156,14 @@ def test_preview_shows_how_it_will_look_without_saving(client, draft_change, aut
 
     response = client.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "- Pain\n- Tiredness", "comment": "List",
-         "lock_version": symptoms.lock_version, "preview": "1"},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "- Pain\n- Tiredness",
+            "comment": "List",
+            "lock_version": symptoms.lock_version,
+            "preview": "1",
+        },
+    )
 
     html = html_of(response)
     assert "How it will look (not saved yet)" in html
@@ -157,9 +182,13 @@ def test_editing_an_approved_change_warns_and_sends_it_back_to_review(
 
     client.post(
         edit_url(approved_change, section),
-        {"heading": "Symptoms", "body": "Pain, tiredness.", "comment": "Tiredness",
-         "lock_version": section.lock_version},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Pain, tiredness.",
+            "comment": "Tiredness",
+            "lock_version": section.lock_version,
+        },
+    )
 
     approved_change.refresh_from_db()
     assert approved_change.state == State.IN_REVIEW
@@ -171,9 +200,13 @@ def test_a_reviewer_cannot_edit_a_section(client, draft_change, medic, symptoms)
     assert client.get(edit_url(draft_change, symptoms)).status_code == 403
     response = client.post(
         edit_url(draft_change, symptoms),
-        {"heading": "Symptoms", "body": "Changed by a reviewer.", "comment": "x",
-         "lock_version": symptoms.lock_version},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Changed by a reviewer.",
+            "comment": "x",
+            "lock_version": symptoms.lock_version,
+        },
+    )
 
     assert response.status_code == 403
     assert Section.objects.get(pk=symptoms.pk).body == "Pain."
@@ -210,9 +243,13 @@ def test_a_save_after_the_change_was_published_meanwhile_keeps_the_editors_text(
 
     response = client.post(  # ...then the editor saves.
         edit_url(approved_change, section),
-        {"heading": "Symptoms", "body": "Bone pain, worse at night.", "comment": "Bone pain",
-         "lock_version": section.lock_version},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Bone pain, worse at night.",
+            "comment": "Bone pain",
+            "lock_version": section.lock_version,
+        },
+    )
 
     html = html_of(response)
     assert "Bone pain, worse at night.</textarea>" in html
@@ -233,9 +270,13 @@ def test_a_save_to_a_section_removed_meanwhile_keeps_the_editors_text(
 
     response = client.post(  # ...then Erin saves.
         url,
-        {"heading": "Symptoms", "body": "Bone pain, worse at night.", "comment": "Bone pain",
-         "lock_version": started_from},
-    )  # fmt: skip
+        {
+            "heading": "Symptoms",
+            "body": "Bone pain, worse at night.",
+            "comment": "Bone pain",
+            "lock_version": started_from,
+        },
+    )
 
     assert response.status_code == 409
     html = html_of(response)
@@ -278,9 +319,13 @@ def test_editor_changes_the_title_and_summary(client, draft_change, author):
 
     client.post(
         reverse("reviews:edit_page", args=[draft_change.pk]),
-        {"title": "Secondary (metastatic) breast cancer", "summary": page.summary,
-         "comment": "Add the other name", "lock_version": page.lock_version},
-    )  # fmt: skip
+        {
+            "title": "Secondary (metastatic) breast cancer",
+            "summary": page.summary,
+            "comment": "Add the other name",
+            "lock_version": page.lock_version,
+        },
+    )
 
     assert Page.objects.get(pk=page.pk).title == "Secondary (metastatic) breast cancer"
     html = html_of(client.get(draft_change.get_absolute_url()))

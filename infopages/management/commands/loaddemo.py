@@ -40,12 +40,18 @@ GROUP_ACTIONS = {
 # username, password, group (None for the superuser), first name, last name, role as shown
 DEMO_USERS = [
     ("editor", "demo-editor-2026", "Editors", "Ellie", "Marsh", "Editor (information team)"),
-    ("medreviewer", "demo-medreviewer-2026", "Medical reviewers", "Amira", "Hale",
-     "Medical reviewer"),
+    (
+        "medreviewer",
+        "demo-medreviewer-2026",
+        "Medical reviewers",
+        "Amira",
+        "Hale",
+        "Medical reviewer",
+    ),
     ("layreviewer", "demo-layreviewer-2026", "Lay reviewers", "Sam", "Okafor", "Lay reviewer"),
     ("publisher", "demo-publisher-2026", "Publishers", "Priya", "Ashdown", "Publisher"),
     ("admin", "demo-admin-2026", None, "Site", "Admin", "Administrator (superuser)"),
-]  # fmt: skip
+]
 
 
 class Command(BaseCommand):

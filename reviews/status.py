@@ -1,0 +1,226 @@
+"""Where a change stands on its sign-offs: the core object the workflow's rules ask about.
+
+Below ``policy`` and ``selectors`` (both use it; it uses neither). A service builds one
+``ReviewStatus`` per step and passes it to every check it makes; a screen builds one per
+request. Which sign-offs a change needs comes from the page's or its topic's
+``SignOffRequirement``; which ones count from the sign-offs themselves:
+
+- a reviewer's latest decision only (an approval replaced by a request for changes is gone);
+- given on the change's current content (its hash), so an edit after it voids it;
+- from a reviewer who is still active and still in the role they signed in.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, prefetch_related_objects
+
+from infopages.models import Page, Topic
+from reviews import contents
+from reviews.models import ChangeRequest, Decision, Role, SignOff, SignOffRequirement
+
+
+def requirement_for(page: Page) -> SignOffRequirement:
+    """The page's own requirement, else the nearest topic's up the tree, else the default."""
+    return requirements_for([page])[page.pk]
+
+
+def requirements_for(pages: Iterable[Page]) -> dict[int, SignOffRequirement]:
+    """``requirement_for`` each page, by page id, in two queries whatever their number."""
+    pages = list(pages)
+    parents = dict(Topic.objects.order_by().values_list("pk", "parent_id"))  # the tree is small
+    topics_up: dict[int, list[int]] = {}  # per page: its topic, then each parent, root last
+    for page in pages:
+        chain, topic_id = [], page.topic_id
+        while topic_id is not None and topic_id not in chain:
+            chain.append(topic_id)
+            topic_id = parents.get(topic_id)
+        topics_up[page.pk] = chain
+    all_topics = {topic_id for chain in topics_up.values() for topic_id in chain}
+    by_page, by_topic = {}, {}
+    for requirement in SignOffRequirement.objects.filter(
+        Q(page__in=[page.pk for page in pages]) | Q(topic__in=all_topics)
+    ):
+        if requirement.page_id is not None:
+            by_page[requirement.page_id] = requirement
+        else:
+            by_topic[requirement.topic_id] = requirement
+    found = {}
+    for page in pages:
+        nearest = (by_topic[t] for t in topics_up[page.pk] if t in by_topic)
+        found[page.pk] = by_page.get(page.pk) or next(nearest, None) or SignOffRequirement()
+    return found  # an unsaved SignOffRequirement() holds the defaults
+
+
+def roles_of(user_ids: Iterable[int]) -> dict[int, set[Role]]:
+    """The reviewer roles each person holds now, in one query (inactive people hold none)."""
+    names = {role.group_name: role for role in Role}
+    memberships = get_user_model().groups.through.objects.filter(
+        user_id__in=set(user_ids), user__is_active=True, group__name__in=names
+    )
+    held: dict[int, set[Role]] = {}
+    for user_id, name in memberships.values_list("user_id", "group__name"):
+        held.setdefault(user_id, set()).add(names[name])
+    return held
+
+
+@dataclass(frozen=True)
+class LapsedSignOff:
+    """An approval given on the current content that no longer counts, and why."""
+
+    sign_off: SignOff
+    reason: str
+
+
+class ReviewStatus:
+    """Where one change stands on its sign-offs, and who wrote it. Each answer is read once,
+    when first asked, then kept: build a new one after a write that changes the answers.
+
+    It reads the change's prefetched sign-offs when it has them (a screen's change, see
+    ``selectors.change_with_details``), else reads them now.
+    """
+
+    def __init__(self, change: ChangeRequest, *, requirement=None, authors=None, roles=None):
+        self.change = change
+        self._requirement = requirement
+        self._authors = authors
+        self._roles = roles
+
+    def after_write(self) -> "ReviewStatus":
+        """The same change read again after a sign-off was added (the requirement, the
+        authors and the reviewers' roles have not changed)."""
+        change = self.change
+        if hasattr(change, "_prefetched_objects_cache"):
+            change._prefetched_objects_cache.pop("sign_offs", None)
+        return ReviewStatus(change, requirement=self._requirement, authors=self._authors)
+
+    @property
+    def requirement(self) -> SignOffRequirement:
+        if self._requirement is None:
+            self._requirement = requirement_for(self.change.page)
+        return self._requirement
+
+    @property
+    def authors(self) -> set:
+        """Who may neither sign the change off nor publish it (see ``contents.authors_of``)."""
+        if self._authors is None:
+            self._authors = contents.authors_of(self.change)
+        return self._authors
+
+    def is_author(self, user) -> bool:
+        return user in self.authors
+
+    @cached_property
+    def sign_offs(self) -> list[SignOff]:
+        """Every decision given on the change, oldest first, with its reviewer."""
+        change = self.change
+        if "sign_offs" in getattr(change, "_prefetched_objects_cache", {}):
+            given = change.sign_offs.all()
+        else:  # not kept on the change: a service reads afresh after each write
+            given = change.sign_offs.select_related("reviewer")
+        return sorted(given, key=lambda s: (s.created_at, s.pk))
+
+    @property
+    def roles(self) -> dict[int, set[Role]]:
+        """The roles each reviewer who gave a decision holds now."""
+        if self._roles is None:
+            self._roles = roles_of(s.reviewer_id for s in self.sign_offs)
+        return self._roles
+
+    @cached_property
+    def required(self) -> dict[Role, int]:
+        """How many approvals each role must give, e.g. {medical: 1, lay: 1} for a full review."""
+        requirement = self.requirement
+        lay = requirement.needs_lay
+        if self.change.is_full_review:
+            lay = max(lay, requirement.full_review_needs_lay)
+        needed = {Role.MEDICAL: requirement.needs_medical, Role.LAY: lay}
+        return {role: count for role, count in needed.items() if count > 0}
+
+    @cached_property
+    def latest(self) -> list[SignOff]:
+        """Each reviewer's most recent decision, oldest first."""
+        latest: dict[int, SignOff] = {}
+        for sign_off in self.sign_offs:
+            latest[sign_off.reviewer_id] = sign_off
+        return sorted(latest.values(), key=lambda s: (s.created_at, s.pk))
+
+    def latest_of(self, reviewer) -> SignOff | None:
+        return next((s for s in self.latest if s.reviewer_id == reviewer.pk), None)
+
+    @cached_property
+    def _current_approvals(self) -> list[SignOff]:
+        content_hash = self.change.content_hash
+        return [
+            sign_off
+            for sign_off in self.latest
+            if sign_off.decision == Decision.APPROVE and sign_off.content_hash == content_hash
+        ]
+
+    @cached_property
+    def lapsed(self) -> list[LapsedSignOff]:
+        """Approvals of the current content that stopped counting because of their reviewer."""
+        lapsed = []
+        for sign_off in self._current_approvals:
+            reviewer = sign_off.reviewer
+            if not reviewer.is_active:
+                reason = "their account has been closed"
+            elif Role(sign_off.role) not in self.roles.get(reviewer.pk, set()):
+                reason = f"they are no longer a {sign_off.get_role_display()}"
+            else:
+                continue
+            lapsed.append(LapsedSignOff(sign_off, reason))
+        return lapsed
+
+    @cached_property
+    def counting(self) -> list[SignOff]:
+        """Approvals that count now: a reviewer's latest decision, on the current content, by
+        someone still active and in the role."""
+        gone = {entry.sign_off.pk for entry in self.lapsed}
+        return [s for s in self._current_approvals if s.pk not in gone]
+
+    @cached_property
+    def missing(self) -> dict[Role, int]:
+        """How many more approvals each role still has to give (only roles still short)."""
+        given: dict[str, int] = {}
+        for sign_off in self.counting:
+            given[sign_off.role] = given.get(sign_off.role, 0) + 1
+        return {
+            role: needed - given.get(role, 0)
+            for role, needed in self.required.items()
+            if needed > given.get(role, 0)
+        }
+
+    @property
+    def stale(self) -> list[SignOff]:
+        """Decisions given on content that has changed since: they no longer count."""
+        return [s for s in self.sign_offs if s.content_hash != self.change.content_hash]
+
+    @property
+    def is_fully_approved(self) -> bool:
+        return bool(self.change.content_hash) and not self.missing
+
+
+def review_statuses(changes: Iterable[ChangeRequest]) -> dict[int, ReviewStatus]:
+    """A ``ReviewStatus`` for each change, by change id, in a fixed number of queries whatever
+    their number. Prefetches the changes' sign-offs and items (read as of now, for a screen)."""
+    changes = list(changes)
+    prefetch_related_objects(
+        changes,
+        "items",
+        Prefetch("sign_offs", queryset=SignOff.objects.select_related("reviewer")),
+    )
+    requirements = requirements_for(change.page for change in changes)
+    authors = contents.authors_by_change(changes)
+    roles = roles_of(s.reviewer_id for change in changes for s in change.sign_offs.all())
+    return {
+        change.pk: ReviewStatus(
+            change,
+            requirement=requirements[change.page_id],
+            authors=authors[change.pk],
+            roles=roles,
+        )
+        for change in changes
+    }
