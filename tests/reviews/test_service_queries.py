@@ -32,12 +32,16 @@ def walk(make_page, publish, author, medic, publisher, django_capture_on_commit_
     """Take one change through every step, counting each step's queries."""
 
     def run(size: int, slug: str) -> dict[str, int]:
+        # Fresh user objects, as each request has: a user object keeps its groups once read.
+        editor, reviewer, publishing = (
+            type(user).objects.get(pk=user.pk) for user in (author, medic, publisher)
+        )
         sections = [(f"Part {n}", f"Old text {n}.") for n in range(size)]
         page = make_page(slug=slug, title=f"Page {slug}", sections=sections)
         publish(page)
         counts = {}
         counts["start_change"], change = count(
-            services.start_change, page=page, by=author, summary="Clearer part 0."
+            services.start_change, page=page, by=editor, summary="Clearer part 0."
         )
         section = page.sections.get(anchor="part-0")
         section.body = "New text 0."
@@ -45,28 +49,27 @@ def walk(make_page, publish, author, medic, publisher, django_capture_on_commit_
             services.edit_in_change,
             change=change,
             obj=section,
-            by=author,
+            by=editor,
             comment="Clearer",
             expected_lock_version=section.lock_version,
         )
-        counts["submit_for_review"], _ = count(services.submit_for_review, change=change, by=author)
+        counts["submit_for_review"], _ = count(services.submit_for_review, change=change, by=editor)
         counts["add_comment"], _ = count(
-            services.add_comment, change=change, by=medic, body="Looks right."
+            services.add_comment, change=change, by=reviewer, body="Looks right."
         )
         counts["sign_off"], _ = count(
             services.sign_off,
             change=change,
-            reviewer=medic,
+            reviewer=reviewer,
             decision=Decision.APPROVE,
             seen_hash=change.content_hash,
         )
-        counts["publish"], _ = count(services.publish, change=change, by=publisher)
+        counts["publish"], _ = count(services.publish, change=change, by=publishing)
         return counts
 
     return run
 
 
-@pytest.mark.xfail(strict=True, reason="refresh_items reads one version per part")
 def test_each_step_costs_the_same_for_a_small_and_a_big_page(walk):
     small, big = walk(2, "small"), walk(12, "big")
 
