@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "markdownx",
     "infopages",
     "reviews",
+    "portal",  # commands that need both content and workflow (import, demo)
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,8 @@ class Action:
     WITHDRAWN = "withdrawn"
     COMMENTED = "commented"
     UNPUBLISHED = "unpublished"
+    IMPORTED = "imported"
+    IMPORTED_DRAFT = "imported_draft"
 
 
 def record(

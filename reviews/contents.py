@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
 from reversion.models import Version
 

@@ -166,6 +166,16 @@ def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
 
 
 @transaction.atomic
+def content_changed_outside(*, change: ChangeRequest, by, message: str) -> ChangeRequest:
+    """The page was written outside the change (an import): the change takes in its new
+    versions, and if it was in review or signed off, it goes back to review. Whoever wrote
+    them is one of its authors from now on."""
+    lock(change)
+    _after_edit(change, by=by, action=Action.EDITED, message=f"{message} The change holds it now.")
+    return change
+
+
+@transaction.atomic
 def submit_for_review(*, change: ChangeRequest, by) -> ChangeRequest:
     """Send the change to its reviewers, holding the exact versions it contains now."""
     review = lock(change)

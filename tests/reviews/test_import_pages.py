@@ -5,14 +5,16 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 from reversion.models import Version
 
-from infopages.importing import import_paths
 from infopages.models import Page, Person, PublishedPage, Reference, Section, Topic
+from reviews import policy
 from reviews.models import AuditEvent
+from reviews.services.imports import import_pages
 
 # Line numbers matter: the bad-file tests below point at lines of this text.
 GOOD_PAGE = """\
@@ -77,16 +79,27 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def run(*args: str) -> tuple[str, str]:
+@pytest.fixture(autouse=True)
+def importer(member):
+    """The publisher who runs the imports (``--user importer``)."""
+    return member("importer", policy.PUBLISHERS)
+
+
+def import_paths(paths, *, by=None, **options):
+    by = by or get_user_model().objects.get(username="importer")
+    return import_pages(paths, by=by, **options)
+
+
+def run(*args: str, user: str = "importer") -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_pages", *args, stdout=out, stderr=err)
+    call_command("import_pages", "--user", user, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
-def run_failing(*args: str) -> tuple[str, str]:
+def run_failing(*args: str, user: str = "importer") -> tuple[str, str]:
     err = io.StringIO()
     with pytest.raises(CommandError) as failure:
-        call_command("import_pages", *args, stdout=io.StringIO(), stderr=err)
+        call_command("import_pages", "--user", user, *args, stdout=io.StringIO(), stderr=err)
     return str(failure.value), err.getvalue()
 
 
@@ -339,10 +352,10 @@ def test_a_slug_used_by_two_files_in_one_run_is_rejected_the_second_time(db, tmp
     ]
 
 
-def test_import_paths_reports_pages_errors_and_warnings(db, tmp_path, editor):
+def test_import_paths_reports_pages_errors_and_warnings(db, tmp_path, importer):
     write(tmp_path, "bone-scan.md", BONE_SCAN)
 
-    report = import_paths([tmp_path, tmp_path / "missing.md"], by=editor)
+    report = import_paths([tmp_path, tmp_path / "missing.md"], by=importer)
 
     assert [page.slug for page in report.pages] == ["bone-scan"]
     assert report.errors == [f"{tmp_path / 'missing.md'}: no such file or directory"]
@@ -350,8 +363,8 @@ def test_import_paths_reports_pages_errors_and_warnings(db, tmp_path, editor):
         f"{tmp_path / 'bone-scan.md'}:8: related page 'secondary-breast-cancer' not found"
     ]
     page = report.pages[0]
-    assert Version.objects.get_for_object(page).first().revision.user == editor
-    assert PublishedPage.objects.current().get(page=page).published_by == editor
+    assert Version.objects.get_for_object(page).first().revision.user == importer
+    assert PublishedPage.objects.current().get(page=page).published_by == importer
 
 
 def test_progress_bar_stays_quiet_when_stderr_is_not_a_terminal(db, tmp_path, capsys):
@@ -360,3 +373,85 @@ def test_progress_bar_stays_quiet_when_stderr_is_not_a_terminal(db, tmp_path, ca
     import_paths([tmp_path], progress=True)
 
     assert capsys.readouterr().err == ""
+
+
+def test_only_a_publisher_may_import_and_publish(db, tmp_path, member):
+    member("lay-reader", policy.LAY_REVIEWERS)
+    member("writer", policy.EDITORS)
+    path = str(write(tmp_path, "page.md", GOOD_PAGE))
+
+    message, _ = run_failing(path, user="lay-reader")
+    assert message == "Only publishers can import pages and publish them."
+    message, _ = run_failing(path, user="writer")
+    assert message == "Only publishers can import pages and publish them."
+    assert not Page.objects.exists() and not AuditEvent.objects.exists()
+
+    out, _ = run("--draft", path, user="writer")  # a draft changes only the working copy
+    assert "Imported 1 page (0 published, 1 draft)" in out
+    assert AuditEvent.objects.get(action="imported_draft").actor.username == "writer"
+
+
+def test_the_importer_must_be_named(db, tmp_path):
+    path = str(write(tmp_path, "page.md", GOOD_PAGE))
+
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_pages", path, stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert not Page.objects.exists()
+
+
+def test_a_file_whose_publication_fails_leaves_neither_working_copy_nor_audit(
+    db, tmp_path, monkeypatch
+):
+    path = write(tmp_path, "page.md", GOOD_PAGE)
+    run(str(path))
+    page = Page.objects.get()
+    path.write_text(GOOD_PAGE.replace("cancer that has spread.", "CHANGED TEXT."), "utf-8")
+    events = AuditEvent.objects.count()
+
+    def refuse(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("reviews.services.imports.publish_content", refuse)
+    report = import_paths([path])
+
+    assert len(report.errors) == 1 and "disk full" in report.errors[0]
+    assert "CHANGED TEXT" not in page.sections.get(anchor="what-is-it").body
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_import_sends_an_approved_change_on_the_page_back_to_review(
+    db, tmp_path, member, django_capture_on_commit_callbacks
+):
+    from reviews import services
+    from reviews.models import ChangeRequest, Decision
+
+    path = write(tmp_path, "page.md", GOOD_PAGE)
+    run(str(path))
+    page = Page.objects.get()
+    writer = member("writer", policy.EDITORS)
+    medic = member("medic", policy.MEDICAL_REVIEWERS)
+    change = services.start_change(page=page, by=writer, summary="Clearer.")
+    section = page.sections.get(anchor="what-is-it")
+    section.body = "Reviewed wording."
+    services.edit_in_change(
+        change=change,
+        obj=section,
+        by=writer,
+        comment="Clearer",
+        expected_lock_version=section.lock_version,
+    )
+    services.submit_for_review(change=change, by=writer)
+    services.sign_off(
+        change=change, reviewer=medic, decision=Decision.APPROVE, seen_hash=change.content_hash
+    )
+    assert ChangeRequest.objects.get(pk=change.pk).state == "approved"
+    path.write_text(GOOD_PAGE.replace("cancer that has spread.", "IMPORTED TEXT."), "utf-8")
+
+    run(str(path))
+
+    change.refresh_from_db()
+    assert change.state == "in_review"
+    edited = AuditEvent.objects.filter(change_request_id=change.pk, action="edited").last()
+    assert edited.actor.username == "importer"
+    assert "sign-offs given before this edit no longer count" in edited.message

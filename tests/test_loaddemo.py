@@ -9,12 +9,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from infopages.management.commands.loaddemo import (
-    DEMO_USERS,
-    DRAFT_EDIT_ANCHOR,
-    DRAFT_EDIT_PAGE,
-    DRAFT_EDIT_TEXT,
-)
 from infopages.models import (
     Page,
     Person,
@@ -23,6 +17,12 @@ from infopages.models import (
     Resource,
     Section,
     Topic,
+)
+from portal.management.commands.loaddemo import (
+    DEMO_USERS,
+    DRAFT_EDIT_ANCHOR,
+    DRAFT_EDIT_PAGE,
+    DRAFT_EDIT_TEXT,
 )
 from reviews.models import ChangeRequest
 

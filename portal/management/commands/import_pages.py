@@ -1,9 +1,11 @@
-"""``manage.py import_pages FILE_OR_DIR...``: a thin wrapper around ``import_paths``."""
+"""``manage.py import_pages --user NAME FILE_OR_DIR...``: a thin wrapper around the import
+service (``reviews.services.imports``), which lives above both content and workflow."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from infopages.importing import import_paths
+from reviews.errors import NotAllowed
+from reviews.services.imports import import_pages
 
 
 class Command(BaseCommand):
@@ -23,17 +25,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user",
             metavar="USERNAME",
-            help="Record this user as the author of the imported versions and publications.",
+            required=True,
+            help="Who is importing: a publisher (an editor may import with --draft). The "
+            "versions, publications and audit events are recorded against them.",
         )
 
-    def handle(self, *args, paths: list[str], draft: bool, user: str | None, **options):
-        by = None
-        if user:
-            try:
-                by = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"No user called {user!r}.") from None
-        report = import_paths(paths, draft=draft, by=by, progress=options["verbosity"] > 0)
+    def handle(self, *args, paths: list[str], draft: bool, user: str, **options):
+        try:
+            by = get_user_model().objects.get(username=user)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"No user called {user!r}.") from None
+        try:
+            report = import_pages(paths, draft=draft, by=by, progress=options["verbosity"] > 0)
+        except NotAllowed as refusal:
+            raise CommandError(refusal.message) from None
         for line in report.warnings:
             self.stderr.write(f"Warning: {line}", style_func=self.style.WARNING)
         for line in report.errors:

@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from infopages.models import Page, PublishedPage, Section
 from infopages.services import save_with_version
+from reviews import services as review_services
+from reviews.models import ChangeRequest
+from reviews.services.imports import import_pages
 
 DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
 
@@ -75,8 +78,6 @@ class Command(BaseCommand):
                 "DEBUG is on. Set DEBUG=true for a development database, or add --force if "
                 "you are sure this is not a live site."
             )
-        from infopages.importing import import_paths
-
         with transaction.atomic():
             groups = self.ensure_groups()
             users = self.ensure_users(groups)
@@ -94,10 +95,10 @@ class Command(BaseCommand):
             if paths:
                 # Drafts first, so published pages can link to them; on a first run the
                 # drafts' own links point at pages that do not exist yet, so they go in again.
-                drafts = import_paths(draft_only, draft=True, by=editor)
-                reports.append(import_paths(to_publish, by=publisher))
+                drafts = import_pages(draft_only, draft=True, by=editor)
+                reports.append(import_pages(to_publish, by=publisher))
                 if drafts.warnings or drafts.errors:
-                    drafts = import_paths(draft_only, draft=True, by=editor)
+                    drafts = import_pages(draft_only, draft=True, by=editor)
                 reports.append(drafts)
             for report in reports:
                 for warning in report.warnings:
@@ -165,9 +166,6 @@ class Command(BaseCommand):
 
     def open_demo_change(self, *, editor) -> None:
         """Send the demo draft edit for review, once, so reviewers find work waiting."""
-        from reviews import services as review_services
-        from reviews.models import ChangeRequest
-
         page = Page.objects.filter(slug=DRAFT_EDIT_PAGE).first()
         if page is None or ChangeRequest.objects.filter(page=page).exists():
             return
