@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,13 @@ def test_web_server_starts_in_development_without_a_secret_key():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_readme_lists_every_setting_read_from_the_environment():
+    root = Path(__file__).resolve().parents[1]
+    source = (root / "portal" / "settings.py").read_text()
+    names = set(re.findall(r'(?:environ\.get|env_bool|env_list|env_int)\("([A-Z_]+)"', source))
+    readme = (root / "README.md").read_text()
+
+    assert names, "no settings found: has settings.py changed how it reads them?"
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []

@@ -102,17 +102,12 @@ def restore_version(request: HttpRequest, page_pk: int) -> HttpResponse:
     if version._model not in PART_MODELS or contents.page_of_version(version).pk != page.pk:
         messages.error(request, "That version is not part of this page.")
         return redirect("reviews:page_history", page_pk=page.pk)
-    try:
-        change = services.restore_as_draft(version=version, by=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-        return redirect("reviews:page_history", page_pk=page.pk)
-    messages.success(
+    return _restore(
         request,
-        f"Restored “{version.object_repr}” as it was on {_day(version.revision.date_created)}. "
-        "It is a draft in this change request: readers see it only after review.",
+        page,
+        lambda: services.restore_as_draft(version=version, by=request.user),
+        f"Restored “{version.object_repr}” as it was on {_day(version.revision.date_created)}.",
     )
-    return redirect(change)
 
 
 @require_POST
@@ -131,15 +126,23 @@ def restore_publication(request: HttpRequest, page_pk: int) -> HttpResponse:
     if publication is None:
         messages.error(request, "Choose a publication of this page to restore.")
         return redirect("reviews:page_history", page_pk=page.pk)
+    return _restore(
+        request,
+        page,
+        lambda: services.restore_publication_as_draft(publication=publication, by=request.user),
+        f"Restored the page as published on {_day(publication.published_at)}.",
+    )
+
+
+def _restore(request: HttpRequest, page: Page, restore, done: str) -> HttpResponse:
+    """Run a restore service: to its change with ``done`` said, or back to the history."""
     try:
-        change = services.restore_publication_as_draft(publication=publication, by=request.user)
+        change = restore()
     except WorkflowError as error:
         messages.error(request, error.message)
         return redirect("reviews:page_history", page_pk=page.pk)
     messages.success(
-        request,
-        f"Restored the page as published on {_day(publication.published_at)}. "
-        "It is a draft in this change request: readers see it only after review.",
+        request, f"{done} It is a draft in this change request: readers see it only after review."
     )
     return redirect(change)
 
