@@ -70,11 +70,11 @@ class ResourceInline(admin.TabularInline):
 class PageAdmin(CountsEdits, VersionAdmin, MarkdownxModelAdmin):
     """Editing the working copy; every save here is a version (see History)."""
 
-    list_display = ["title", "slug", "topic", "reviewed_on", "next_review_on", "updated_at"]
+    list_display = ["title", "slug", "topic", "owner", "updated_at"]
     list_filter = ["topic"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["related_pages", "reviewers"]
+    filter_horizontal = ["related_pages"]
     inlines = [SectionInline, ReferenceInline, ResourceInline]
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from infopages import caching, selectors
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
-from infopages.views import canonical_url, live_page_response
+from infopages.views import canonical_url, live_page_response, review_notice
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -34,7 +34,8 @@ def _not_found(message: str) -> JsonResponse:
 
 
 def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> dict:
-    topic_path = "/".join(topic.slug for topic in publication.topic.ancestry())
+    trail = publication.topic_trail
+    topic_path = publication.topic_path
     return {
         "slug": publication.slug,
         "title": publication.title,
@@ -42,13 +43,14 @@ def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> di
         "url": canonical_url(publication.get_absolute_url()),
         "api_url": canonical_url(reverse("infopages:api_page", args=[publication.slug])),
         "topic": {
-            "name": publication.topic.name,
+            "name": trail[-1]["name"] if trail else "",
             "path": topic_path,
             "url": canonical_url(selectors.topic_url(topic_path)),
         },
         "reviewed_on": publication.reviewed_on,
         "next_review_on": publication.next_review_on,
         "review_overdue": review_overdue(publication.next_review_on, today),
+        "review_notice": review_notice(publication, today) or None,
         "published_at": publication.published_at,
     }
 
@@ -121,7 +123,6 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
         variant="api",
         render_page=render_page,
         not_found=lambda: _not_found("No published page at this address."),
-        lookup=selectors.live_publication_with_topics,
     )
     response["Access-Control-Allow-Origin"] = "*"  # on a 304 too
     return response

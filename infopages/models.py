@@ -7,6 +7,7 @@ which are written by publishing alone and never changed afterwards.
 
 import reversion
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from infopages.versions import SourceVersions
+
+MAX_REVIEW_INTERVAL_MONTHS = 36  # patient information is reviewed at least every 3 years
+DEFAULT_REVIEW_INTERVAL_MONTHS = 36
+
+review_interval_validators = [MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)]
 
 
 class Topic(models.Model):
@@ -30,6 +36,13 @@ class Topic(models.Model):
         related_name="children",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        null=True,
+        blank=True,
+        validators=review_interval_validators,
+        help_text=_("How often pages here are fully reviewed; empty: as the topic above (36)."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -39,6 +52,10 @@ class Topic(models.Model):
             models.UniqueConstraint(fields=["parent", "slug"], name="unique_topic_slug_per_parent"),
             models.UniqueConstraint(
                 fields=["slug"], condition=Q(parent=None), name="unique_root_topic_slug"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+                name="topic_review_interval_at_most_36_months",
             ),
         ]
 
@@ -59,15 +76,32 @@ class Topic(models.Model):
 
 
 class Person(models.Model):
-    """Someone named publicly as a reviewer of our information."""
+    """A reviewer's public credit: how readers see them named on the pages they reviewed.
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    Each sign-off copies the credit as it is when given, so what a page says of its
+    reviewers is what they signed with, whatever is changed here later.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="public_credit",
+    )
+    name = models.CharField(_("name"), max_length=200)
     credentials = models.CharField(_("credentials"), max_length=200, blank=True)
     role = models.CharField(
         _("public role"),
         max_length=200,
         blank=True,
         help_text=_('As readers see it, e.g. "Consultant Clinical Oncologist".'),
+    )
+    named_publicly = models.BooleanField(
+        _("named on pages"),
+        default=True,
+        help_text=_("If not, readers see the role alone."),
     )
 
     class Meta:
@@ -79,9 +113,18 @@ class Person(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-@reversion.register(follow=[])
+# Who looks after a page and how often it is reviewed are the workflow's, not content:
+# they are changed by services (audited), not saved as versions.
+UNVERSIONED_PAGE_FIELDS = ["owner", "review_interval_months"]
+
+
+@reversion.register(follow=[], exclude=UNVERSIONED_PAGE_FIELDS)
 class Page(models.Model):
-    """The working copy of one information page. Readers never see this directly."""
+    """The working copy of one information page. Readers never see this directly.
+
+    Its review dates are not here: they are set by publishing a full review and live in the
+    publications (``PublishedPage``).
+    """
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -92,11 +135,22 @@ class Page(models.Model):
     related_pages = models.ManyToManyField(
         "self", verbose_name=_("related pages"), symmetrical=False, blank=True
     )
-    reviewers = models.ManyToManyField(
-        Person, verbose_name=_("reviewers"), blank=True, related_name="reviewed_pages"
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_pages",
+        help_text=_("The editor who looks after this page and is reminded of its reviews."),
     )
-    reviewed_on = models.DateField(_("date reviewed"), null=True, blank=True)
-    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        null=True,
+        blank=True,
+        validators=review_interval_validators,
+        help_text=_("Empty: as its topic (36 months unless the topic says less)."),
+    )
     lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -105,6 +159,12 @@ class Page(models.Model):
         ordering = ["title"]
         verbose_name = _("page")
         verbose_name_plural = _("pages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+                name="page_review_interval_at_most_36_months",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -197,9 +257,19 @@ class PublishedPageQuerySet(models.QuerySet):
 class PublishedPage(models.Model):
     """An immutable snapshot of a page as readers saw it, rendered once at publication.
 
-    Exactly one snapshot per page is current while the page is live; earlier ones stay, with
-    the time they were replaced, so what readers saw on any past date can be reconstructed.
+    Exactly one snapshot per page is current while the page is live, and at most one per
+    address; earlier ones stay, with the time they were replaced, so what readers saw on any
+    past date can be reconstructed. Everything readers see of the page is here, as signed
+    off: its address, its topic path with the topic names of that moment, its reviewers and
+    its review dates.
     """
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Updated")
+        FULL_REVIEW = "full_review", _("Reviewed and updated")
+        RECERTIFIED = "recertified", _("Reviewed, no changes")
+        IMPORTED = "imported", _("Imported")
+        REDATED = "redated", _("Next review brought forward")
 
     page = models.ForeignKey(
         Page, verbose_name=_("page"), on_delete=models.PROTECT, related_name="publications"
@@ -208,12 +278,19 @@ class PublishedPage(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT)
+    topic_path = models.CharField(
+        _("topic path"), max_length=1000, default="", db_index=True, help_text="a/b/c"
+    )
+    topic_trail = models.JSONField(
+        _("topics"), default=list, help_text=_("Each topic from the root: slug and name.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHANGE)
     reviewed_on = models.DateField(_("date reviewed"), null=True)
     next_review_on = models.DateField(_("next review"), null=True)
     references = models.JSONField(_("references"), default=list)
     reviewers = models.JSONField(_("reviewers"), default=list)
     resources = models.JSONField(_("booklets and resources"), default=list)
-    related_slugs = models.JSONField(_("related pages"), default=list)
+    related_page_ids = models.JSONField(_("related pages"), default=list)
     plain_text = models.TextField(_("plain text"), blank=True)
     source_versions = models.JSONField(
         _("source versions"), default=dict, help_text=_("reversion Version ids, by model.")
@@ -241,6 +318,11 @@ class PublishedPage(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["page"], condition=Q(is_current=True), name="one_current_publication"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(is_current=True),
+                name="one_current_publication_per_address",
             ),
         ]
         indexes = [models.Index(fields=["slug", "is_current"], name="published_slug_current")]
@@ -301,6 +383,60 @@ class PublishedSection(models.Model):
         if self.pk and not self._state.adding:
             raise ValueError("A published section cannot be changed; publish a new snapshot.")
         super().save(*args, **kwargs)
+
+
+class PublicReviewNotice(models.Model):
+    """A full review of a page under way, for as long as readers are told so.
+
+    Part of the read model, written only by ``infopages.publishing`` when the workflow starts
+    or ends a full review. Rows are kept after it ends, so the notice a reader saw on a past
+    date can be shown again.
+    """
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.PROTECT, related_name="review_notices"
+    )
+    started_at = models.DateTimeField(_("shown from"))
+    ended_at = models.DateTimeField(_("shown until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("review notice")
+        verbose_name_plural = _("review notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page"], condition=Q(ended_at=None), name="one_open_review_notice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page}: from {self.started_at:%Y-%m-%d}"
+
+
+DEFAULT_REVIEW_NOTICE = (
+    "This content is currently being reviewed. New information will be coming soon."
+)
+
+
+class PublicWording(models.Model):
+    """Words readers see that publishers may reword, such as the review notice."""
+
+    class Key(models.TextChoices):
+        REVIEW_NOTICE = "review_notice", _("notice while a page is being reviewed")
+
+    DEFAULTS = {Key.REVIEW_NOTICE: DEFAULT_REVIEW_NOTICE}
+
+    key = models.CharField(_("where it is shown"), max_length=40, choices=Key.choices, unique=True)
+    text = models.CharField(_("wording"), max_length=300)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("public wording")
+        verbose_name_plural = _("public wording")
+
+    def __str__(self) -> str:
+        return self.get_key_display()
 
 
 class PageFeedback(models.Model):

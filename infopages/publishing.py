@@ -3,6 +3,8 @@
 Content to publish is gathered into a ``PageContent`` (from the working copy, or, for the
 review workflow, from the exact versions that were signed off), rendered to HTML once, and
 written as a new immutable ``PublishedPage`` that replaces the current one in one transaction.
+What the workflow says about the review (the dates, the reviewers named, what kind of
+publication it is) comes with it as a ``ReviewRecord``: this module never decides those.
 """
 
 from collections.abc import Iterable
@@ -16,14 +18,19 @@ from reversion.models import Version
 from infopages.markdown import html_to_text, render_markdown
 from infopages.models import (
     Page,
-    Person,
+    PublicReviewNotice,
     PublishedPage,
     PublishedSection,
     Reference,
     Resource,
     Section,
+    Topic,
 )
 from infopages.versions import SourceVersions
+
+
+class PublishingRefused(Exception):
+    """Publishing would break what readers rely on (e.g. two pages at one address)."""
 
 
 @dataclass(frozen=True)
@@ -36,24 +43,56 @@ class SectionContent:
 
 @dataclass(frozen=True)
 class PageContent:
-    """Everything a publication shows, independent of where it was read from."""
+    """Everything a publication shows of the page itself, wherever it was read from."""
 
+    slug: str
     title: str
     summary: str
     topic_id: int
-    reviewed_on: date | None
-    next_review_on: date | None
+    topic_trail: list[dict]
     sections: list[SectionContent]
     references: list[dict] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)
-    reviewers: list[dict] = field(default_factory=list)
-    related_slugs: list[str] = field(default_factory=list)
+    related_page_ids: list[int] = field(default_factory=list)
     source_versions: SourceVersions = field(default_factory=SourceVersions)
 
 
-def _latest_version_id(obj) -> int | None:
-    version = Version.objects.get_for_object(obj).only("pk").first()
-    return version.pk if version else None
+@dataclass(frozen=True)
+class ReviewRecord:
+    """What the review of this publication says: set by the workflow or the import."""
+
+    kind: str
+    reviewed_on: date | None
+    next_review_on: date | None
+    reviewers: list[dict] = field(default_factory=list)  # name, role, credentials
+    approved_by: list[dict] = field(default_factory=list)
+
+
+def topic_trail(topic_id: int) -> list[dict]:
+    """The topic and those above it, root first, as {"id", "slug", "name"}: one query (the tree is
+    small). Part of what reviewers sign off, so a renamed topic reaches readers only through
+    a new publication."""
+    tree = {
+        pk: (parent_id, slug, name)
+        for pk, parent_id, slug, name in Topic.objects.order_by().values_list(
+            "pk", "parent_id", "slug", "name"
+        )
+    }
+    trail, node = [], topic_id
+    while node is not None and node in tree and len(trail) <= len(tree):
+        parent_id, slug, name = tree[node]
+        trail.append({"id": node, "slug": slug, "name": name})
+        node = parent_id
+    return list(reversed(trail))
+
+
+def _latest_version_ids(objects: list) -> list[int | None]:
+    """The newest version id of each object (None for one never saved as a version)."""
+    ids = []
+    for obj in objects:
+        version = Version.objects.get_for_object(obj).only("pk").first()
+        ids.append(version.pk if version else None)
+    return ids
 
 
 def content_from_working_copy(page: Page) -> PageContent:
@@ -61,47 +100,50 @@ def content_from_working_copy(page: Page) -> PageContent:
     sections = list(page.sections.order_by("position", "id"))
     references = list(page.references.order_by("position", "id"))
     resources = list(page.resources.order_by("position", "id"))
-    section_contents = [
-        SectionContent(s.heading, s.anchor, s.body, _latest_version_id(s)) for s in sections
-    ]
+    section_ids = _latest_version_ids(sections)
     return PageContent(
+        slug=page.slug,
         title=page.title,
         summary=page.summary,
         topic_id=page.topic_id,
-        reviewed_on=page.reviewed_on,
-        next_review_on=page.next_review_on,
-        sections=section_contents,
+        topic_trail=topic_trail(page.topic_id),
+        sections=[
+            SectionContent(s.heading, s.anchor, s.body, version_id)
+            for s, version_id in zip(sections, section_ids, strict=True)
+        ],
         references=[
-            {
-                "citation": r.citation,
-                "url": r.url,
-                "accessed_on": r.accessed_on.isoformat() if r.accessed_on else None,
-            }
+            _reference(r.citation, r.url, r.accessed_on.isoformat() if r.accessed_on else None)
             for r in references
         ],
-        resources=[
-            {"title": r.title, "url": r.url, "description": r.description} for r in resources
-        ],
-        reviewers=[
-            {"name": p.name, "credentials": p.credentials, "role": p.role}
-            for p in page.reviewers.all()
-        ],
-        related_slugs=list(page.related_pages.values_list("slug", flat=True)),
+        resources=[_resource(r.title, r.url, r.description) for r in resources],
+        related_page_ids=list(page.related_pages.order_by("title").values_list("pk", flat=True)),
         source_versions=SourceVersions(
-            page=_latest_version_id(page),
-            sections=tuple(s.version_id for s in section_contents),
-            references=tuple(_latest_version_id(r) for r in references),
-            resources=tuple(_latest_version_id(r) for r in resources),
+            page=_latest_version_ids([page])[0],
+            sections=tuple(section_ids),
+            references=tuple(_latest_version_ids(references)),
+            resources=tuple(_latest_version_ids(resources)),
         ),
     )
 
 
-def content_from_versions(*, page: Page, versions: Iterable[Version]) -> PageContent:
+def _reference(citation: str, url: str, accessed_on: str | None) -> dict:
+    return {"citation": citation, "url": url, "accessed_on": accessed_on}
+
+
+def _resource(title: str, url: str, description: str) -> dict:
+    return {"title": title, "url": url, "description": description}
+
+
+def content_from_versions(
+    *, page: Page, versions: Iterable[Version], trail: list[dict] | None = None
+) -> PageContent:
     """The page as the given versions record it: the page's own version and one version of
     each section, reference and resource to show (the review workflow's signed-off snapshot).
 
     Objects without a version in ``versions`` are left out, so the snapshot must be complete.
-    People and related pages are not versioned: their current names and slugs are used.
+    The topic trail is read as it is now: the content hash a reviewer signs includes it, so
+    the workflow refuses to publish if it changed since. ``trail``: that trail, when the
+    caller has just read it.
     """
     by_model: dict[type, list[Version]] = {}
     for version in versions:
@@ -124,37 +166,29 @@ def content_from_versions(*, page: Page, versions: Iterable[Version]) -> PageCon
     ]
     references = ordered(Reference)
     resources = ordered(Resource)
-    reviewers = Person.objects.filter(pk__in=fields.get("reviewers") or []).order_by("name")
-    related = Page.objects.filter(pk__in=fields.get("related_pages") or [])
+    related = fields.get("related_pages") or []
     return PageContent(
+        slug=fields["slug"],
         title=fields["title"],
         summary=fields["summary"],
         topic_id=fields["topic_id"],
-        reviewed_on=fields["reviewed_on"],
-        next_review_on=fields["next_review_on"],
+        topic_trail=trail if trail is not None else topic_trail(fields["topic_id"]),
         sections=section_contents,
         references=[
-            {
-                "citation": v.field_dict["citation"],
-                "url": v.field_dict["url"],
-                "accessed_on": (
-                    v.field_dict["accessed_on"].isoformat() if v.field_dict["accessed_on"] else None
-                ),
-            }
+            _reference(
+                v.field_dict["citation"],
+                v.field_dict["url"],
+                v.field_dict["accessed_on"].isoformat() if v.field_dict["accessed_on"] else None,
+            )
             for v in references
         ],
         resources=[
-            {
-                "title": v.field_dict["title"],
-                "url": v.field_dict["url"],
-                "description": v.field_dict["description"],
-            }
+            _resource(v.field_dict["title"], v.field_dict["url"], v.field_dict["description"])
             for v in resources
         ],
-        reviewers=[
-            {"name": p.name, "credentials": p.credentials, "role": p.role} for p in reviewers
-        ],
-        related_slugs=list(related.values_list("slug", flat=True)),
+        related_page_ids=list(
+            Page.objects.filter(pk__in=related).order_by("title").values_list("pk", flat=True)
+        ),
         source_versions=SourceVersions(
             page=page_version.pk,
             sections=tuple(s.version_id for s in section_contents),
@@ -169,8 +203,8 @@ def publish_content(
     *,
     page: Page,
     content: PageContent,
+    review: ReviewRecord,
     by=None,
-    approved_by: list[dict] | None = None,
     note: str = "",
     at: datetime | None = None,
 ) -> PublishedPage:
@@ -181,26 +215,30 @@ def publish_content(
     now = at or timezone.now()
     # Lock the page row so two publications of one page cannot both become current.
     Page.objects.select_for_update().filter(pk=page.pk).exists()
+    _refuse_taken_address(page, content.slug)
     retire_current(page=page, at=now)
     rendered = [(s, render_markdown(s.body, id_prefix=f"{s.anchor}-")) for s in content.sections]
     publication = PublishedPage.objects.create(
         page=page,
-        slug=page.slug,
+        slug=content.slug,
         title=content.title,
         summary=content.summary,
         topic_id=content.topic_id,
-        reviewed_on=content.reviewed_on,
-        next_review_on=content.next_review_on,
+        topic_path="/".join(step["slug"] for step in content.topic_trail),
+        topic_trail=content.topic_trail,
+        kind=review.kind,
+        reviewed_on=review.reviewed_on,
+        next_review_on=review.next_review_on,
         references=content.references,
-        reviewers=content.reviewers,
+        reviewers=review.reviewers,
         resources=content.resources,
-        related_slugs=content.related_slugs,
+        related_page_ids=content.related_page_ids,
         plain_text=" ".join(html_to_text(html) for _, html in rendered),
         source_versions=content.source_versions.to_json(),
-        approved_by=approved_by or [],
+        approved_by=review.approved_by,
         published_by=by if by is not None and by.is_authenticated else None,
         published_at=now,
-        note=note,
+        note=note[:300],
         is_current=True,
     )
     PublishedSection.objects.bulk_create(
@@ -218,6 +256,49 @@ def publish_content(
     return publication
 
 
+def _refuse_taken_address(page: Page, slug: str) -> None:
+    taken = PublishedPage.objects.current().filter(slug=slug).exclude(page=page).first()
+    if taken is not None:
+        raise PublishingRefused(
+            f"Another live page, “{taken.title}”, is at /info/{slug}/. Give this page another "
+            "address, or take that page down first."
+        )
+
+
+@transaction.atomic
+def republish_with_next_review(
+    *, page: Page, next_review_on: date, by, note: str, at: datetime | None = None
+) -> PublishedPage:
+    """The live page again, unchanged but for its next review date (brought forward).
+
+    A new snapshot rather than an edit of the old one: snapshots never change, and readers'
+    caches see a new publication.
+    """
+    now = at or timezone.now()
+    Page.objects.select_for_update().filter(pk=page.pk).exists()
+    current = PublishedPage.objects.current().filter(page=page).first()
+    if current is None:
+        raise PublishingRefused(f"“{page}” is not live, so it has no review date to change.")
+    sections = list(current.sections.order_by("position"))
+    retire_current(page=page, at=now)
+    copy = PublishedPage.objects.get(pk=current.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.kind = PublishedPage.Kind.REDATED
+    copy.next_review_on = next_review_on
+    copy.published_by = by if by is not None and by.is_authenticated else None
+    copy.published_at = now
+    copy.note = note[:300]
+    copy.is_current, copy.superseded_at = True, None
+    copy.save()
+    for section in sections:
+        section.pk = section.id = None
+        section._state.adding = True
+        section.publication = copy
+    PublishedSection.objects.bulk_create(sections)
+    return copy
+
+
 def retire_current(*, page: Page, at: datetime | None = None) -> PublishedPage | None:
     """Take the current snapshot off the public site; it stays in the history."""
     current = PublishedPage.objects.current().filter(page=page).first()
@@ -226,3 +307,23 @@ def retire_current(*, page: Page, at: datetime | None = None) -> PublishedPage |
         current.superseded_at = at or timezone.now()
         current.save(update_fields=["is_current", "superseded_at"])
     return current
+
+
+def last_publication(page: Page) -> PublishedPage | None:
+    """The page's most recent publication, live or taken down."""
+    return PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
+
+
+def start_review_notice(*, page: Page, at: datetime | None = None) -> PublicReviewNotice:
+    """Tell readers of ``page`` that a full review is under way (until ``end_review_notice``)."""
+    open_notice = PublicReviewNotice.objects.filter(page=page, ended_at=None).first()
+    if open_notice is not None:
+        return open_notice
+    return PublicReviewNotice.objects.create(page=page, started_at=at or timezone.now())
+
+
+def end_review_notice(*, page: Page, at: datetime | None = None) -> None:
+    """Readers of ``page`` are no longer told of a review (it was published or abandoned)."""
+    for notice in PublicReviewNotice.objects.filter(page=page, ended_at=None):
+        notice.ended_at = at or timezone.now()
+        notice.save(update_fields=["ended_at"])

@@ -1,52 +1,70 @@
 """Reads for the public site. They touch only the published read model, never the working copy.
 
-Topics are the one exception: they are the shelves pages sit on, not content. Even so, a topic
-is shown to readers only when at least one live page sits on it or below it, so an empty
-shelf set up for pages still in draft gives nothing away.
+Even topic names come from the snapshots (each records its topic trail as signed off), so a
+renamed topic reaches readers only through publication. A topic is shown to readers only
+when at least one live page sits on it or below it. The one thing read from the working
+copy's topics is their editorial order, which says nothing a reader could not see anyway.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from infopages.models import Page, PublishedPage, PublishedSection, Topic
+from infopages.models import (
+    Page,
+    PublicReviewNotice,
+    PublicWording,
+    PublishedPage,
+    PublishedSection,
+    Topic,
+)
 
-# Deep enough for every breadcrumb of a topic tree up to four levels, in the page's one query.
-TOPIC_CHAIN = ("topic", "topic__parent", "topic__parent__parent", "topic__parent__parent__parent")
 # Search text and provenance: big, and never shown on the public page.
 UNSHOWN_COLUMNS = ("plain_text", "source_versions", "approved_by")
 
 
+def with_review_notice(publications):
+    """Annotate each publication with ``review_started_at`` (when the full review under way
+    started, or None), ``notice_text`` and ``notice_changed_at`` (the wording publishers
+    chose, or None for the default), in the same query."""
+    wording = PublicWording.objects.filter(key=PublicWording.Key.REVIEW_NOTICE)
+    under_way = PublicReviewNotice.objects.filter(page_id=OuterRef("page_id"), ended_at=None)
+    return publications.annotate(
+        review_started_at=Subquery(under_way.values("started_at")[:1]),
+        notice_text=Subquery(wording.values("text")[:1]),
+        notice_changed_at=Subquery(wording.values("updated_at")[:1]),
+    )
+
+
 def live_publication(*, slug: str) -> PublishedPage | None:
-    """The snapshot readers see now at ``/info/<slug>/``, in one indexed query without joins.
+    """The snapshot readers see now at ``/info/<slug>/``, in one indexed query without joins,
+    with whether readers are told it is being reviewed.
 
     Enough to answer a conditional request and to render the page; its sections
-    (``published_sections``) and its topic trail (``topic_trail``) are fetched only when the
-    page is rendered. The topic chain is not joined here: that join costs more than the rest
-    of the query, and a request answered with a 304 or from memory never needs it.
+    (``published_sections``) are fetched only when the page is rendered.
     """
-    # Newest first is chosen here, not in SQL: an ORDER BY costs more to compile than the
-    # query takes to run, and at most one or two snapshots are ever current at one slug.
+    # At most one snapshot is current at a slug (a database constraint): no ORDER BY needed.
     candidates = PublishedPage.objects.current().filter(slug=slug).defer(*UNSHOWN_COLUMNS)
-    return max(candidates.order_by(), key=_recency, default=None)
+    return with_review_notice(candidates.order_by()).first()
 
 
-def _recency(publication: PublishedPage) -> tuple:
-    return (publication.published_at, publication.pk)
-
-
-def live_publication_with_topics(*, slug: str) -> PublishedPage | None:
-    """As ``live_publication``, with the topic chain joined (the API names the topic path)."""
-    candidates = (
-        PublishedPage.objects.current()
-        .filter(slug=slug)
-        .select_related(*TOPIC_CHAIN)
-        .defer(*UNSHOWN_COLUMNS)
+def moved_to(*, slug: str) -> PublishedPage | None:
+    """Where a page once live at ``slug`` lives now, if it moved to another address."""
+    earlier = (
+        PublishedPage.objects.filter(slug=slug)
+        .order_by("-published_at", "-id")
+        .values("page_id")[:1]
     )
-    return max(candidates.order_by(), key=_recency, default=None)
+    return (
+        PublishedPage.objects.current()
+        .filter(page_id=Subquery(earlier))
+        .exclude(slug=slug)
+        .only("slug")
+        .first()
+    )
 
 
 def published_sections(
@@ -70,28 +88,12 @@ class TopicCrumb:
         return topic_url(self.path)
 
 
-def topic_trail(*, topic_id: int) -> list[TopicCrumb]:
-    """A topic and the topics above it, root first, with today's names.
-
-    One query over the whole tree (it is small), so a page's breadcrumbs cost the same at any
-    depth and no join is needed when the page is not rendered.
-    """
-    tree = {
-        pk: (parent_id, name, slug)
-        for pk, parent_id, name, slug in Topic.objects.order_by().values_list(
-            "pk", "parent_id", "name", "slug"
-        )
-    }
-    chain: list[tuple[str, str]] = []
-    node = topic_id
-    while node is not None and len(chain) <= len(tree):
-        parent_id, name, slug = tree[node]
-        chain.append((name, slug))
-        node = parent_id
+def topic_crumbs(publication: PublishedPage) -> list[TopicCrumb]:
+    """The topics above a page, root first, as the publication records them (no query)."""
     crumbs, prefix = [], ""
-    for name, slug in reversed(chain):
-        prefix = f"{prefix}/{slug}" if prefix else slug
-        crumbs.append(TopicCrumb(name=name, path=prefix))
+    for step in publication.topic_trail:
+        prefix = f"{prefix}/{step['slug']}" if prefix else step["slug"]
+        crumbs.append(TopicCrumb(name=step["name"], path=prefix))
     return crumbs
 
 
@@ -122,56 +124,40 @@ def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
 
 def live_related(publication: PublishedPage) -> list[PublishedPage]:
     """Related pages that are themselves live now, in the order the editor chose."""
-    if not publication.related_slugs:
+    if not publication.related_page_ids:
         return []
     live = {
-        p.slug: p
+        p.page_id: p
         for p in PublishedPage.objects.current()
-        .filter(slug__in=publication.related_slugs)
+        .filter(page_id__in=publication.related_page_ids)
         .order_by()  # the editor's order is applied below
-        .only("slug", "title", "published_at")
+        .only("page_id", "slug", "title", "published_at")
     }
-    return [live[slug] for slug in publication.related_slugs if slug in live]
-
-
-def live_pages_by_topic() -> list[tuple[Topic, list[PublishedPage]]]:
-    """Live pages grouped by topic, topics in tree order, for the home page."""
-    publications = (
-        PublishedPage.objects.current()
-        .select_related(*TOPIC_CHAIN)
-        .defer(*UNSHOWN_COLUMNS)
-        .order_by("title")
-    )
-    grouped: dict[Topic, list[PublishedPage]] = {}
-    for publication in publications:
-        grouped.setdefault(publication.topic, []).append(publication)
-    return sorted(grouped.items(), key=lambda item: str(item[0]))
+    return [live[pk] for pk in publication.related_page_ids if pk in live]
 
 
 def live_publications(*, order_by: str = "title"):
-    """Every live snapshot, with its topic, for lists (the API, the sitemap, the feed)."""
-    return (
-        PublishedPage.objects.current()
-        .select_related(*TOPIC_CHAIN)
-        .defer(*UNSHOWN_COLUMNS)
-        .order_by(order_by, "id")
-    )
+    """Every live snapshot, for lists (the API, the sitemap, the feed), with its notice."""
+    live = PublishedPage.objects.current().defer(*UNSHOWN_COLUMNS).order_by(order_by, "id")
+    return with_review_notice(live)
 
 
 @dataclass
 class TopicNode:
     """A topic in the public topic tree, with the live pages filed directly under it."""
 
-    topic: Topic
+    topic_id: int
+    slug: str
+    name: str
     path: str
+    position: tuple = ()
     parent: "TopicNode | None" = None
     children: list["TopicNode"] = field(default_factory=list)
     publications: list[PublishedPage] = field(default_factory=list)
     page_count: int = 0  # live pages here and below
 
-    @property
-    def name(self) -> str:
-        return self.topic.name
+    def __str__(self) -> str:
+        return self.name
 
     def get_absolute_url(self) -> str:
         return topic_url(self.path)
@@ -189,38 +175,64 @@ def topic_url(path: str) -> str:
 
 
 def live_topic_tree() -> list[TopicNode]:
-    """The topic tree pruned to topics with live pages at or below them, in two queries."""
-    topics = list(Topic.objects.order_by("position", "name"))
-    publications = PublishedPage.objects.current().only("slug", "title", "summary", "topic_id")
-    nodes = {topic.pk: TopicNode(topic=topic, path="") for topic in topics}
-    for publication in publications.order_by("title"):
-        nodes[publication.topic_id].publications.append(publication)
-    roots: list[TopicNode] = []
-    for topic in topics:
-        node = nodes[topic.pk]
-        if topic.parent_id is None:
-            roots.append(node)
-        else:
-            node.parent = nodes[topic.parent_id]
-            node.parent.children.append(node)
+    """The topics live pages sit on, with the names their newest publications give them, in
+    the editors' order: two queries."""
+    publications = (
+        PublishedPage.objects.current()
+        .only("slug", "title", "summary", "topic_trail", "published_at", "page_id")
+        .order_by("published_at", "id")  # newer trails overwrite older names below
+    )
+    order = {
+        pk: (position, name)
+        for pk, position, name in Topic.objects.values_list("pk", "position", "name")
+    }
+    nodes: dict[str, TopicNode] = {}
+    for publication in publications:
+        parent = None
+        for step in publication.topic_trail:
+            path = f"{parent.path}/{step['slug']}" if parent else step["slug"]
+            node = nodes.get(path)
+            if node is None:
+                node = nodes[path] = TopicNode(step["id"], step["slug"], step["name"], path)
+                node.parent = parent
+                if parent is not None:
+                    parent.children.append(node)
+            node.name = step["name"]
+            parent = node
+        if parent is not None:
+            parent.publications.append(publication)
+    for node in nodes.values():
+        node.position = order.get(node.topic_id, (0, node.name.lower()))
+        node.children.sort(key=lambda child: child.position)
+        node.publications.sort(key=lambda p: p.title.lower())
 
-    def finish(node: TopicNode, prefix: str) -> int:
-        node.path = f"{prefix}/{node.topic.slug}" if prefix else node.topic.slug
-        node.page_count = len(node.publications) + sum(finish(c, node.path) for c in node.children)
-        node.children = [child for child in node.children if child.page_count]
+    def count(node: TopicNode) -> int:
+        node.page_count = len(node.publications) + sum(count(child) for child in node.children)
         return node.page_count
 
+    roots = sorted((n for n in nodes.values() if n.parent is None), key=lambda n: n.position)
     for root in roots:
-        finish(root, "")
-    return [root for root in roots if root.page_count]
+        count(root)
+    return roots
 
 
 def find_topic(tree: list[TopicNode], path: str) -> TopicNode | None:
     """The node at ``path`` ("cancer-types/breast-cancer") in a live topic tree."""
     nodes, found = tree, None
     for slug in path.strip("/").split("/"):
-        found = next((node for node in nodes if node.topic.slug == slug), None)
+        found = next((node for node in nodes if node.slug == slug), None)
         if found is None:
             return None
         nodes = found.children
+    return found
+
+
+def topics_with_pages(tree: list[TopicNode]) -> list[TopicNode]:
+    """Every topic in the tree that has live pages filed directly under it, in tree order."""
+    found, stack = [], list(reversed(tree))
+    while stack:
+        node = stack.pop()
+        if node.publications:
+            found.append(node)
+        stack.extend(reversed(node.children))
     return found

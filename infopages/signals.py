@@ -5,10 +5,10 @@ covers code that reads inside the same transaction (and tests); the second cover
 another process who rendered the old page between the write and the commit and cached it
 under the new generation.
 
-Topics are not part of the read model, but the home page, the topic pages and every page's
-breadcrumbs show their names, so renaming or moving one refreshes the shared cache too. (Each
-worker's own memory of rendered pages is keyed by the validators, which topics are not part
-of: there a renamed topic shows within that cache's TIMEOUT; see ``infopages.caching``.)
+Topics' names reach readers only through publications (each records its topic trail), but
+the editors' order of topics decides the order of the home and topic pages, so reordering
+them refreshes the shared cache too. The review notice and its wording are part of the read
+model as well.
 """
 
 from django.db import transaction
@@ -16,10 +16,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from infopages.caching import bump_generation
-from infopages.models import PublishedPage, Topic
+from infopages.models import PublicReviewNotice, PublicWording, PublishedPage, Topic
 
 
 @receiver(post_save, sender=PublishedPage, dispatch_uid="infopages.public_cache_on_save")
+@receiver(post_save, sender=PublicReviewNotice, dispatch_uid="infopages.public_cache_on_notice")
+@receiver(post_save, sender=PublicWording, dispatch_uid="infopages.public_cache_on_wording")
 @receiver(post_delete, sender=PublishedPage, dispatch_uid="infopages.public_cache_on_delete")
 @receiver(post_save, sender=Topic, dispatch_uid="infopages.public_cache_on_topic_save")
 @receiver(post_delete, sender=Topic, dispatch_uid="infopages.public_cache_on_topic_delete")

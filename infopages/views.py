@@ -6,6 +6,7 @@ one form (feedback) lives on its own, uncached page: see ``infopages.feedback``.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,14 +14,20 @@ from django.contrib.sitemaps.views import sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from infopages import caching, search, selectors
-from infopages.models import PublishedPage
+from infopages.models import DEFAULT_REVIEW_NOTICE, PublishedPage
 from infopages.review_notice import notice_starts_on, review_overdue
 from infopages.sitemaps import SITEMAPS
 
@@ -33,19 +40,35 @@ def page_validators(
     """ETag and Last-Modified of a page as rendered today.
 
     They come from the publication, and also change when a related page is published or
-    withdrawn (its link changes) and on the day the review notice appears.
+    withdrawn (its link changes), when the review notice appears or goes, and when its
+    wording changes.
     """
-    overdue = review_overdue(publication.next_review_on, today)
+    notice = review_notice(publication, today)
     parts = [publication.etag.strip('"')]
     if related:
         parts.append("r" + ".".join(str(p.pk) for p in related))
-    if overdue:
-        parts.append("review")
-    last_modified = max([publication.published_at, *(p.published_at for p in related)])
-    if overdue:
-        notice_from = dt.datetime.combine(notice_starts_on(publication.next_review_on), dt.time.min)
-        last_modified = max(last_modified, timezone.make_aware(notice_from))
-    return f'"{"-".join(parts)}"', last_modified
+    moments = [publication.published_at, *(p.published_at for p in related)]
+    if notice:
+        parts.append("review" + hashlib.blake2b(notice.encode(), digest_size=4).hexdigest())
+        moments.append(notice_shown_since(publication))
+    return f'"{"-".join(parts)}"', max(moments)
+
+
+def review_notice(publication: PublishedPage, today: dt.date) -> str:
+    """What readers are told about the page being reviewed (empty: nothing), while a full
+    review is under way or once the next review date has passed."""
+    if publication.review_started_at or review_overdue(publication.next_review_on, today):
+        return publication.notice_text or DEFAULT_REVIEW_NOTICE
+    return ""
+
+
+def notice_shown_since(publication: PublishedPage) -> dt.datetime:
+    """Since when the notice has read as it does: for Last-Modified."""
+    starts = notice_starts_on(publication.next_review_on)
+    moments = [publication.review_started_at, publication.notice_changed_at]
+    if starts is not None and starts <= timezone.localdate():
+        moments.append(timezone.make_aware(dt.datetime.combine(starts, dt.time.min)))
+    return max(moment for moment in moments if moment is not None)
 
 
 def canonical_url(path: str) -> str:
@@ -67,10 +90,11 @@ def structured_data(publication: PublishedPage, url: str, topic_name: str) -> di
     }
     if publication.reviewed_on:
         data["lastReviewed"] = publication.reviewed_on.isoformat()
-    if publication.reviewers:
+    if any(person.get("name") for person in publication.reviewers):
+        named = [person for person in publication.reviewers if person.get("name")]
         data["reviewedBy"] = [
             {"@type": "Person", "name": person["name"], "jobTitle": person.get("role", "")}
-            for person in publication.reviewers
+            for person in named
         ]
     return data
 
@@ -83,10 +107,7 @@ def breadcrumb_topics(trail: list[selectors.TopicCrumb]) -> list[tuple[str, str]
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
-        topics = [
-            (topic, selectors.topic_url(topic.path), publications)
-            for topic, publications in selectors.live_pages_by_topic()
-        ]
+        topics = selectors.topics_with_pages(selectors.live_topic_tree())
         context = {"topics": topics, "site_url": settings.SITE_URL}
         return caching.set_public_headers(render(request, "infopages/home.html", context))
 
@@ -150,20 +171,24 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
 
     def render_page(publication, related, today) -> HttpResponse:
         url = canonical_url(publication.get_absolute_url())
-        trail = selectors.topic_trail(topic_id=publication.topic_id)
+        trail = selectors.topic_crumbs(publication)
         context = {
             "publication": publication,
             "sections": selectors.published_sections(publication),
             "related": related,
-            "review_overdue": review_overdue(publication.next_review_on, today),
+            "review_notice": review_notice(publication, today),
             "breadcrumb_topics": breadcrumb_topics(trail),
             "canonical_url": url,
             "site_url": settings.SITE_URL,
-            "structured_data": structured_data(publication, url, trail[-1].name),
+            "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
         }
         return render(request, template, context)
 
     def not_found() -> HttpResponse:
+        moved = selectors.moved_to(slug=slug)
+        if moved is not None:  # the page has a new address: send readers and links there
+            target = moved.get_absolute_url() if variant == "page" else f"/info/{moved.slug}/print/"
+            return caching.set_public_headers(HttpResponsePermanentRedirect(target))
         raise Http404("No published page at this address.")
 
     return live_page_response(

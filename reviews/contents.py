@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 from reversion.models import Version
 
 from infopages.models import Page, PublishedPage
+from infopages.publishing import topic_trail
 from infopages.services import save_with_version
 from reviews.audit import Action
 from reviews.models import AuditEvent, ChangeRequest, ChangeRequestItem
@@ -73,8 +74,11 @@ def _newest_versions(parts: list[models.Model]) -> dict[tuple[int, str], Version
     return {(v.content_type_id, v.object_id): v for v in versions}
 
 
-def content_hash(versions: Iterable[Version]) -> str:
-    """sha256 of the versions' content: the same content always gives the same hash."""
+def content_hash(versions: Iterable[Version], *, trail: list[dict] | None = None) -> str:
+    """sha256 of everything readers will see: the versions' content, and the names of the
+    topics the page sits under (shown in its breadcrumbs, read from the topic tree when
+    published). The same content always gives the same hash; a renamed topic a new one.
+    ``trail``: the page's topic trail when the caller has just read it."""
     entries = []
     for version in versions:
         fields = {
@@ -84,6 +88,9 @@ def content_hash(versions: Iterable[Version]) -> str:
         }
         model = version._model._meta.label_lower
         entries.append({"model": model, "id": str(version.object_id), "fields": fields})
+        if version._model is Page:
+            trail = trail if trail is not None else topic_trail(fields["topic_id"])
+            entries.append({"model": "topic_trail", "id": "", "fields": {"trail": trail}})
     entries.sort(key=lambda entry: (entry["model"], entry["id"]))
     canonical = json.dumps(
         entries, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False

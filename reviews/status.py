@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from infopages.models import Page, Topic
+from infopages.models import Page, Section, Topic
 from reviews import contents
 from reviews.models import ChangeRequest, Decision, Role, SignOff, SignOffRequirement
 
@@ -193,6 +194,21 @@ class ReviewStatus:
             if needed > given.get(role, 0)
         }
 
+    @cached_property
+    def section_ids(self) -> list[str]:
+        """The ids of the sections the change holds, as its items record them."""
+        section_type = ContentType.objects.get_for_model(Section).pk
+        return [i.object_id for i in self.change.items.all() if i.content_type_id == section_type]
+
+    @cached_property
+    def unreviewed_sections(self) -> list[str]:
+        """In a full review, the sections no approval that counts has confirmed yet: a full
+        review is complete only when every section has been signed off in it."""
+        if not self.change.is_full_review:
+            return []
+        covered = {str(pk) for sign_off in self.counting for pk in sign_off.sections}
+        return [pk for pk in self.section_ids if pk not in covered]
+
     @property
     def stale(self) -> list[SignOff]:
         """Decisions given on content that has changed since: they no longer count."""
@@ -200,7 +216,7 @@ class ReviewStatus:
 
     @property
     def is_fully_approved(self) -> bool:
-        return bool(self.change.content_hash) and not self.missing
+        return bool(self.change.content_hash) and not self.missing and not self.unreviewed_sections
 
 
 def review_statuses(changes: Iterable[ChangeRequest]) -> dict[int, ReviewStatus]:

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
-from infopages.models import Page, Section, Topic
-from infopages.publishing import content_from_working_copy, publish_content
+from infopages.models import Page, PublishedPage, Section, Topic
+from infopages.publishing import ReviewRecord, content_from_working_copy, publish_content
 from infopages.services import save_with_version
 
 
@@ -51,14 +51,7 @@ def make_page(topic, editor):
 
     def make(slug="secondary-breast-cancer", title="Secondary breast cancer", sections=None):
         page = save_with_version(
-            Page(
-                slug=slug,
-                title=title,
-                summary=f"About {title.lower()}.",
-                topic=topic,
-                reviewed_on=dt.date(2026, 3, 1),
-                next_review_on=dt.date(2029, 3, 1),
-            ),
+            Page(slug=slug, title=title, summary=f"About {title.lower()}.", topic=topic),
             by=editor,
             comment="Created",
         ).obj
@@ -75,9 +68,31 @@ def make_page(topic, editor):
     return make
 
 
+REVIEWED_ON, NEXT_REVIEW_ON = dt.date(2026, 3, 1), dt.date(2029, 3, 1)
+
+
+def imported_review(
+    reviewed_on=REVIEWED_ON, next_review_on=NEXT_REVIEW_ON, reviewers=()
+) -> ReviewRecord:
+    """How a page reviewed before the portal (as the import publishes it) is dated."""
+    return ReviewRecord(
+        kind=PublishedPage.Kind.IMPORTED,
+        reviewed_on=reviewed_on,
+        next_review_on=next_review_on,
+        reviewers=list(reviewers),
+    )
+
+
 @pytest.fixture
 def publish():
-    def do(page, by=None):
-        return publish_content(page=page, content=content_from_working_copy(page), by=by)
+    """Publish the working copy as it stands, as the import does (reviewed 1 March 2026)."""
+
+    def do(page, by=None, **review):
+        return publish_content(
+            page=page,
+            content=content_from_working_copy(page),
+            review=imported_review(**review),
+            by=by,
+        )
 
     return do

@@ -12,13 +12,14 @@ import reversion
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from infopages.importing.parsing import BadFile, ParsedPage, ParsedReviewer, parse_page
-from infopages.models import Page, Person, Reference, Resource, Section, Topic
+from infopages.importing.parsing import BadFile, ParsedPage, parse_page
+from infopages.models import Page, Reference, Resource, Section, Topic
 from infopages.services import save_with_version
 
 __all__ = [
     "BadFile",
     "ParsedPage",
+    "imported_reviewers",
     "link_related",
     "markdown_files",
     "parse_page",
@@ -56,12 +57,10 @@ def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
         page = Page.objects.filter(slug=parsed.slug).first() or Page(slug=parsed.slug)
         page.title, page.summary = parsed.title, parsed.summary
         page.topic = _topic(parsed.topic_path)
-        page.reviewed_on, page.next_review_on = parsed.reviewed_on, parsed.next_review_on
         save_with_version(page, by=by, comment=comment)
-        page.reviewers.set(_people(parsed.reviewers))
         found = dict(Page.objects.filter(slug__in=parsed.related).values_list("slug", "pk"))
         page.related_pages.set(found.values())
-        reversion.add_to_revision(page)  # again, so the version has its reviewers and links
+        reversion.add_to_revision(page)  # again, so the version has its related pages
         for model, key, rows in [
             (Section, "anchor", parsed.sections),
             (Reference, "citation", parsed.references),
@@ -80,17 +79,15 @@ def _topic(names: list[str]) -> Topic:
     return parent
 
 
-def _people(reviewers: list[ParsedReviewer]) -> list[Person]:
-    people = []
-    for reviewer in reviewers:
-        person, _ = Person.objects.get_or_create(name=reviewer.name)
-        given = {"role": reviewer.role, "credentials": reviewer.credentials}
-        if changed := [k for k, v in given.items() if v is not None and getattr(person, k) != v]:
-            for key in changed:
-                setattr(person, key, given[key])
-            person.save(update_fields=changed)
-        people.append(person)
-    return people
+def imported_reviewers(parsed: ParsedPage) -> list[dict]:
+    """The reviewers a file names, as a publication shows them (name, role, credentials).
+
+    They go straight into the imported publication: they signed the page off outside the
+    portal, so no one's profile here is changed by an import."""
+    return [
+        {"name": r.name, "role": r.role or "", "credentials": r.credentials or ""}
+        for r in parsed.reviewers
+    ]
 
 
 def _sync_rows(

@@ -217,6 +217,22 @@ class SignOff(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     content_hash = models.CharField(_("content hash signed"), max_length=64)
     versions = models.JSONField(_("versions signed"), default=dict)
+    sections = models.JSONField(
+        _("sections signed off"),
+        default=list,
+        help_text=_(
+            "Ids of the sections this decision covers: those changed, or in a full "
+            "review every section the reviewer confirmed reading."
+        ),
+    )
+    credit = models.JSONField(
+        _("public credit"),
+        default=dict,
+        help_text=_(
+            "How readers will see the reviewer named (name, role, credentials), as "
+            "it was when they signed: the page shows this, not later edits."
+        ),
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -5,12 +5,13 @@ from django.utils import timezone
 from reversion.models import Version
 
 from infopages.models import Page, PublishedPage, Reference, Resource, Section
+from infopages.publishing import end_review_notice, last_publication, start_review_notice
 from infopages.services import SavedVersion, restore_version, save_with_version
 from reviews import audit, contents, policy, selectors
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
-from reviews.services.common import State, ask_reviewers, lock
+from reviews.services.common import NEVER_PUBLISHED, State, ask_reviewers, lock
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -21,10 +22,15 @@ PAGE_PARTS = (Section, Reference, Resource)
 def start_change(
     *, page: Page, by, summary: str = "", is_full_review: bool = False
 ) -> ChangeRequest:
-    """Open a draft change request for ``page``, holding the page as it stands now."""
+    """Open a draft change request for ``page``, holding the page as it stands now.
+
+    A page never published is always given a full review (its first publication dates it).
+    While a full review is open, readers of the live page are told it is being reviewed.
+    """
     policy.require_editor(by, doing="start a change request")
     Page.objects.select_for_update().filter(pk=page.pk).first()
     _refuse_second_open_change(page)
+    is_full_review = is_full_review or last_publication(page) is None
     try:
         with transaction.atomic():
             change = ChangeRequest.objects.create(
@@ -38,6 +44,8 @@ def start_change(
     audit.record_change(
         change, action=Action.CHANGE_STARTED, actor=by, message=f"Started a {kind}."
     )
+    if is_full_review:
+        start_review_notice(page=page)
     return change
 
 
@@ -62,8 +70,14 @@ def update_change_details(
         change.summary = summary.strip()
         updated.append("summary")
     if is_full_review is not None and is_full_review != change.is_full_review:
+        if not is_full_review and last_publication(change.page) is None:
+            raise InvalidInput(NEVER_PUBLISHED)
         change.is_full_review = is_full_review
         updated.append("is_full_review")
+        if is_full_review:
+            start_review_notice(page=change.page)
+        else:
+            end_review_notice(page=change.page)
     if updated:
         change.save(update_fields=updated)
         audit.record_change(
@@ -214,6 +228,7 @@ def withdraw(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
     change.withdrawn_at = timezone.now()
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "withdrawn_at", "scheduled_for", "scheduled_by"])
+    end_review_notice(page=change.page, at=change.withdrawn_at)
     audit.record_change(
         change, action=Action.WITHDRAWN, actor=by, message=reason.strip() or "Withdrawn."
     )

@@ -7,6 +7,11 @@ from reviews.status import ReviewStatus
 
 State = ChangeRequest.State
 
+NEVER_PUBLISHED = (
+    "This page has never been published, so its first publication must be a full review: "
+    "every section checked, and the page dated from it. Mark the change as a full review."
+)
+
 
 def lock(change: ChangeRequest) -> ReviewStatus:
     """Lock the change request's row for this transaction, re-read it, and return where it

@@ -19,13 +19,19 @@ from tqdm import tqdm
 from infopages.importing import (
     BadFile,
     ParsedPage,
+    imported_reviewers,
     link_related,
     markdown_files,
     parse_page,
     write_working_copy,
 )
-from infopages.models import Page
-from infopages.publishing import content_from_working_copy, publish_content
+from infopages.models import Page, PublishedPage
+from infopages.publishing import (
+    PublishingRefused,
+    ReviewRecord,
+    content_from_working_copy,
+    publish_content,
+)
 from reviews import audit, policy, selectors
 from reviews.audit import Action
 from reviews.errors import NotAllowed
@@ -92,8 +98,13 @@ def import_pages(
         report.pages.append(page)
         imported.append((page, parsed, unresolved))
     for page, parsed, unresolved in imported:
-        if unresolved:
+        if not unresolved:
+            continue
+        try:
             report.warnings += _link_later(page, parsed, unresolved, by=by, draft=draft)
+        except (BadFile, DatabaseError) as exc:
+            problem = exc.problem if isinstance(exc, BadFile) else f"the database refused: {exc}"
+            report.errors.append(f"{parsed.path}:{parsed.line_of.get('related', 1)}: {problem}")
     report.published = 0 if draft else len(report.pages)
     return report
 
@@ -125,12 +136,22 @@ def _publish_and_record(page: Page, parsed: ParsedPage, *, by, draft: bool, what
     if draft:
         message = f"{what} into the working copy only (not published)."
     else:
-        approved_by = [
-            {**reviewer, "reviewed_on": parsed.reviewed_on.isoformat(), "via": "import"}
-            for reviewer in content.reviewers
-        ]
+        reviewers = imported_reviewers(parsed)
+        record = ReviewRecord(
+            kind=PublishedPage.Kind.IMPORTED,
+            reviewed_on=parsed.reviewed_on,
+            next_review_on=parsed.next_review_on,
+            reviewers=reviewers,
+            approved_by=[
+                {**reviewer, "reviewed_on": parsed.reviewed_on.isoformat(), "via": "import"}
+                for reviewer in reviewers
+            ],
+        )
         note = f"Imported from {parsed.path.name}, reviewed on {reviewed}"
-        publish_content(page=page, content=content, by=by, approved_by=approved_by, note=note)
+        try:
+            publish_content(page=page, content=content, review=record, by=by, note=note)
+        except PublishingRefused as refusal:
+            raise BadFile(parsed.line_of.get("slug", 1), str(refusal)) from None
         message = f"{what} and published as reviewed on {reviewed}."
     audit.record(
         action=Action.IMPORTED_DRAFT if draft else Action.IMPORTED,

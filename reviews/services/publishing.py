@@ -1,6 +1,7 @@
 """Putting approved changes live (now or at a chosen time), and taking a page down."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -8,23 +9,85 @@ from django.db import transaction
 from django.utils import timezone
 
 from infopages.models import Page, PublishedPage
-from infopages.publishing import content_from_versions, publish_content, retire_current
+from infopages.publishing import (
+    PublishingRefused,
+    ReviewRecord,
+    content_from_versions,
+    end_review_notice,
+    last_publication,
+    publish_content,
+    retire_current,
+    topic_trail,
+)
 from reviews import audit, contents, notifications, policy
 from reviews.audit import Action
+from reviews.credits import public_reviewers
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
 from reviews.models import ChangeRequest
-from reviews.services.common import State, lock, tell_authors
+from reviews.schedule import next_review_after
+from reviews.services.common import NEVER_PUBLISHED, State, lock, tell_authors
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
 logger = logging.getLogger(__name__)
 
 
-def _require_publishable(change: ChangeRequest, by, *, step: Step, review: ReviewStatus) -> None:
-    # The table checks the sign-offs still count; the versions must still match them too.
+@dataclass(frozen=True)
+class _Publishable:
+    """What publishing a change reads once and uses twice."""
+
+    versions: list
+    trail: list[dict]
+    last: PublishedPage | None
+
+
+def _require_publishable(
+    change: ChangeRequest, by, *, step: Step, review: ReviewStatus
+) -> _Publishable:
+    # The table checks the sign-offs still count; what readers would see must still match
+    # what was signed, topic names included.
     require(step, user=by, change=change, review=review)
-    if contents.content_hash(contents.included_versions(change)) != change.content_hash:
-        raise StaleContent("The versions in this change no longer match what was signed off.")
+    versions = contents.included_versions(change)
+    page_version = next(v for v in versions if v._model is Page)
+    trail = topic_trail(page_version.field_dict["topic_id"])
+    if contents.content_hash(versions, trail=trail) != change.content_hash:
+        raise StaleContent(
+            "What readers would see no longer matches what was signed off (a part of the page "
+            "or the name of its topic changed since). It needs to be reviewed again."
+        )
+    last = last_publication(change.page)
+    if not change.is_full_review and last is None:
+        raise InvalidTransition(NEVER_PUBLISHED)
+    return _Publishable(versions=versions, trail=trail, last=last)
+
+
+def _review_record(
+    change: ChangeRequest, review: ReviewStatus, *, on, last: PublishedPage | None
+) -> ReviewRecord:
+    """What readers are told about the review: a full review dates the page from the day it
+    is published and names the reviewers who signed it; any other change keeps both from
+    the last publication."""
+    approvers = _approvers(review)
+    if change.is_full_review:
+        kind = (
+            PublishedPage.Kind.FULL_REVIEW
+            if contents.differs_from_published(change)
+            else PublishedPage.Kind.RECERTIFIED
+        )
+        return ReviewRecord(
+            kind=kind,
+            reviewed_on=on,
+            next_review_on=next_review_after(on, change.page),
+            reviewers=public_reviewers(review.counting),
+            approved_by=approvers,
+        )
+    return ReviewRecord(
+        kind=PublishedPage.Kind.CHANGE,
+        reviewed_on=last.reviewed_on,
+        next_review_on=last.next_review_on,
+        reviewers=last.reviewers,
+        approved_by=approvers,
+    )
 
 
 def _approvers(review: ReviewStatus) -> list[dict]:
@@ -48,17 +111,23 @@ def publish(*, change: ChangeRequest, by, note: str = "") -> PublishedPage:
     The previous publication stays in the history, marked as replaced.
     """
     review = lock(change)
-    _require_publishable(change, by, step=Step.PUBLISH, review=review)
+    ready = _require_publishable(change, by, step=Step.PUBLISH, review=review)
     now = timezone.now()
-    content = content_from_versions(page=change.page, versions=contents.included_versions(change))
-    publication = publish_content(
-        page=change.page,
-        content=content,
-        by=by,
-        approved_by=_approvers(review),
-        note=(note.strip() or f"Change request #{change.pk}: {change.summary}")[:300],
-        at=now,
-    )
+    content = content_from_versions(page=change.page, versions=ready.versions, trail=ready.trail)
+    record = _review_record(change, review, on=timezone.localdate(now), last=ready.last)
+    try:
+        publication = publish_content(
+            page=change.page,
+            content=content,
+            review=record,
+            by=by,
+            note=(note.strip() or f"Change request #{change.pk}: {change.summary}")[:300],
+            at=now,
+        )
+    except PublishingRefused as refusal:
+        raise InvalidTransition(str(refusal)) from None
+    if change.is_full_review:  # only a full review tells readers it is under way
+        end_review_notice(page=change.page, at=now)
     was_scheduled = change.state == State.SCHEDULED
     change.state = State.PUBLISHED
     change.publication = publication

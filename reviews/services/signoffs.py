@@ -1,10 +1,14 @@
 """Reviewers' decisions: approve, or ask for changes, on exactly the content they saw."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
+from infopages.models import Section
 from reviews import audit, notifications, policy, selectors
 from reviews.audit import Action
+from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ChangeRequest, Decision, Role, SignOff
 from reviews.services.common import State, lock, tell_authors
@@ -34,12 +38,17 @@ def sign_off(
     seen_hash: str,
     comment: str = "",
     role: Role | str | None = None,
+    sections: Iterable[int | str] = (),
 ) -> SignOff:
     """Record a reviewer's decision on exactly the content they saw.
 
     ``seen_hash`` is the change's ``content_hash`` as shown to the reviewer; if the change was
     edited since, the decision is refused so they can look again. Asking for changes sends the
     change back to its editors; the last approval it needs makes it approved.
+
+    In a full review, an approval must confirm every section (``sections``: the ids of those
+    the reviewer ticked as read); otherwise it covers the sections the change alters. The
+    sign-off carries the reviewer's public credit as it is now.
     """
     review = lock(change)
     decision = Decision(decision)
@@ -57,6 +66,7 @@ def sign_off(
     latest = review.latest_of(reviewer)
     if latest and latest.decision == decision and latest.content_hash == change.content_hash:
         raise InvalidTransition("You have already given this decision on this version.")
+    covered = _sections_covered(change, review, decision, {str(pk) for pk in sections})
 
     signed = SignOff.objects.create(
         change=change,
@@ -66,6 +76,8 @@ def sign_off(
         comment=comment,
         content_hash=change.content_hash,
         versions=change.source_versions().to_json(),
+        sections=covered,
+        credit=credit_for(reviewer, role),
     )
     now = timezone.now()
     if decision == Decision.REQUEST_CHANGES:
@@ -99,6 +111,25 @@ def sign_off(
     if review.is_fully_approved:
         _approve(change, review=review, reviewer=reviewer, at=now)
     return signed
+
+
+def _sections_covered(
+    change: ChangeRequest, review: ReviewStatus, decision: Decision, ticked: set[str]
+) -> list[str]:
+    """The sections a decision covers; refuses a full-review approval that skips any."""
+    if not change.is_full_review:
+        changed = {str(item.object_id) for item in change.items.all() if item.is_changed}
+        return [pk for pk in review.section_ids if pk in changed]
+    if decision == Decision.APPROVE:
+        unticked = [pk for pk in review.section_ids if pk not in ticked]
+        if unticked:
+            headings = Section.objects.filter(pk__in=unticked).order_by("position", "id")
+            names = ", ".join(f"“{s.heading}”" for s in headings)
+            raise InvalidInput(
+                "A full review covers the whole page: tick each section once you have read "
+                f"it. Not ticked yet: {names}."
+            )
+    return [pk for pk in review.section_ids if pk in ticked]
 
 
 def _approve(change: ChangeRequest, *, review: ReviewStatus, reviewer, at) -> None:

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST, require_safe
 from reversion.models import Version
 
 from infopages import selectors as published
-from infopages.models import Page, PublishedPage, Reference, Resource, Section
+from infopages.models import (
+    DEFAULT_REVIEW_NOTICE,
+    Page,
+    PublicReviewNotice,
+    PublishedPage,
+    Reference,
+    Resource,
+    Section,
+)
 from infopages.review_notice import notice_starts_on
 from reviews import contents, policy, selectors, services
 from reviews.errors import WorkflowError
@@ -170,7 +178,7 @@ def publication_detail(request: HttpRequest, page_pk: int, publication_pk: int) 
         "publication": publication,
         "sections": published.published_sections(publication),
         "related": _related_as_published(publication),
-        "review_overdue": notice_from is not None,
+        "review_notice": DEFAULT_REVIEW_NOTICE if notice_from is not None else "",
         "notice_from": notice_from,
         "notice_all_along": notice_from is not None
         and notice_from <= timezone.localdate(publication.published_at),
@@ -203,31 +211,38 @@ def _related_as_published(publication: PublishedPage) -> list[PublishedPage]:
 
     Only pages that were live then were linked; their titles are those of that moment.
     """
-    if not publication.related_slugs:
+    if not publication.related_page_ids:
         return []
     moment = publication.published_at
     live_then = (
-        PublishedPage.objects.filter(slug__in=publication.related_slugs, published_at__lte=moment)
+        PublishedPage.objects.filter(
+            page_id__in=publication.related_page_ids, published_at__lte=moment
+        )
         .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
         .order_by("published_at", "id")
-        .only("slug", "title", "published_at")
+        .only("page_id", "slug", "title", "published_at")
     )
-    by_slug = {p.slug: p for p in live_then}  # the newest wins
-    return [by_slug[slug] for slug in publication.related_slugs if slug in by_slug]
+    by_page = {p.page_id: p for p in live_then}  # the newest wins
+    return [by_page[pk] for pk in publication.related_page_ids if pk in by_page]
 
 
 def _review_notice_from(publication: PublishedPage) -> dt.date | None:
-    """The day readers of this copy started to see the "being reviewed" notice, if they did.
-
-    The public page shows it once the next review date has passed (``infopages.review_notice``).
-    """
-    notice_from = notice_starts_on(publication.next_review_on)
-    if notice_from is None:
-        return None
-    if publication.superseded_at is None:
-        return notice_from if notice_from <= timezone.localdate() else None
-    shown_at = timezone.make_aware(dt.datetime.combine(notice_from, dt.time.min))
-    return notice_from if shown_at < publication.superseded_at else None
+    """The day readers of this copy started to see the "being reviewed" notice, if they did:
+    once its next review date had passed, or while a full review was under way
+    (``infopages.views.review_notice``)."""
+    live_until = publication.superseded_at or timezone.now()
+    starts = []
+    overdue_from = notice_starts_on(publication.next_review_on)
+    if overdue_from is not None:
+        shown_at = timezone.make_aware(dt.datetime.combine(overdue_from, dt.time.min))
+        if shown_at < live_until:
+            starts.append(overdue_from)
+    reviews = PublicReviewNotice.objects.filter(
+        page_id=publication.page_id, started_at__lt=live_until
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=publication.published_at))
+    for notice in reviews.only("started_at"):
+        starts.append(timezone.localdate(max(notice.started_at, publication.published_at)))
+    return min(starts, default=None)
 
 
 def _approver(entry: dict) -> str:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from infopages.models import Page, Person, Reference, Resource, Section, Topic
+from infopages.models import Page, Reference, Resource, Section, Topic
 from infopages.publishing import content_from_working_copy, publish_content
 from infopages.services import save_with_version
+from tests.conftest import imported_review
 
 DEMO_PAGES = Path(__file__).resolve().parents[2] / "demo" / "pages"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
@@ -29,7 +30,7 @@ def _sections(body: str) -> list[tuple[str, str]]:
 
 def publish_demo_pages(*, by) -> dict[str, Page]:
     """Every demo page, saved as versions and published, with related pages linked."""
-    pages, related = {}, {}
+    pages, related, reviews = {}, {}, {}
     for path in sorted(DEMO_PAGES.glob("*.md")):
         _, front, body = path.read_text().split("---", 2)
         meta = yaml.safe_load(front)
@@ -39,8 +40,6 @@ def publish_demo_pages(*, by) -> dict[str, Page]:
                 title=meta["title"],
                 summary=meta["summary"],
                 topic=_topic(meta["topic"]),
-                reviewed_on=meta["reviewed"],
-                next_review_on=meta["next_review"],
             ),
             by=by,
             comment="Created",
@@ -59,14 +58,19 @@ def publish_demo_pages(*, by) -> dict[str, Page]:
             save_with_version(
                 Resource(page=page, position=position, **resource), by=by, comment="Resource"
             )
-        for reviewer in meta.get("reviewers", []):
-            person, _ = Person.objects.get_or_create(
-                name=reviewer["name"],
-                defaults={"role": reviewer["role"], "credentials": reviewer["credentials"]},
-            )
-            page.reviewers.add(person)
+        review = imported_review(
+            reviewed_on=meta["reviewed"],
+            next_review_on=meta["next_review"],
+            reviewers=[
+                {key: reviewer.get(key, "") for key in ("name", "role", "credentials")}
+                for reviewer in meta.get("reviewers", [])
+            ],
+        )
         pages[page.slug], related[page.slug] = page, meta.get("related", [])
+        reviews[page.slug] = review
     for slug, page in pages.items():
         page.related_pages.set([pages[s] for s in related[slug] if s in pages])
-        publish_content(page=page, content=content_from_working_copy(page), by=by)
+        publish_content(
+            page=page, content=content_from_working_copy(page), review=reviews[slug], by=by
+        )
     return pages

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from infopages.models import Page, Person, Reference, Resource, Section, Topic
+from infopages.models import Page, Reference, Resource, Section, Topic
 from infopages.services import save_with_version
 
 DRAFT_SECTION = "zebracorn-draft-section-text"
@@ -13,7 +13,6 @@ DRAFT_TITLE = "Quagganite draft title"
 DRAFT_SUMMARY = "Wobblefrost draft summary"
 DRAFT_REFERENCE = "Snorkelbury draft reference"
 DRAFT_RESOURCE = "Flumpington draft booklet"
-DRAFT_REVIEWER = "Dr Plinkett Draftreviewer"
 NEVER_PUBLISHED = "Grizzlewhump never-published page"
 NEVER_PUBLISHED_BODY = "Jibberwock unpublished body"
 EMPTY_TOPIC = "Mumbleshire empty topic"
@@ -23,7 +22,6 @@ MARKERS = [
     DRAFT_SUMMARY,
     DRAFT_REFERENCE,
     DRAFT_RESOURCE,
-    DRAFT_REVIEWER,
     NEVER_PUBLISHED,
     NEVER_PUBLISHED_BODY,
     EMPTY_TOPIC,
@@ -51,7 +49,6 @@ def site_with_drafts(make_page, publish, editor, topic):
         by=editor,
         comment="Draft",
     )
-    page.reviewers.add(Person.objects.create(name=DRAFT_REVIEWER))
     page.title, page.summary = DRAFT_TITLE, DRAFT_SUMMARY
     save_with_version(page, by=editor, comment="Draft", expected_lock_version=page.lock_version)
 

@@ -1,7 +1,9 @@
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from infopages.models import Section
+from infopages.models import PublishedPage, Section
+from infopages.publishing import PublishingRefused
 from infopages.services import save_with_version
 
 
@@ -82,16 +84,45 @@ def test_home_lists_published_pages_by_topic(client, make_page, publish):
     assert "Bone scan" not in html
 
 
-def test_newest_snapshot_wins_when_two_live_pages_share_a_slug(client, make_page, publish, editor):
-    """A renamed page keeps its old address until it is published again; a new page that
-    takes the old slug and is published later is what readers get there."""
+def test_a_second_live_page_at_one_address_is_refused(client, make_page, publish, editor):
+    """A page renamed in its working copy keeps its address until a publication moves it, so
+    a new page cannot take that address meanwhile: readers would get the wrong page."""
     old = make_page(title="Old page", sections=[("What is it?", "The old text.")])
     publish(old)
     old.slug = "renamed-page"
     save_with_version(old, by=editor, comment="Renamed", expected_lock_version=old.lock_version)
-    new = make_page(title="New page", sections=[("What is it?", "The new text.")])
-    publish(new)
+    new = make_page(slug="secondary-breast-cancer-2", title="New page")
+    new.slug = "secondary-breast-cancer"
+
+    with pytest.raises(PublishingRefused, match="Another live page, “Old page”"):
+        publish(new)
 
     html = client.get("/info/secondary-breast-cancer/").content.decode()
+    assert "The old text." in html
 
-    assert "The new text." in html and "The old text." not in html
+
+def test_the_database_refuses_two_current_publications_at_one_address(make_page, publish):
+    first = publish(make_page(slug="one", title="One"))
+    second = publish(make_page(slug="two", title="Two"))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublishedPage.objects.filter(pk=second.pk).update(slug=first.slug)
+
+
+def test_a_page_published_at_a_new_address_sends_readers_on_from_the_old_one(
+    client, make_page, publish, editor
+):
+    page = make_page(sections=[("What is it?", "The text.")])
+    publish(page)
+    page.slug = "metastatic-breast-cancer"
+    save_with_version(page, by=editor, comment="Renamed", expected_lock_version=page.lock_version)
+    publish(page)
+
+    response = client.get("/info/secondary-breast-cancer/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/info/metastatic-breast-cancer/"
+    assert client.get("/info/secondary-breast-cancer/print/")["Location"] == (
+        "/info/metastatic-breast-cancer/print/"
+    )
+    assert client.get("/info/never-existed/").status_code == 404

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from reviews import policy, services
 from reviews.models import Decision
+from reviews.status import ReviewStatus
 
 NEW_TEXT = "Secondary breast cancer is breast cancer that has spread to other parts of the body."
 OLD_TEXT = "Cancer that has spread."
@@ -98,7 +99,8 @@ def submitted_change(draft_change, author, medic, lay, publisher):
 
 @pytest.fixture
 def approve():
-    def do(change, reviewer, *, role=None, comment="Accurate and clear."):
+    def do(change, reviewer, *, role=None, comment="Accurate and clear.", sections=None):
+        """Approve, having read every section (a full review needs each one confirmed)."""
         return services.sign_off(
             change=change,
             reviewer=reviewer,
@@ -106,6 +108,7 @@ def approve():
             seen_hash=change.content_hash,
             comment=comment,
             role=role,
+            sections=ReviewStatus(change).section_ids if sections is None else sections,
         )
 
     return do

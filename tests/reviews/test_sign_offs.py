@@ -79,6 +79,7 @@ def test_approving_your_own_change_is_refused(submitted_change, author, groups):
             reviewer=author,
             decision=Decision.APPROVE,
             seen_hash=submitted_change.content_hash,
+            sections=ReviewStatus(submitted_change).section_ids,
         )
 
     assert counts() == before

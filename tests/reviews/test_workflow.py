@@ -9,6 +9,7 @@ from infopages.models import PublishedPage, Reference, Section
 from infopages.selectors import publication_as_of
 from infopages.services import save_with_version
 from reviews import services
+from reviews.errors import InvalidInput
 from reviews.models import AuditEvent, ChangeRequest
 from tests.reviews.conftest import NEW_TEXT, OLD_TEXT
 
@@ -46,17 +47,22 @@ def test_full_review_walks_from_draft_to_the_public_page(
     assert OLD_TEXT not in html
 
 
-def test_a_never_published_page_goes_live_through_review(
-    client, make_page, author, medic, publisher, approve
+def test_a_never_published_page_goes_live_through_a_full_review(
+    client, make_page, author, medic, lay, publisher, approve
 ):
     page = make_page(slug="bone-scan", title="Bone scan")
     change = services.start_change(page=page, by=author, summary="New page about bone scans.")
+    assert change.is_full_review  # its first publication dates it
+    with pytest.raises(InvalidInput, match="first publication must be a full review"):
+        services.update_change_details(change=change, by=author, is_full_review=False)
     services.submit_for_review(change=change, by=author)
     approve(change, medic)
+    approve(change, lay)
 
-    services.publish(change=change, by=publisher)
+    publication = services.publish(change=change, by=publisher)
 
     assert "Bone scan" in client.get(page.get_absolute_url()).content.decode()
+    assert publication.reviewed_on == timezone.localdate(publication.published_at)
 
 
 def test_publication_records_source_versions_and_who_approved(approved_change, medic, publisher):

@@ -2,15 +2,17 @@
 shown exactly as readers saw it, and a day's lookup, through the HTTP client."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from infopages.models import Person, PublishedPage, Reference, Section
+from infopages.models import PublishedPage, Reference, Section
 from infopages.publishing import content_from_working_copy, publish_content, retire_current
 from infopages.services import save_with_version
 from reviews import services
+from tests.conftest import imported_review
 
 OLD_TEXT = "Cancer that has spread."
 NEW_TEXT = "Breast cancer that has spread to other parts of the body."
@@ -46,16 +48,17 @@ def as_user(client):
 def republish(publisher):
     """Give a section new text in the working copy and publish the page at a chosen moment."""
 
-    def do(page, at, *, text=None, approved_by=(MEDIC,)):
+    def do(page, at, *, text=None, approved_by=(MEDIC,), reviewers=()):
         if text is not None:
             section = page.sections.get(anchor="what-is-it")
             section.body = text
             save_with_version(section, by=publisher, comment="New wording")
+        review = imported_review(reviewers=reviewers)
         return publish_content(
             page=page,
             content=content_from_working_copy(page),
+            review=replace(review, approved_by=list(approved_by)),
             by=publisher,
-            approved_by=list(approved_by),
             at=at,
         )
 
@@ -136,8 +139,8 @@ def test_archived_copy_shows_the_stored_html_and_about_our_information(
         by=editor,
         comment="Added",
     )
-    page.reviewers.add(Person.objects.create(name="Dr Ann Lee", role="Consultant Oncologist"))
-    publication = republish(page, local("2026-02-10"))
+    reviewer = {"name": "Dr Ann Lee", "role": "Consultant Oncologist", "credentials": ""}
+    publication = republish(page, local("2026-02-10"), reviewers=[reviewer])
     # The working copy moves on; the archive is the HTML stored at publication.
     Section.objects.filter(page=page).update(body="Rewritten since.")
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reviews import policy, services
 from reviews.models import Decision
+from reviews.status import ReviewStatus
 
 # What the screens take now (SQLite and PostgreSQL alike), with a query or two to spare:
 # the change page 13 (14 for an editor, who also gets the list of sections to edit), the
@@ -39,6 +40,7 @@ def busy_change(make_page, publish, author, member, medic, lay, publisher, edit_
                 reviewer=extra,
                 decision=Decision.APPROVE,
                 seen_hash=change.content_hash,
+                sections=ReviewStatus(change).section_ids,
             )
         services.sign_off(
             change=change,
@@ -54,6 +56,7 @@ def busy_change(make_page, publish, author, member, medic, lay, publisher, edit_
             reviewer=medic,
             decision=Decision.APPROVE,
             seen_hash=change.content_hash,
+            sections=ReviewStatus(change).section_ids,
         )
         for n in range(size):
             services.add_comment(change=change, by=lay, body=f"Comment {n}")
@@ -63,6 +66,7 @@ def busy_change(make_page, publish, author, member, medic, lay, publisher, edit_
                 reviewer=lay,
                 decision=Decision.APPROVE,
                 seen_hash=change.content_hash,
+                sections=ReviewStatus(change).section_ids,
             )
         if finish == "published":
             services.publish(change=change, by=publisher)

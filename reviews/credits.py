@@ -1,0 +1,40 @@
+"""How reviewers are named to readers: the public credit each sign-off carries.
+
+A sign-off copies the reviewer's credit as it is when they sign (their ``Person`` profile:
+name, public role, credentials, and whether to be named at all), so what a page says of its
+reviewers is what they signed with. A reviewer who chooses not to be named is shown by role.
+"""
+
+from collections.abc import Iterable
+
+from infopages.models import Person
+from reviews.models import Role, SignOff
+
+
+def credit_for(user, role: Role) -> dict:
+    """The credit a sign-off by ``user`` in ``role`` would carry now."""
+    role_label = str(Role(role).label).capitalize()
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        name = user.get_full_name() or user.get_username()
+        return {"name": name, "role": role_label, "credentials": "", "named": True}
+    named = person.named_publicly
+    return {
+        "name": person.name if named else "",
+        "role": person.role or role_label,
+        "credentials": person.credentials if named else "",
+        "named": named,
+    }
+
+
+def public_reviewers(approvals: Iterable[SignOff]) -> list[dict]:
+    """The reviewers readers see for a full review: each approving reviewer's credit, medical
+    reviewers first, as {"name", "role", "credentials"} (no name for those not named)."""
+    order = {role: n for n, role in enumerate(Role)}
+    reviewers = []
+    for sign_off in sorted(approvals, key=lambda s: (order[Role(s.role)], s.created_at, s.pk)):
+        credit = sign_off.credit or credit_for(sign_off.reviewer, sign_off.role)
+        entry = {key: credit.get(key, "") for key in ("name", "role", "credentials")}
+        if entry not in reviewers:
+            reviewers.append(entry)
+    return reviewers
