@@ -24,6 +24,13 @@ class Action:
     WITHDRAWN = "withdrawn"
     COMMENTED = "commented"
     UNPUBLISHED = "unpublished"
+    SIGN_OFF_LAPSED = "sign_off_lapsed"
+    TOPIC_CHANGED = "topic_changed"
+    NEXT_REVIEW_CHANGED = "next_review_changed"
+    REVIEW_INTERVAL_CHANGED = "review_interval_changed"
+    OWNER_CHANGED = "owner_changed"
+    WORDING_CHANGED = "wording_changed"
+    CREDIT_CHANGED = "credit_changed"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
 

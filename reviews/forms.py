@@ -113,10 +113,23 @@ class SignOffForm(WorkspaceForm):
         help_text=_("Needed when you ask for changes: say what should change."),
     )
     role = forms.ChoiceField(label=_("Signing off as"), choices=Role.choices, required=False)
+    sections = forms.MultipleChoiceField(
+        label=_("Sections you have read"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A full review covers the whole page: tick each section once you have read "
+            "it. You can ask for changes without ticking them all."
+        ),
+    )
     seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, roles=(), **kwargs):
+    def __init__(self, *args, roles=(), sections=(), **kwargs):
+        """``sections``: (id, heading) of each section to confirm, in a full review only."""
         super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = list(sections)
+        if not sections:
+            del self.fields["sections"]
         self.fields["decision"].choices = [
             (Decision.APPROVE, _("Approve: this is accurate and ready")),
             (Decision.REQUEST_CHANGES, _("Ask for changes")),
@@ -129,6 +142,31 @@ class SignOffForm(WorkspaceForm):
         else:
             self.fields["role"].widget = forms.RadioSelect()
             self.fields["role"].required = True
+
+
+class PublicCreditForm(WorkspaceForm):
+    """How readers see a reviewer named on the pages they sign off in a full review."""
+
+    name = forms.CharField(label=_("Your name as readers see it"), max_length=200)
+    credentials = forms.CharField(
+        label=_("Credentials (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example MBBS FRCR, or RN MSc."),
+    )
+    role = forms.CharField(
+        label=_("Your role as readers see it"),
+        max_length=200,
+        help_text=_(
+            "For example “Consultant Clinical Oncologist” or “Person living with "
+            "secondary breast cancer”."
+        ),
+    )
+    named_publicly = forms.BooleanField(
+        label=_("Name me on the pages I review"),
+        required=False,
+        help_text=_("If you untick this, readers see your role only."),
+    )
 
 
 class CommentForm(WorkspaceForm):

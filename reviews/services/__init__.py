@@ -12,25 +12,40 @@ from reviews.services.changes import (
     restore_publication_as_draft,
     start_change,
     submit_for_review,
+    topic_changed,
     update_change_details,
     withdraw,
 )
+from reviews.services.people import set_public_credit
 from reviews.services.publishing import publish, publish_due, schedule, unpublish_page, unschedule
-from reviews.services.signoffs import sign_off
+from reviews.services.review_schedule import (
+    set_next_review,
+    set_owner,
+    set_public_wording,
+    set_review_interval,
+)
+from reviews.services.signoffs import reconsider_approvals, sign_off
 
 __all__ = [
     "add_comment",
     "edit_in_change",
     "publish",
     "publish_due",
+    "reconsider_approvals",
     "refresh_change_contents",
     "remove_in_change",
     "restore_as_draft",
     "restore_publication_as_draft",
     "schedule",
+    "set_next_review",
+    "set_owner",
+    "set_public_credit",
+    "set_public_wording",
+    "set_review_interval",
     "sign_off",
     "start_change",
     "submit_for_review",
+    "topic_changed",
     "unpublish_page",
     "unschedule",
     "update_change_details",

@@ -4,7 +4,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.models import Page, PublishedPage, Reference, Resource, Section
+from infopages.models import Page, PublishedPage, Reference, Resource, Section, Topic
 from infopages.publishing import end_review_notice, last_publication, start_review_notice
 from infopages.services import SavedVersion, restore_version, save_with_version
 from reviews import audit, contents, policy, selectors
@@ -180,13 +180,40 @@ def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
 
 
 @transaction.atomic
-def content_changed_outside(*, change: ChangeRequest, by, message: str) -> ChangeRequest:
-    """The page was written outside the change (an import): the change takes in its new
-    versions, and if it was in review or signed off, it goes back to review. Whoever wrote
-    them is one of its authors from now on."""
+def content_changed_outside(
+    *, change: ChangeRequest, by, message: str, action: str = Action.EDITED
+) -> ChangeRequest:
+    """The page was written outside the change (an import, a renamed topic): the change
+    takes in what readers would now see, and if it was in review or signed off, it goes
+    back to review. Whoever wrote it (``by``) is one of its authors from now on."""
     lock(change)
-    _after_edit(change, by=by, action=Action.EDITED, message=f"{message} The change holds it now.")
+    _after_edit(change, by=by, action=action, message=f"{message} The change holds it now.")
     return change
+
+
+def topic_changed(*, topic: Topic) -> list[ChangeRequest]:
+    """Open changes to pages under ``topic`` (or below it) take in its new name or place:
+    pages show it, so reviewers sign it off like the rest."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    under, stack = set(), [topic.pk]
+    while stack:
+        node = stack.pop()
+        if node not in under:
+            under.add(node)
+            stack.extend(children.get(node, []))
+    changes = ChangeRequest.objects.filter(
+        page__topic_id__in=under, state__in=ChangeRequest.OPEN_STATES
+    )
+    for change in changes:
+        content_changed_outside(
+            change=change,
+            by=None,
+            action=Action.TOPIC_CHANGED,
+            message=f"The topic “{topic.name}” was renamed or moved.",
+        )
+    return list(changes)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from reviews.audit import Action
 from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ChangeRequest, Decision, Role, SignOff
-from reviews.services.common import State, lock, tell_authors
+from reviews.services.common import State, ask_reviewers, lock, tell_authors
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -156,3 +156,44 @@ def _approve(change: ChangeRequest, *, review: ReviewStatus, reviewer, at) -> No
     notifications.notify(
         users=publishers, event=notifications.READY_TO_PUBLISH, change=change, actor=reviewer
     )
+
+
+def reconsider_approvals(*, reviewer_ids: set[int], reason: str) -> list[ChangeRequest]:
+    """Approved or scheduled changes that relied on these reviewers' sign-offs go back to
+    review when the sign-offs stop counting (a reviewer left their role or their account
+    was closed). Each in its own transaction; returns the changes sent back."""
+    signed = SignOff.objects.filter(
+        reviewer_id__in=reviewer_ids,
+        decision=Decision.APPROVE,
+        change__state__in=[State.APPROVED, State.SCHEDULED],
+    ).values_list("change_id", flat=True)
+    sent_back = []
+    for change in ChangeRequest.objects.filter(pk__in=set(signed)).select_related("page"):
+        if _send_back_if_short(change, reason=reason):
+            sent_back.append(change)
+    return sent_back
+
+
+@transaction.atomic
+def _send_back_if_short(change: ChangeRequest, *, reason: str) -> bool:
+    review = lock(change)
+    if change.state not in (State.APPROVED, State.SCHEDULED) or review.is_fully_approved:
+        return False
+    lapsed = ", ".join(
+        f"{entry.sign_off.reviewer.get_full_name() or entry.sign_off.reviewer.get_username()} "
+        f"({entry.reason})"
+        for entry in review.lapsed
+    )
+    was = change.get_state_display()
+    change.state = State.IN_REVIEW
+    change.scheduled_for = change.scheduled_by = change.decided_at = None
+    change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
+    audit.record_change(
+        change,
+        action=Action.SIGN_OFF_LAPSED,
+        actor=None,
+        message=f"The change was {was}, but a sign-off it relied on no longer counts: "
+        f"{lapsed or reason}. It is back in review.",
+    )
+    ask_reviewers(change, review=ReviewStatus(change), actor=None, again=True)
+    return True

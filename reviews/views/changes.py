@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from reviews import policy, services, workflow
+from reviews.credits import credit_for
 from reviews.diffs import change_diff
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
@@ -65,16 +66,29 @@ def _sign_off_summary(change: ChangeRequest, review: ReviewStatus) -> tuple[list
         needs.append(
             {"role": role, "needed": needed, "given": given, "missing": max(needed - len(given), 0)}
         )
+    lapsed = {entry.sign_off.pk: entry.reason for entry in review.lapsed}
     decisions = []
     for sign_off in review.sign_offs:
+        reason = ""
         if sign_off.content_hash != change.content_hash:
             status = "stale"
         elif sign_off.pk not in latest:
             status = "replaced"
+        elif sign_off.pk in lapsed:
+            status, reason = "lapsed", lapsed[sign_off.pk]
         else:
             status = "counts" if sign_off.pk in counting_ids else "current"
-        decisions.append({"sign_off": sign_off, "status": status})
+        decisions.append({"sign_off": sign_off, "status": status, "reason": reason})
     return needs, decisions
+
+
+def _sections_to_confirm(change: ChangeRequest) -> list[tuple[str, str]]:
+    """In a full review, (id, heading) of each section the reviewer confirms reading."""
+    if not change.is_full_review:
+        return []
+    sections = [item for item in change.items.all() if item.kind == "sections"]
+    sections.sort(key=lambda item: (item.version.field_dict["position"], int(item.object_id)))
+    return [(item.object_id, item.version.field_dict["heading"]) for item in sections]
 
 
 def render_change(
@@ -113,7 +127,12 @@ def render_change(
             initial={"summary": change.summary, "is_full_review": change.is_full_review}
         ),
         "sign_off_form": forms.get("sign_off_form")
-        or SignOffForm(roles=roles, initial={"seen_hash": change.content_hash}),
+        or SignOffForm(
+            roles=roles,
+            sections=_sections_to_confirm(change),
+            initial={"seen_hash": change.content_hash},
+        ),
+        "credit": credit_for(user, roles[0]) if roles else None,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
@@ -350,7 +369,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen and chosen not in allowed:
         label = Role(chosen).label if chosen in Role.values else chosen
         return forbidden(request, f"You cannot sign this change off as a {label}.")
-    form = SignOffForm(request.POST, roles=roles)
+    form = SignOffForm(request.POST, roles=roles, sections=_sections_to_confirm(change))
     if form.is_valid():
         role = form.cleaned_data["role"] or roles[0].value
         try:
@@ -361,6 +380,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 seen_hash=form.cleaned_data["seen_hash"],
                 comment=form.cleaned_data["comment"],
                 role=role,
+                sections=form.cleaned_data.get("sections", []),
             )
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.
@@ -368,7 +388,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             data = request.POST.copy()
             data["seen_hash"] = change.content_hash
             data.pop("decision", None)
-            form = SignOffForm(data, roles=roles)
+            form = SignOffForm(data, roles=roles, sections=_sections_to_confirm(change))
             form.is_valid()
             form.add_error(None, error.message)
         except WorkflowError as error:
