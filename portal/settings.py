@@ -4,6 +4,7 @@ A newcomer needs nothing set: DEBUG off by default, SQLite in the project folder
 sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and, optionally, REDIS_URL.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,8 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "markdownx",
+    "axes",
     "infopages",
     "reviews",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, so it sees the views' exceptions first: a lost database becomes a calm 503 page.
     "infopages.middleware.DatabaseUnavailableMiddleware",
+    # Turns a sign-in refused for too many failures into our lockout page (accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,9 +128,33 @@ if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
         "TIMEOUT": 300,
         "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGE_LOCAL_CACHE_ENTRIES},
     }
-# Where the reader's address is, for rate limits, when a proxy stands in front (e.g.
-# HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used). Empty: REMOTE_ADDR.
+# Where the client's address is, for rate limits and sign-in throttling, when a proxy stands in
+# front (e.g. HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used).
+# Empty: REMOTE_ADDR. See portal.clients.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Sign-in throttling (django-axes, see accounts.throttling for the policy and why): this many
+# failed sign-ins for one username from one address pause it for that many minutes. The
+# admin's sign-in is throttled too: axes checks every authentication.
+SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries during a pause are refused without counting, so it ends when the page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets earlier typos.
+AXES_RESET_ON_SUCCESS = True
+# The same address as the feedback rate limit: CLIENT_IP_HEADER behind a proxy.
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No version banner on every management command (cron would mail it every five minutes).
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,3 +21,8 @@ CACHES = {
 # Serve static files straight from the app folders (no collectstatic needed to run tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# django-axes logs each failed sign-in at WARNING: the throttling tests fail dozens on purpose.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"axes": {"level": "ERROR"}},
+}

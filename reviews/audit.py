@@ -6,7 +6,7 @@ from reviews.models import AuditEvent
 
 
 class Action:
-    """The audit log's verbs, one per workflow step."""
+    """The audit log's verbs, one per workflow step, and the staff sign-in events."""
 
     CHANGE_STARTED = "change_started"
     DETAILS_CHANGED = "details_changed"
@@ -24,6 +24,7 @@ class Action:
     WITHDRAWN = "withdrawn"
     COMMENTED = "commented"
     UNPUBLISHED = "unpublished"
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out"
 
 
 def record(
