@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "reversion",
     "markdownx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "infopages",
     "reviews",
     "accounts",
@@ -59,7 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, so it sees the views' exceptions first: a lost database becomes a calm 503 page.
@@ -155,6 +159,11 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # No version banner on every management command (cron would mail it every five minutes).
 AXES_VERBOSE = False
+
+# Two-factor sign-in (accounts.two_factor): optional for everyone; with this on, members of the
+# Publishers group must set it up before the workspace or the admin opens for them.
+REQUIRE_TWO_FACTOR_FOR_PUBLISHERS = env_bool("REQUIRE_TWO_FACTOR_FOR_PUBLISHERS")
+OTP_TOTP_ISSUER = "Cancer information"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

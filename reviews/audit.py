@@ -25,6 +25,7 @@ class Action:
     COMMENTED = "commented"
     UNPUBLISHED = "unpublished"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
 
 
 def record(
