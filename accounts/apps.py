@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
 
-        from accounts import throttling
+        from accounts import middleware, throttling
 
         user_locked_out.connect(throttling.record_lockout, dispatch_uid="audit_sign_in_lockout")
+        user_logged_in.connect(middleware.note_activity, dispatch_uid="staff_session_activity")
