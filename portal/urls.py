@@ -23,3 +23,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("", include("infopages.urls")),
 ]
+
+# Errors: JSON under /api/, our own pages elsewhere, never cached (see infopages.errors).
+handler404 = "infopages.errors.not_found"
+handler500 = "infopages.errors.server_error"
