@@ -17,22 +17,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts import two_factor
 from reviews.audit import Action, record
 
 
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME / dt.timedelta(minutes=1))
-
-
-def safe_next(request: HttpRequest) -> str:
-    """The ``next`` the person came with, if it points into this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else ""
 
 
 def locked_out_response(
@@ -44,7 +35,7 @@ def locked_out_response(
     """
     context = {
         "form": AuthenticationForm(request),
-        "next": safe_next(request),
+        "next": two_factor.safe_next(request),
         "locked_out": True,
         "lockout_minutes": lockout_minutes(),
     }

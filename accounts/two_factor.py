@@ -16,7 +16,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import authenticate, get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.db import transaction
@@ -74,6 +74,32 @@ class CodeForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the 6 digits your app shows now, without letters.")
         return code
+
+
+class SetupForm(CodeForm):
+    """The code, and the person's password: whoever finds a session left open must not be
+    able to tie the account to their own phone. Checked through ``authenticate``, so guesses
+    count towards the sign-in throttling."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        error_messages={"required": "Enter your password."},
+    )
+
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        again = authenticate(self.request, username=user.get_username(), password=password)
+        if again is None or again.pk != user.pk:
+            raise forms.ValidationError("That is not your password. Check it and try again.")
+        return password
 
 
 class SignInView(LoginView):
@@ -153,7 +179,8 @@ def spaced(secret: str) -> str:
 @never_cache
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: show its key (QR code and text), confirm it with a code."""
+    """Set up an authenticator app: show its key (QR code and text), confirm it with a code
+    and the person's password."""
     user = request.user
     target = safe_next(request)
     context = {"required": required_for(user), "next": target}
@@ -163,7 +190,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    form = CodeForm(request.POST or None)
+    form = SetupForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True

@@ -74,7 +74,9 @@ def test_confirming_with_a_code_turns_it_on_and_is_audited(client, staff):
     client.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(user=staff)
 
-    response = client.post(reverse("two_factor_setup"), {"code": code_for(device)})
+    response = client.post(
+        reverse("two_factor_setup"), {"password": PASSWORD, "code": code_for(device)}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("reviews:dashboard")
@@ -88,11 +90,26 @@ def test_a_wrong_code_does_not_turn_it_on(client, staff):
     client.force_login(staff)
     client.get(reverse("two_factor_setup"))
 
-    response = client.post(reverse("two_factor_setup"), {"code": "000000"})
+    response = client.post(reverse("two_factor_setup"), {"password": PASSWORD, "code": "000000"})
 
     assert response.status_code == 200
     assert "That code did not match" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
+    assert not TOTPDevice.objects.get(user=staff).confirmed
+
+
+def test_setting_it_up_needs_the_password_too(client, staff):
+    # Whoever finds a session left open must not tie the account to their own phone.
+    client.force_login(staff)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=staff)
+
+    response = client.post(
+        reverse("two_factor_setup"), {"password": "not-it", "code": code_for(device)}
+    )
+
+    assert response.status_code == 200
+    assert "That is not your password" in response.content.decode()
     assert not TOTPDevice.objects.get(user=staff).confirmed
 
 
@@ -219,7 +236,8 @@ def test_when_required_a_publisher_must_set_it_up_first(client, publisher, setti
     assert "Publishers must use two-factor sign-in" in page.content.decode()
     device = TOTPDevice.objects.get(user=publisher)
     response = client.post(
-        reverse("two_factor_setup"), {"code": code_for(device), "next": "/reviews/"}
+        reverse("two_factor_setup"),
+        {"password": PASSWORD, "code": code_for(device), "next": "/reviews/"},
     )
     assert response["Location"] == "/reviews/"
     assert client.get("/reviews/").status_code == 200

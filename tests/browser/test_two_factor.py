@@ -60,6 +60,7 @@ def test_set_up_two_factor_then_sign_in_with_a_code(browser_tab, make_user):
     assert_clean(browser_tab, "two-factor setup")
     secret = page.locator(".setup-key").first.inner_text()
 
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(current_code(secret))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(page.locator(".messages")).to_contain_text("Two-factor sign-in is on.")
