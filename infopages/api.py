@@ -6,15 +6,21 @@ dates, references, reviewers and resources. Like the HTML pages it reads only th
 read model, sends the same validators (ETag / Last-Modified, 304 on a match) and may be cached
 by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
 it holds nothing that is not public.
+
+Every error is JSON, ``{"detail": "..."}``, and never cached: 404 here and for unknown
+addresses under ``/api/``, 405 for anything but GET and HEAD, 500, and 503 with
+``Retry-After`` when the database is unavailable (``infopages.errors``,
+``infopages.middleware``).
 """
+
+from functools import wraps
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
-from infopages import caching, selectors
+from infopages import caching, errors, selectors
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
 from infopages.views import canonical_url, live_page_response, review_notice
@@ -30,7 +36,21 @@ def _json(payload: dict, *, status: int = 200) -> JsonResponse:
 
 
 def _not_found(message: str) -> JsonResponse:
-    return _json({"detail": message}, status=404)
+    return errors.api_error(message, status=404)
+
+
+def read_only(view):
+    """Like ``require_safe``, but the refusal is JSON too, saying what is allowed."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = errors.api_error("The API is read-only: use GET (or HEAD).", status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> dict:
@@ -65,7 +85,7 @@ def _section(request: HttpRequest, publication: PublishedPage, section: Publishe
     }
 
 
-@require_safe
+@read_only
 def page_list(request: HttpRequest) -> HttpResponse:
     try:
         size = min(max(int(request.GET.get("page_size") or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
@@ -96,7 +116,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
     return caching.cached_public_response(request, f"api-list:{number}:{size}", build)
 
 
-@require_safe
+@read_only
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(publication, related, today) -> HttpResponse:
         sections = selectors.published_sections(publication, with_text=True)

@@ -5,4 +5,4 @@ class InfopagesConfig(AppConfig):
     name = "infopages"
 
     def ready(self) -> None:
-        from infopages import signals  # noqa: F401  (connects the cache-refresh receivers)
+        from infopages import checks, signals  # noqa: F401  (registers checks, connects receivers)

@@ -30,11 +30,17 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-# Browsers revalidate every time (a cheap 304 while nothing changed), so a reader who comes
-# back after a correction or an emergency withdrawal never sees the old page. Shared caches
-# (a CDN) hold a page for a minute, which bounds how long a withdrawal takes to reach CDN
-# readers. When the portal is down a CDN may keep serving the last good copy for a day.
-PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-if-error=86400"
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-if-error=300"
+"""Cache-Control of every public 200 and 304.
+
+Browsers revalidate every time (a cheap 304 while nothing changed), so a reader who comes
+back after a correction or an emergency withdrawal never sees the old page. Shared caches
+(a CDN) hold a page for a minute, which bounds how long a withdrawal takes to reach CDN
+readers. ``stale-if-error`` lets a CDN bridge a deploy or a brief outage with its last good
+copy, but for five minutes only: a page is withdrawn because it is unsafe, and a long window
+(a day, say) would let a CDN show a withdrawn page for that long whenever the portal errors.
+Errors themselves are never cached (``infopages.errors``).
+"""
 
 GENERATION_KEY = "public:generation"
 PAGES_CACHE_ALIAS = "pages"

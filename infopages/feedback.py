@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from infopages import selectors
 from infopages.models import PageFeedback
+from portal.clients import client_address
 
 # At most this many submissions per client per window: enough for a reader giving feedback
 # on a handful of pages, far too few for a script flooding the team's inbox.
@@ -54,15 +55,6 @@ class FeedbackForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": COMMENT_MAX_LENGTH}),
     )
-
-
-def client_address(request: HttpRequest) -> str:
-    """The reader's address as our own proxy saw it (see ``CLIENT_IP_HEADER``)."""
-    header = getattr(settings, "CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        # The right-most entry is the one our proxy added; earlier ones are client-supplied.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow_submission(request: HttpRequest) -> bool:

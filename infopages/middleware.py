@@ -1,4 +1,5 @@
-"""When the database cannot be reached, readers get a calm 503 page instead of an error."""
+"""When the database cannot be reached, readers get a calm 503 page instead of an error, and
+the API's clients a JSON 503."""
 
 import logging
 
@@ -6,13 +7,16 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from infopages import errors
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 120
 
 
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection into ``503.html`` with ``Retry-After``.
+    """Turn a lost database connection into ``503.html`` with ``Retry-After`` (under ``/api/``:
+    ``{"detail": ...}``, as every API error).
 
     The template is rendered without the request (no context processors), so showing it needs
     neither the database nor the session. A CDN with ``stale-if-error`` keeps serving cached
@@ -29,7 +33,10 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable for %s", request.path, exc_info=exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        if errors.is_api(request):
+            response = errors.api_error(errors.UNAVAILABLE, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

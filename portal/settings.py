@@ -4,6 +4,7 @@ A newcomer needs nothing set: DEBUG off by default, SQLite in the project folder
 sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and, optionally, REDIS_URL.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -45,8 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "markdownx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "infopages",
     "reviews",
+    "accounts",
     "portal",  # commands that need both content and workflow (import, demo)
 ]
 
@@ -57,11 +62,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, so it sees the views' exceptions first: a lost database becomes a calm 503 page.
     "infopages.middleware.DatabaseUnavailableMiddleware",
+    # Turns a sign-in refused for too many failures into our lockout page (accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -124,9 +134,41 @@ if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
         "TIMEOUT": 300,
         "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGE_LOCAL_CACHE_ENTRIES},
     }
-# Where the reader's address is, for rate limits, when a proxy stands in front (e.g.
-# HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used). Empty: REMOTE_ADDR.
+# Where the client's address is, for rate limits and sign-in throttling, when a proxy stands in
+# front (e.g. HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used).
+# Empty: REMOTE_ADDR. See portal.clients.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Sign-in throttling (django-axes, see accounts.throttling for the policy and why): this many
+# failed sign-ins for one username from one address pause it for that many minutes. The
+# admin's sign-in is throttled too: axes checks every authentication.
+SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Tries during a pause are refused without counting, so it ends when the page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets earlier typos.
+AXES_RESET_ON_SUCCESS = True
+# The same address as the feedback rate limit: CLIENT_IP_HEADER behind a proxy.
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No version banner on every management command (cron would mail it every five minutes).
+AXES_VERBOSE = False
+
+# Two-factor sign-in (accounts.two_factor): optional for everyone; with this on, members of the
+# Publishers group must set it up before the workspace or the admin opens for them.
+REQUIRE_TWO_FACTOR_FOR_PUBLISHERS = env_bool("REQUIRE_TWO_FACTOR_FOR_PUBLISHERS")
+OTP_TOTP_ISSUER = "Cancer information"
+# A signed-in person who has not used the workspace or the admin for this long is signed out
+# on their next request there (accounts.middleware; 0: never).
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,7 +194,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reviews:dashboard"
 LOGOUT_REDIRECT_URL = "infopages:home"
 
-# Email: printed to the console in development, sent over SMTP when EMAIL_HOST is set.
+# Email: sent over SMTP when EMAIL_HOST is set; otherwise printed to the console in
+# development, and in production refused with an error and printed nowhere (portal.mail: a
+# log must never hold a password-reset link). So `check --deploy` passes either way; an
+# operator who wants email sets EMAIL_HOST.
 EMAIL_HOST_NAME = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST_NAME:
     MAILERS = {
@@ -167,8 +212,10 @@ if EMAIL_HOST_NAME:
             },
         }
     }
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {"default": {"BACKEND": "portal.mail.NotConfiguredEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "information-team@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -18,6 +18,13 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": CACHES["pages"],  # noqa: F405
 }
+# Off, as without Redis, whatever the environment says (tests turn it on: the page_cache fixture).
+PUBLIC_PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the app folders (no collectstatic needed to run tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# django-axes logs each failed sign-in at WARNING: the throttling tests fail dozens on purpose.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"axes": {"level": "ERROR"}},
+}

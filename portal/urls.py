@@ -3,9 +3,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
+from accounts.two_factor import SignInView
 from infopages.views import healthz
 
 urlpatterns = [
+    # The admin signs in through our sign-in page: throttled, and asks for a two-factor code.
+    path("admin/login/", SignInView.as_view()),
     path("admin/", admin.site.urls),
     # Only staff may use the editor's live preview; it renders through the sanitising renderer.
     path(
@@ -14,8 +17,13 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("healthz", healthz, name="healthz"),
-    # Sign in for editors and reviewers (reviewers need no admin access), sign out, passwords.
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign in for editors and reviewers (reviewers need no admin access), two-factor codes,
+    # sign out, passwords.
+    path("accounts/", include("accounts.urls")),
     path("reviews/", include("reviews.urls")),
     path("", include("infopages.urls")),
 ]
+
+# Errors: JSON under /api/, our own pages elsewhere, never cached (see infopages.errors).
+handler404 = "infopages.errors.not_found"
+handler500 = "infopages.errors.server_error"

@@ -6,7 +6,7 @@ from reviews.models import AuditEvent
 
 
 class Action:
-    """The audit log's verbs, one per workflow step."""
+    """The audit log's verbs, one per workflow step, and the staff sign-in events."""
 
     CHANGE_STARTED = "change_started"
     DETAILS_CHANGED = "details_changed"
@@ -33,6 +33,8 @@ class Action:
     CREDIT_CHANGED = "credit_changed"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
 
 
 def record(

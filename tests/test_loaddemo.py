@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from reversion.models import Version
 
@@ -74,7 +75,7 @@ def test_printed_demo_passwords_log_in_to_the_admin(loaddemo, client):
 
     for username, password, *_ in DEMO_USERS:
         assert f"{username} " in output and password in output
-        assert client.login(username=username, password=password), username
+        assert client.login(request=HttpRequest(), username=username, password=password), username
         assert client.get("/admin/").status_code == 200
         client.logout()
 
@@ -88,7 +89,7 @@ def test_running_loaddemo_twice_creates_no_duplicates(loaddemo, client):
     assert counts() == before
     section = Section.objects.get(page__slug=DRAFT_EDIT_PAGE, anchor=DRAFT_EDIT_ANCHOR)
     assert section.body.count(DRAFT_EDIT_TEXT) == 1
-    assert client.login(username="editor", password="demo-editor-2026")
+    assert client.login(request=HttpRequest(), username="editor", password="demo-editor-2026")
 
 
 def test_loaddemo_is_refused_when_debug_is_off(db, settings):
@@ -154,7 +155,9 @@ def test_demo_draft_edit_waits_for_the_medical_reviewer(loaddemo, client):
 
     change = ChangeRequest.objects.get(page__slug=DRAFT_EDIT_PAGE)
     assert change.state == ChangeRequest.State.IN_REVIEW
-    assert client.login(username="medreviewer", password="demo-medreviewer-2026")
+    assert client.login(
+        request=HttpRequest(), username="medreviewer", password="demo-medreviewer-2026"
+    )
     dashboard = client.get(reverse("reviews:dashboard")).content.decode()
     assert change.get_absolute_url() in dashboard
     assert DRAFT_EDIT_TEXT in client.get(change.get_absolute_url()).content.decode()

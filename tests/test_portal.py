@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.db.utils import OperationalError
+
+from infopages.checks import rendered_pages_need_a_shared_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +29,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
     assert response.json()["status"] == "unavailable"
 
 
-def test_deploy_check_is_clean_with_production_settings():
+@pytest.mark.parametrize("email_host", ["smtp.example.org", ""])
+def test_deploy_check_is_clean_with_production_settings(email_host):
+    """With or without a mail server: without one, email is refused, not printed (portal.mail)."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",
         "SECRET_KEY": "x7#kP2!qL9@vR4$wZ8^mN3&bT6*yH1(jF5)dG0-cS" * 2,
         "ALLOWED_HOSTS": "information.example.org",
-        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_HOST": email_host,
         "DATABASE_URL": "",
     }
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
@@ -101,3 +106,65 @@ def test_the_readme_lists_every_setting_read_from_the_environment():
 
     assert names, "no settings found: has settings.py changed how it reads them?"
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def run_with(environment: dict, *command: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", **environment}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
+    return subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_page_cache_without_a_shared_cache_is_refused_by_check_and_server():
+    environment = {
+        "PUBLIC_PAGE_CACHE_SECONDS": "600",
+        "REDIS_URL": "",
+        "DEBUG": "false",
+        "SECRET_KEY": "a-real-enough-key-for-this-test-only-" * 2,
+        "DATABASE_URL": "",
+    }
+
+    check = run_with(environment, "manage.py", "check")
+    server = run_with(environment, "-c", "import portal.wsgi")
+
+    assert check.returncode != 0
+    assert "portal.E001" in check.stdout + check.stderr
+    assert "REDIS_URL" in check.stdout + check.stderr
+    assert server.returncode != 0
+    assert "portal.E001" in server.stderr
+
+
+def test_page_cache_with_redis_passes_the_check():
+    result = run_with(
+        {"PUBLIC_PAGE_CACHE_SECONDS": "600", "REDIS_URL": "redis://127.0.0.1:6379/14"},
+        "manage.py",
+        "check",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("backend", "seconds", "refused"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", 600, True),
+        ("django.core.cache.backends.filebased.FileBasedCache", 600, True),
+        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
+        ("django.core.cache.backends.redis.RedisCache", 600, False),
+        ("django.core.cache.backends.memcached.PyMemcacheCache", 600, False),
+        ("django.core.cache.backends.db.DatabaseCache", 600, False),
+    ],
+)
+def test_page_cache_check(settings, backend, seconds, refused):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "x"}}
+    settings.PUBLIC_PAGE_CACHE_SECONDS = seconds
+
+    errors = rendered_pages_need_a_shared_cache(None)
+
+    assert [e.id for e in errors] == (["portal.E001"] if refused else [])

@@ -5,10 +5,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyError(ValueError):
+    """Raised on any attempt to change or delete audit events."""
+
+
+APPEND_ONLY = "The audit log is append-only: its events cannot be changed or deleted."
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` are refused here, before the database's own triggers
+    (migration 0003) would refuse them, so the mistake shows as a clear Python error."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def delete(self):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    delete.queryset_only = True  # as Django's: no AuditEvent.objects.delete() at all
+
+
 class AuditEvent(models.Model):
     """One workflow step: who did what, when, to which page, change and versions.
 
-    Rows are only ever added; saving an existing event or deleting one is refused.
+    Rows are only ever added; saving an existing event or deleting one is refused, by the
+    model, its queryset and, underneath, the database (triggers from migration 0003).
     """
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -33,6 +54,8 @@ class AuditEvent(models.Model):
     versions = models.JSONField(_("versions"), default=dict, blank=True)
     message = models.TextField(_("details"), blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("audit event")
@@ -44,8 +67,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and not self._state.adding:
-            raise ValueError("Audit events are append-only.")
+            raise AppendOnlyError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")
+        raise AppendOnlyError(APPEND_ONLY)

@@ -132,7 +132,7 @@ def render_change(
             sections=_sections_to_confirm(change),
             initial={"seen_hash": change.content_hash},
         ),
-        "credit": credit_for(user, roles[0]) if roles else None,
+        "credit": credit_for(user, roles[0]) if roles and change.is_full_review else None,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),

@@ -31,7 +31,7 @@ def test_page_sends_validators_and_cache_control(client, live_page):
     publication = live_page.publications.get(is_current=True)
     assert response["ETag"] == publication.etag
     assert response["Last-Modified"]
-    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-if-error=86400"
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-if-error=300"
 
 
 def test_matching_etag_gets_304_without_a_body(client, live_page, django_assert_max_num_queries):

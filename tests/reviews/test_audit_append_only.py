@@ -1,0 +1,92 @@
+"""The audit log is append-only in the ORM and, underneath it, in the database."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, models, transaction
+
+from reviews.audit import record
+from reviews.models import AuditEvent
+from reviews.models.audit import AppendOnlyError
+
+ACTION = "commented"
+
+
+@pytest.fixture
+def event(db):
+    return record(action=ACTION, message="Original")
+
+
+def unchanged(event) -> bool:
+    return AuditEvent.objects.filter(pk=event.pk, message="Original").exists()
+
+
+def test_queryset_update_is_refused_and_changes_nothing(event):
+    with pytest.raises(AppendOnlyError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).update(message="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.update(message="x")
+
+    assert unchanged(event)
+
+
+def test_queryset_delete_is_refused_and_deletes_nothing(event):
+    with pytest.raises(AppendOnlyError, match="append-only"):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+    assert unchanged(event)
+
+
+def test_bulk_update_is_refused(event):
+    event.message = "x"
+
+    with pytest.raises(AppendOnlyError), transaction.atomic():
+        AuditEvent.objects.bulk_update([event], ["message"])
+
+    assert unchanged(event)
+
+
+def test_the_database_refuses_an_update_that_bypasses_the_queryset(event):
+    plain = models.QuerySet(AuditEvent)  # what a careless raw path would do
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        plain.filter(pk=event.pk).update(message="x")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        plain.filter(pk=event.pk)._raw_delete(connection.alias)
+
+    assert unchanged(event)
+
+
+def test_the_database_refuses_raw_sql(event):
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET message = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+
+    assert unchanged(event)
+
+
+def test_adding_events_still_works(event):
+    record(action=ACTION, message="Another")
+
+    assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_still_empties_the_log_and_the_guard_stays():
+    """What the suite does after each transactional or live-server test (TRUNCATE on
+    PostgreSQL; on SQLite, DELETE with the triggers lifted for the flush only)."""
+    record(action=ACTION, message="Before the flush")
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not AuditEvent.objects.exists()
+    event = record(action=ACTION, message="Original")
+    with pytest.raises(DatabaseError, match="append-only"):
+        models.QuerySet(AuditEvent).filter(pk=event.pk).update(message="x")
+    assert unchanged(event)
