@@ -4,14 +4,12 @@ the API's clients a JSON 503."""
 import logging
 
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 
 from infopages import errors
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 120
+RETRY_AFTER_SECONDS = errors.RETRY_AFTER_SECONDS
 
 
 class DatabaseUnavailableMiddleware:
@@ -33,10 +31,4 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable for %s", request.path, exc_info=exception)
-        if errors.is_api(request):
-            response = errors.api_error(errors.UNAVAILABLE, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return errors.unavailable(request)

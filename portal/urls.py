@@ -25,5 +25,6 @@ urlpatterns = [
 ]
 
 # Errors: JSON under /api/, our own pages elsewhere, never cached (see infopages.errors).
+handler400 = "infopages.errors.bad_request"
 handler404 = "infopages.errors.not_found"
 handler500 = "infopages.errors.server_error"
