@@ -1,7 +1,6 @@
 """The audit log as CSV, for admins."""
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -9,14 +8,15 @@ from django.views.decorators.http import require_safe
 from reviews import selectors
 from reviews.export import write_audit_csv
 from reviews.forms import AuditFilterForm
+from reviews.views.common import forbidden
 
 
 @require_safe
-@staff_member_required
+@login_required
 def audit_csv(request: HttpRequest) -> HttpResponse:
     """The audit log as CSV, for admins; ?page=<slug>&since=YYYY-MM-DD&until=YYYY-MM-DD."""
-    if not request.user.has_perm("reviews.view_auditevent"):
-        raise PermissionDenied("Only admins can export the audit log.")
+    if not (request.user.is_staff and request.user.has_perm("reviews.view_auditevent")):
+        return forbidden(request, "Only admins can export the audit log.")
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
         problems = [str(error) for errors in form.errors.values() for error in errors]

@@ -1,0 +1,190 @@
+"""Every workspace URL, for every role, with GET and with POST, built from the URL resolver so
+a new view cannot slip past: a view missing from ``EXPECTED`` fails the test until someone
+says who may use it.
+
+For each request the effect is checked, not only the status: a refused request (403, or the
+sign-in page for anonymous people) changes nothing at all (no audit event, version,
+publication, comment, sign-off or state), and no request answers with a server error.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from reversion.models import Version
+
+from infopages.models import PublishedPage
+from reviews import policy
+from reviews.models import AuditEvent, ChangeRequest, Comment, SignOff
+
+ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"
+EDITORS = {"author", "second_editor"}
+REVIEWERS = {"medic", "lay"}
+PUBLISHERS = {"publisher"}
+MEMBERS = EDITORS | REVIEWERS | PUBLISHERS  # anyone in a workflow group
+WORKSPACE = MEMBERS | {STAFF}  # may look around the workspace
+ROLES = [ANONYMOUS, NO_ROLE, STAFF, *sorted(MEMBERS)]
+
+# Who may use each workspace URL, by method ("-": the method is not served, 405).
+# The change used is in review and needs one medical reviewer (not the lay reviewer).
+EXPECTED: dict[str, dict[str, set[str] | str]] = {
+    "reviews:dashboard": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:audit_csv": {"GET": set(), "POST": "-"},  # admins with the permission only
+    "reviews:notification_preference": {"GET": "-", "POST": WORKSPACE},
+    "reviews:public_credit": {"GET": REVIEWERS, "POST": REVIEWERS},
+    "reviews:start_change": {"GET": "-", "POST": EDITORS},
+    "reviews:change": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:update_details": {"GET": "-", "POST": EDITORS},
+    "reviews:submit": {"GET": "-", "POST": EDITORS},
+    "reviews:sign_off": {"GET": "-", "POST": {"medic"}},
+    "reviews:comment": {"GET": "-", "POST": MEMBERS},
+    "reviews:withdraw": {"GET": "-", "POST": EDITORS | PUBLISHERS},
+    "reviews:publish": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:schedule": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:unschedule": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:refresh": {"GET": "-", "POST": EDITORS},
+    "reviews:edit_page": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:add_section": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_section": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:remove_section": {"GET": "-", "POST": EDITORS},
+    "reviews:unpublish": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:page_history": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:publication": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:page_as_of": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:restore_version": {"GET": "-", "POST": EDITORS},
+    "reviews:restore_publication": {"GET": "-", "POST": EDITORS},
+}
+
+
+def workspace_patterns() -> list[tuple[str, list[str]]]:
+    """(namespaced URL name, its keyword arguments) of every URL under /reviews/."""
+    found = []
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "reviews":
+                found.append((f"reviews:{pattern.name}", list(pattern.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_workspace_url_says_who_may_use_it():
+    names = {name for name, _kwargs in workspace_patterns()}
+
+    assert names - set(EXPECTED) == set(), "add the new views to EXPECTED"
+    assert set(EXPECTED) - names == set(), "remove views that no longer exist from EXPECTED"
+
+
+@pytest.fixture
+def staff_no_role(make_user):
+    return make_user("staff-without-role", is_staff=True)
+
+
+@pytest.fixture
+def signed_in_no_role(make_user):
+    return make_user("reader-with-an-account")
+
+
+@pytest.fixture
+def sample_kwargs(submitted_change):
+    page = submitted_change.page
+    return {
+        "pk": submitted_change.pk,
+        "page_pk": page.pk,
+        "section_pk": page.sections.first().pk,
+        "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
+    }
+
+
+def post_data(change: ChangeRequest, page) -> dict:
+    """Form fields any of the workspace's forms might need, valid where it matters."""
+    return {
+        "summary": "Clearer wording.",
+        "body": "New text.",
+        "heading": "What is it?",
+        "title": "A title",
+        "comment": "Because.",
+        "reason": "A reason.",
+        "decision": "request_changes",
+        "seen_hash": change.content_hash,
+        "lock_version": "0",
+        "frequency": "daily",
+        "page": str(page.pk),
+        "publish_at": "2099-01-01T09:00",
+        "version": str(Version.objects.get_for_object(page).first().pk),
+        "publication": str(PublishedPage.objects.filter(page=page).first().pk),
+        "name": "Dr A Reviewer",
+    }
+
+
+# Fields whose meaning differs from one form to another.
+POST_OVERRIDES = {
+    "reviews:sign_off": {"role": "medical"},
+    "reviews:public_credit": {"role": "Consultant Clinical Oncologist"},
+}
+
+
+def footprint() -> tuple:
+    return (
+        AuditEvent.objects.count(),
+        Version.objects.count(),
+        PublishedPage.objects.count(),
+        Comment.objects.count(),
+        SignOff.objects.count(),
+        tuple(ChangeRequest.objects.order_by("pk").values_list("state", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_says(
+    client, request, role, submitted_change, sample_kwargs, staff_no_role, signed_in_no_role
+):
+    user = None if role == ANONYMOUS else request.getfixturevalue(role)
+    if user is not None:
+        client.force_login(user)
+    client.raise_request_exception = False
+    data = post_data(submitted_change, submitted_change.page)
+    problems = []
+    for name, converters in workspace_patterns():
+        url = reverse(name, kwargs={key: sample_kwargs[key] for key in converters})
+        for method in ("GET", "POST"):
+            allowed = EXPECTED[name][method]
+            before = footprint()
+            with transaction.atomic():
+                payload = {**data, **POST_OVERRIDES.get(name, {})}
+                response = client.get(url) if method == "GET" else client.post(url, payload)
+                after = footprint()
+                transaction.set_rollback(True)  # every request starts from the same state
+            status = response.status_code
+            where = f"{role} {method} {url} -> {status}"
+            if status >= 500:
+                problems.append(f"server error: {where}")
+            elif allowed == "-":
+                if status != 405:
+                    problems.append(f"expected 405: {where}")
+            elif role == ANONYMOUS:
+                signs_in = status == 302 and response["Location"].startswith(reverse("login"))
+                if not signs_in or after != before:
+                    problems.append(f"anonymous not sent to sign in: {where}")
+            elif role in allowed:
+                if status == 403:
+                    problems.append(f"refused but should be allowed: {where}")
+            elif status != 403 or after != before:
+                problems.append(f"not refused cleanly (403, nothing changed): {where}")
+    assert problems == []
+
+
+def test_a_membership_change_is_seen_at_once(client, submitted_change, signed_in_no_role, groups):
+    """Roles are read per request: someone added to a group may act at once, and removed,
+    may not."""
+    client.force_login(signed_in_no_role)
+    url = reverse("reviews:change", args=[submitted_change.pk])
+    assert client.get(url).status_code == 403
+
+    signed_in_no_role.groups.add(groups[policy.EDITORS])
+    assert client.get(url).status_code == 200
+
+    signed_in_no_role.groups.remove(groups[policy.EDITORS])
+    assert client.get(url).status_code == 403
