@@ -241,7 +241,8 @@ def publish_content(
         note=note[:300],
         is_current=True,
     )
-    PublishedSection.objects.bulk_create(
+    # Kept on the returned object too, so the caller need not read them back.
+    publication.new_sections = PublishedSection.objects.bulk_create(
         PublishedSection(
             publication=publication,
             position=position,
@@ -295,7 +296,7 @@ def republish_with_next_review(
         section.pk = section.id = None
         section._state.adding = True
         section.publication = copy
-    PublishedSection.objects.bulk_create(sections)
+    copy.new_sections = PublishedSection.objects.bulk_create(sections)
     return copy
 
 

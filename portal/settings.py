@@ -190,6 +190,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Plain-English scores shown to editors and reviewers: the reading age the team aims for.
+READING_AGE_TARGET = int(os.environ.get("READING_AGE_TARGET", "11"))
+
 # Forms larger than this are refused before they are read (a friendly 400 page). Large enough
 # that an over-long section reaches its form and is refused there with the text kept.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -21,6 +21,7 @@ from reviews.models import (
     ChangeRequest,
     ChangeRequestItem,
     Comment,
+    PageReadability,
     SignOff,
 )
 from reviews.status import review_statuses
@@ -145,3 +146,44 @@ def versions_by_part(*, page: Page) -> dict[tuple[int, str], list[Version]]:
     for version in Version.objects.filter(wanted).select_related("revision__user").order_by("-pk"):
         versions.setdefault((version.content_type_id, version.object_id), []).append(version)
     return versions
+
+
+# Plain-English scores (for the team only).
+
+
+def live_topic_choices() -> list[tuple[str, str]]:
+    """(topic path, name as published) of every topic with live pages on it or below it."""
+    names: dict[str, str] = {}
+    trails = PublishedPage.objects.current().order_by().values_list("topic_trail", flat=True)
+    for trail in trails.distinct():
+        prefix = ""
+        for step in trail:
+            prefix = f"{prefix}/{step['slug']}" if prefix else step["slug"]
+            names[prefix] = " > ".join(s["name"] for s in trail[: prefix.count("/") + 1])
+    return sorted(names.items(), key=lambda item: item[1].lower())
+
+
+def _under(topic_path: str) -> Q:
+    if not topic_path:
+        return Q()
+    return Q(publication__topic_path=topic_path) | Q(
+        publication__topic_path__startswith=f"{topic_path}/"
+    )
+
+
+def hardest_to_read(*, topic_path: str = "") -> QuerySet[PageReadability]:
+    """Live pages, hardest to read first, under a topic (its path) or everywhere."""
+    return (
+        PageReadability.objects.filter(publication__is_current=True, reading_age__isnull=False)
+        .filter(_under(topic_path))
+        .select_related("publication")
+        .defer("publication__plain_text", "publication__source_versions")
+        .order_by("-reading_age", "publication__title", "id")
+    )
+
+
+def live_pages_without_score(*, topic_path: str = "") -> int:
+    under = (
+        Q(topic_path=topic_path) | Q(topic_path__startswith=f"{topic_path}/") if topic_path else Q()
+    )
+    return PublishedPage.objects.current().filter(under, readability__isnull=True).count()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reviews import views
-from reviews.views import history, people
+from reviews.views import history, people, readability
 
 app_name = "reviews"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit.csv", views.audit_csv, name="audit_csv"),
     path("notifications/", views.notification_preference, name="notification_preference"),
     path("account/credit/", people.public_credit, name="public_credit"),
+    path("reports/readability/", readability.readability_report, name="readability_report"),
     path("changes/start/", views.start_change, name="start_change"),
     path("changes/<int:pk>/", views.change_detail, name="change"),
     path("changes/<int:pk>/details/", views.update_details, name="update_details"),

@@ -16,6 +16,7 @@ from reviews.models.changes import (
     SignOff,
 )
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
+from reviews.models.readability import PageReadability
 from reviews.models.requirements import SignOffRequirement
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Frequency",
     "Notification",
     "NotificationPreference",
+    "PageReadability",
     "Role",
     "SignOff",
     "SignOffRequirement",

@@ -19,7 +19,7 @@ from infopages.publishing import (
     retire_current,
     topic_trail,
 )
-from reviews import audit, contents, notifications, policy
+from reviews import audit, contents, notifications, policy, readability
 from reviews.audit import Action
 from reviews.credits import public_reviewers
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
@@ -126,6 +126,7 @@ def publish(*, change: ChangeRequest, by, note: str = "") -> PublishedPage:
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
+    readability.record_for(publication)
     if change.is_full_review:  # only a full review tells readers it is under way
         end_review_notice(page=change.page, at=now)
     was_scheduled = change.state == State.SCHEDULED

@@ -31,6 +31,7 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:audit_csv": {"GET": set(), "POST": "-"},  # admins with the permission only
     "reviews:notification_preference": {"GET": "-", "POST": WORKSPACE},
     "reviews:public_credit": {"GET": REVIEWERS, "POST": REVIEWERS},
+    "reviews:readability_report": {"GET": WORKSPACE, "POST": "-"},
     "reviews:start_change": {"GET": "-", "POST": EDITORS},
     "reviews:change": {"GET": WORKSPACE, "POST": "-"},
     "reviews:update_details": {"GET": "-", "POST": EDITORS},
