@@ -282,6 +282,8 @@ def parse_page(path: Path) -> ParsedPage:
         lines = raw.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError:
         raise BadFile(1, "the file is not UTF-8 text") from None
+    if nul := next((n for n, line in enumerate(lines, start=1) if "\x00" in line), None):
+        raise BadFile(nul, "the file contains a NUL character, which text cannot hold")
     if not lines or lines[0].rstrip() != "---":
         raise BadFile(1, "missing front matter: the file must start with a '---' line")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)

@@ -163,6 +163,13 @@ def test_messages_quote_at_most_eighty_characters_of_the_file(db, tmp_path, repl
     assert "z" * 81 not in error and "Z" * 81 not in error
 
 
+def test_a_nul_character_is_refused_with_its_line(db, tmp_path):
+    """PostgreSQL cannot store it: refuse the file instead of failing in the database."""
+    error, bad = refused(tmp_path, GOOD_PAGE.replace("Through the blood", "Through\x00the blood"))
+
+    assert error == f"{bad}:24: the file contains a NUL character, which text cannot hold"
+
+
 def test_a_yaml_error_names_where_the_unfinished_part_started(db, tmp_path):
     text = GOOD_PAGE.replace("topic: Cancer types", "topic: 'Cancer types")
 
