@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args()
     limit = MAX_SECTION_CHARACTERS
+    render_markdown("Warm *up*: the [extensions](https://example.org) load on first use.")
     worst_accepted = (0.0, "")
     worst_any = (0.0, "")
     print(f"{'case':32} {'refused at limit':>18} {'accepted size':>14} {'accepted':>9}")
