@@ -63,6 +63,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # lists nest two or three levels, a long FAQ has a dozen details blocks.
 MAX_SECTION_CHARACTERS = 60_000
 MAX_NESTING_DEPTH = 8  # lists, quotes and details blocks, counted together
+MAX_MARKUP_PIECES = 10_000  # each paragraph, list item, cell... costs the renderer ~20 us
 MAX_LINES_WITHOUT_BLANK = 300  # a heading or rule in such a run re-scans the rest of it
 MAX_HEADINGS = 100
 MAX_DETAILS_BLOCKS = 50
@@ -78,6 +79,7 @@ _CDATA_WEIGHT = 6  # <![CDATA[ scans to its ]]> several times over
 _BACKTICK_WORK = 1_000_000  # an unclosed run of ` scans to the end, ~0.07 us a character
 _INLINE_COPY_WORK = 80_000_000  # each inline match copies its paragraph, ~1 ns a character
 _PLACEHOLDER = 16  # characters a matched piece of markup grows to while the renderer works
+_SMALL_PARAGRAPH = 100  # too short to reach any budget below: 100 * (100 + 16 * 100) < 200,000
 
 _WHITESPACE = re.compile(r"\s+")
 _EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]*)"')
@@ -92,6 +94,7 @@ _INLINE_MARKUP = re.compile(r"[\\&<\[\]`*_]| {2,}\n")
 _BRACKETS = re.compile(r"\\.|[\[\]()]", re.DOTALL)
 _BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
 _EMPHASIS = re.compile(r"\*+|_+")
+_PIECES = re.compile(r"[*_`\[<>&\\|#\n]|(?:^|(?<=\s))(?:[-+]|\d{1,9}[.)])(?=\s)", re.MULTILINE)
 _TAG_START = re.compile(r"<(?:!\[CDATA\[|[A-Za-z/!?])")
 _TAG_LIKE = re.compile(r"<[^<>]*>")
 _BACKTICK_RUN = re.compile(r"`+")
@@ -166,10 +169,19 @@ class _Checker:
         return bisect.bisect_right(self.line_starts, offset) - 1 + self.first_line
 
     def problems(self) -> Iterator[MarkdownProblem]:
-        yield from self._structure()
+        pieces = sum(1 for _ in _PIECES.finditer(self.text))
+        if pieces <= MAX_MARKUP_PIECES:  # else far too many lines to look at one by one
+            yield from self._structure()
         yield from self._tags()
         for start, end in self._runs():
             yield from self._run(start, end)
+        if pieces > MAX_MARKUP_PIECES:  # last, after any more specific reason on its line
+            yield MarkdownProblem(
+                self.first_line,
+                f"This section has {pieces:,} pieces of markup (line breaks, list and quote "
+                "markers, table bars and * _ ` [ < & \\ signs); the most is "
+                f"{MAX_MARKUP_PIECES:,}. Split it into two sections.",
+            )
 
     def _runs(self) -> Iterator[tuple[int, int]]:
         """(first, last + 1) line indexes of each run of lines without a blank line."""
@@ -271,6 +283,8 @@ class _Checker:
             )
         offset = self.line_starts[start]
         chunk = self.text[offset : self.line_starts[end - 1] + len(self.lines[end - 1])]
+        if len(chunk) < _SMALL_PARAGRAPH:
+            return
         markup = [m.start() for m in _INLINE_MARKUP.finditer(chunk)]
         specific = [
             *self._brackets(chunk, offset, markup),

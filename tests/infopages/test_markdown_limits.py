@@ -50,7 +50,9 @@ def test_sixteen_kilobytes_of_brackets_are_refused_and_render_quickly():
 
     assert markdown_problems(text) == [
         "There are 16,000 '[' without a matching ']' in the paragraph starting on line 1. "
-        "Write \\[ for a bracket that is not part of a link."
+        "Write \\[ for a bracket that is not part of a link.",
+        "This section has 16,000 pieces of markup (line breaks, list and quote markers, "
+        "table bars and * _ ` [ < & \\ signs); the most is 10,000. Split it into two sections.",
     ]
     assert timed_render(text) == f"<p>{text}</p>"  # shown as written, as plain text
 
@@ -183,6 +185,15 @@ def test_mixed_nesting_names_what_is_nested():
 
     assert markdown_problems(text) == [
         "Lists, quotes and details blocks are nested 9 levels deep here (line 8); the most is 8."
+    ]
+
+
+def test_a_section_with_too_much_markup_is_refused_even_in_small_pieces():
+    text = "1. item\n\n" * 6_000  # 6,000 one-item lists: cheap each, slow together
+
+    assert markdown_problems(text) == [
+        "This section has 18,000 pieces of markup (line breaks, list and quote markers, "
+        "table bars and * _ ` [ < & \\ signs); the most is 10,000. Split it into two sections."
     ]
 
 
