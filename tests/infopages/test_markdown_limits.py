@@ -25,10 +25,11 @@ from tests.infopages.markdown_cases import ADVERSARIAL, ALPHABET
 
 RENDER_GUARD_SECONDS = 2.0
 
-PROPERTY = settings(
+PROPERTY = settings(  # the same few seconds of examples on every run, saved nowhere
     max_examples=25,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
