@@ -53,9 +53,9 @@ _SECTION_HEADING = re.compile(r"^ {0,3}##(?=\s|$)(.*)$")
 class _Refused(yaml.YAMLError):
     """YAML this importer does not read, with where it starts."""
 
-    def __init__(self, mark, problem: str):
+    def __init__(self, mark, problem: str, *, long_list: bool = False):
         super().__init__(problem)
-        self.problem_mark, self.problem = mark, problem
+        self.problem_mark, self.problem, self.long_list = mark, problem, long_list
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -77,7 +77,9 @@ class _FrontMatterLoader(yaml.SafeLoader):
                 "YAML anchors and aliases (& and *) are not allowed in front matter",
             )
         if isinstance(parent, yaml.SequenceNode) and index >= MAX_LIST_ITEMS:
-            raise _Refused(event.start_mark, f"a list has more than {MAX_LIST_ITEMS} items")
+            raise _Refused(
+                event.start_mark, f"a list has more than {MAX_LIST_ITEMS} items", long_list=True
+            )
         if self.depth >= MAX_YAML_DEPTH:
             raise _Refused(
                 event.start_mark,
@@ -139,7 +141,13 @@ class _FrontMatter:
     """The front matter's values, with the line each key and list item is on."""
 
     def __init__(self, source: str, *, first_line: int):
-        loader = _FrontMatterLoader(source)
+        try:
+            loader = _FrontMatterLoader(source)
+        except yaml.reader.ReaderError as exc:  # a control character, checked before parsing
+            line = first_line + source.count("\n", 0, exc.position)
+            raise BadFile(
+                line, f"the front matter has a control character (#x{exc.character:04x}) in it"
+            ) from None
         try:
             node = loader.get_single_node()
             values = loader.construct_document(node) if node is not None else None
@@ -151,28 +159,14 @@ class _FrontMatter:
                     if isinstance(v, yaml.SequenceNode)
                 }
         except _Refused as exc:
-            line = first_line + exc.problem_mark.line
-            problem = exc.problem
-            if exc.problem.startswith("a list") and (key := _key_above(source, line - first_line)):
+            line, problem = first_line + exc.problem_mark.line, exc.problem
+            if exc.long_list and (key := _key_above(source, line - first_line)):
                 problem = (
                     f"'{key}' has more than {MAX_LIST_ITEMS} items; the most is {MAX_LIST_ITEMS}"
                 )
             raise BadFile(line, problem) from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first_line + mark.line if mark is not None else first_line
-            problem = _clip(getattr(exc, "problem", None) or str(exc))
-            context, context_mark = (
-                getattr(exc, "context", None),
-                getattr(exc, "context_mark", None),
-            )
-            if (
-                context
-                and context_mark is not None
-                and context_mark.line != getattr(mark, "line", None)
-            ):
-                problem += f" ({_clip(context)} on line {first_line + context_mark.line})"
-            raise BadFile(line, f"YAML syntax error in front matter: {problem}") from None
+            raise BadFile(*_yaml_problem(exc, first_line=first_line)) from None
         except Exception as exc:  # RecursionError, MemoryError, a bug in the YAML library
             raise BadFile(
                 first_line, f"the front matter could not be read as YAML ({type(exc).__name__})"
@@ -234,6 +228,17 @@ class _FrontMatter:
 def _shown(value) -> str:
     """A value quoted in a message: at most about 80 characters of it, however large."""
     return _SHOWN.repr(value)
+
+
+def _yaml_problem(exc: yaml.YAMLError, *, first_line: int) -> tuple[int, str]:
+    """The line and words of a YAML library error, and where the unfinished part began."""
+    mark = getattr(exc, "problem_mark", None)
+    line = first_line + mark.line if mark is not None else first_line
+    problem = _clip(getattr(exc, "problem", None) or str(exc))
+    context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and began is not None and (mark is None or began.line != mark.line):
+        problem += f" ({_clip(context)} on line {first_line + began.line})"
+    return line, f"YAML syntax error in front matter: {problem}"
 
 
 def _clip(problem: str) -> str:

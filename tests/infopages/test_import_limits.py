@@ -1,9 +1,13 @@
 """import_pages on hostile or broken files: each is refused quickly with one readable
 ``file:line: problem`` line, and the other files in the same run still import."""
 
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infopages.importing import parsing
 from infopages.models import Page
@@ -170,6 +174,12 @@ def test_a_nul_character_is_refused_with_its_line(db, tmp_path):
     assert error == f"{bad}:24: the file contains a NUL character, which text cannot hold"
 
 
+def test_a_control_character_in_front_matter_is_refused_with_its_line(db, tmp_path):
+    error, bad = refused(tmp_path, GOOD_PAGE.replace("summary: Cancer", "summary: \x07Cancer"))
+
+    assert error == f"{bad}:4: the front matter has a control character (#x0007) in it"
+
+
 def test_a_yaml_error_names_where_the_unfinished_part_started(db, tmp_path):
     text = GOOD_PAGE.replace("topic: Cancer types", "topic: 'Cancer types")
 
@@ -195,3 +205,27 @@ def test_any_failure_inside_the_yaml_library_is_a_bad_file(db, tmp_path, monkeyp
     error, bad = refused(tmp_path, GOOD_PAGE)
 
     assert error == f"{bad}:2: the front matter could not be read as YAML ({failure.__name__})"
+
+
+YAML_ALPHABET = "-:[]{}&*!|>'\"#%@`?,.\n\t abz09\x00\x07\x85\ufeff"
+yaml_text = st.one_of(
+    st.text(alphabet=YAML_ALPHABET, max_size=400),
+    st.tuples(st.text(alphabet=YAML_ALPHABET, min_size=1, max_size=4), st.integers(1, 3_000)).map(
+        lambda unit_count: unit_count[0] * unit_count[1]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(front=yaml_text, body=st.text(alphabet=YAML_ALPHABET + "#", max_size=400))
+def test_any_file_is_read_or_refused_as_a_bad_file(front, body):
+    """Whatever a file holds, parse_page returns a page or raises BadFile: never a traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.md"
+        path.write_text(f"---\n{FRONT}{front}\n---\n## Section\n{body}", encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            parsing.parse_page(path)
+        except parsing.BadFile as refusal:
+            assert len(refusal.problem) < 400
+        assert time.perf_counter() - start < GUARD_SECONDS
