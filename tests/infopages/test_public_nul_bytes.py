@@ -26,3 +26,14 @@ def live_page(make_page, publish):
 )
 def test_public_addresses_with_a_nul_byte_answer_normally(client, live_page, url, status):
     assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/accounts/login/", {"username": "editor\x00", "password": "x\x00"}),
+        ("/accounts/password_reset/", {"email": "a\x00@example.org"}),
+    ],
+)
+def test_sign_in_forms_with_a_nul_byte_answer_normally(client, db, url, data):
+    assert client.post(url, data).status_code == 200
