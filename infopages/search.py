@@ -27,6 +27,7 @@ SNIPPET_CHARS = 220
 # escaped and only these markers become <mark> tags, so page text can never inject HTML.
 _START, _STOP = "\ue000", "\ue001"
 _HIGHLIGHT = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+_UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,13 @@ def search_vector() -> SearchVector:
 
 
 def clean_query(raw: str | None) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    """The reader's words, single-spaced and bounded, without control characters.
+
+    PostgreSQL refuses a NUL in text outright (a 500 before this), and no control, surrogate
+    or private-use character (our highlight markers are private-use) belongs in a search.
+    """
+    words = _UNSEARCHABLE.sub(" ", raw or "")
+    return " ".join(words.split())[:MAX_QUERY_LENGTH]
 
 
 def uses_full_text_search() -> bool:

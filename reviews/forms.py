@@ -4,9 +4,11 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page
 from reviews.models import Decision, Frequency, Role
 
@@ -248,11 +250,19 @@ class SectionForm(EditForm):
         max_length=200,
         error_messages={"required": _("Give the section a heading.")},
     )
+    # The limit is checked on save, not by a maxlength, which would cut a paste off silently.
     body = TextField(
         label=_("Text"),
         required=False,
         strip=False,
-        help_text=_("Markdown: ## for a sub-heading, - for a list, [text](https://…) for a link."),
+        validators=[validate_markdown],
+        help_text=format_lazy(
+            _(
+                "Up to {limit} characters. Markdown: ## for a sub-heading, - for a list, "
+                "[text](https://…) for a link."
+            ),
+            limit=f"{MAX_SECTION_CHARACTERS:,}",
+        ),
     )
     field_order = ["heading", "body", "comment", "lock_version"]
 

@@ -1,11 +1,18 @@
 """Reading and checking one markdown file with YAML front matter, before anything is written.
 
 Every problem is a ``BadFile`` with the line it is on, so the command can print one clear
-``file:line: problem`` line per rejected file.
+``file:line: problem`` line per rejected file and go on with the others.
+
+Files come from outside, so reading one takes bounded time and memory whatever it holds:
+the file and its front matter have size limits, YAML anchors and aliases are refused before
+they can expand (a few hundred bytes of nested aliases expand to gigabytes), nesting and
+lists are limited while the YAML is read, each section body passes the same check as the
+editor's form, and messages quote at most about 80 characters of what the file said.
 """
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +20,24 @@ import yaml
 from django.utils import timezone
 from django.utils.text import slugify
 
-from infopages.markdown import make_anchor
+from infopages.markdown import find_markdown_problems, make_anchor
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
 MAX_REVIEW_YEARS = 3  # the design's longest review interval
 KNOWN_FIELDS = {*REQUIRED_FIELDS, "reviewers", "references", "resources", "related"}
+
+# Limits far above any real page (the longest has a few dozen references and ten sections),
+# low enough that a hostile or broken file is refused in well under a second.
+MAX_FILE_BYTES = 1_000_000
+MAX_FRONT_MATTER_CHARACTERS = 200_000
+MAX_FRONT_MATTER_FIELDS = 50
+MAX_YAML_DEPTH = 10  # the front matter needs 3: fields, a list, a reviewer's name and role
+MAX_LIST_ITEMS = 200  # references, resources, reviewers, related pages: each
+MAX_SECTIONS = 100
+MAX_CITATION_LENGTH = 2_000
+_SHOWN = reprlib.Repr(maxstring=80, maxother=80, maxlist=4, maxdict=4, maxtuple=4, maxlevel=2)
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]{0,40}):")
+_QUOTED = re.compile(r"""(['"])([^'"]{80})[^'"]+\1""")
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -30,8 +50,46 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SECTION_HEADING = re.compile(r"^ {0,3}##(?=\s|$)(.*)$")
 
 
+class _Refused(yaml.YAMLError):
+    """YAML this importer does not read, with where it starts."""
+
+    def __init__(self, mark, problem: str, *, long_list: bool = False):
+        super().__init__(problem)
+        self.problem_mark, self.problem, self.long_list = mark, problem, long_list
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
-    """Safe YAML, but dates stay text so a bad date gets our message, with its line."""
+    """Safe YAML, but dates stay text so a bad date gets our message, with its line.
+
+    Anchors and aliases, deep nesting and long lists are refused as they are read, before
+    anything is built from them.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (& and *) are not allowed in front matter",
+            )
+        if isinstance(parent, yaml.SequenceNode) and index >= MAX_LIST_ITEMS:
+            raise _Refused(
+                event.start_mark, f"a list has more than {MAX_LIST_ITEMS} items", long_list=True
+            )
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _Refused(
+                event.start_mark,
+                f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -83,29 +141,52 @@ class _FrontMatter:
     """The front matter's values, with the line each key and list item is on."""
 
     def __init__(self, source: str, *, first_line: int):
-        loader = _FrontMatterLoader(source)
+        try:
+            loader = _FrontMatterLoader(source)
+        except yaml.reader.ReaderError as exc:  # a control character, checked before parsing
+            line = first_line + source.count("\n", 0, exc.position)
+            raise BadFile(
+                line, f"the front matter has a control character (#x{exc.character:04x}) in it"
+            ) from None
         try:
             node = loader.get_single_node()
             values = loader.construct_document(node) if node is not None else None
+            if isinstance(values, dict):
+                key_lines = {k.value: first_line + k.start_mark.line for k, _ in node.value}
+                item_lines = {
+                    k.value: [first_line + item.start_mark.line for item in v.value]
+                    for k, v in node.value
+                    if isinstance(v, yaml.SequenceNode)
+                }
+        except _Refused as exc:
+            line, problem = first_line + exc.problem_mark.line, exc.problem
+            if exc.long_list and (key := _key_above(source, line - first_line)):
+                problem = (
+                    f"'{key}' has more than {MAX_LIST_ITEMS} items; the most is {MAX_LIST_ITEMS}"
+                )
+            raise BadFile(line, problem) from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first_line + mark.line if mark is not None else first_line
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise BadFile(line, f"YAML syntax error in front matter: {problem}") from None
+            raise BadFile(*_yaml_problem(exc, first_line=first_line)) from None
+        except Exception as exc:  # RecursionError, MemoryError, a bug in the YAML library
+            raise BadFile(
+                first_line, f"the front matter could not be read as YAML ({type(exc).__name__})"
+            ) from None
         finally:
             loader.dispose()
         if values is None:
             raise BadFile(first_line - 1, "the front matter is empty")
         if not isinstance(values, dict):
             raise BadFile(first_line, "the front matter must be 'field: value' lines")
+        if len(values) > MAX_FRONT_MATTER_FIELDS:
+            raise BadFile(
+                first_line,
+                f"the front matter has {len(values):,} fields; the most is "
+                f"{MAX_FRONT_MATTER_FIELDS}",
+            )
         self.values = values
         self.opening_line = first_line - 1
-        self.key_lines = {k.value: first_line + k.start_mark.line for k, _ in node.value}
-        self.item_lines = {
-            k.value: [first_line + item.start_mark.line for item in v.value]
-            for k, v in node.value
-            if isinstance(v, yaml.SequenceNode)
-        }
+        self.key_lines = key_lines
+        self.item_lines = item_lines
 
     def line(self, key: str, index: int | None = None) -> int:
         items = self.item_lines.get(key, [])
@@ -128,7 +209,7 @@ class _FrontMatter:
                 return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-        raise BadFile(self.line(key), f"bad date for '{key}': {value!r} (use YYYY-MM-DD)")
+        raise BadFile(self.line(key), f"bad date for '{key}': {_shown(value)} (use YYYY-MM-DD)")
 
     def items(self, key: str) -> list:
         value = self.values.get(key)
@@ -136,23 +217,91 @@ class _FrontMatter:
             return []
         if not isinstance(value, list):
             raise BadFile(self.line(key), f"'{key}' must be a list (lines starting with '- ')")
+        if len(value) > MAX_LIST_ITEMS:  # flow lists ([a, b]) are counted here
+            raise BadFile(
+                self.line(key),
+                f"'{key}' has {len(value):,} items; the most is {MAX_LIST_ITEMS}",
+            )
         return value
+
+
+def _shown(value) -> str:
+    """A value quoted in a message: at most about 80 characters of it, however large."""
+    return _SHOWN.repr(value)
+
+
+def _yaml_problem(exc: yaml.YAMLError, *, first_line: int) -> tuple[int, str]:
+    """The line and words of a YAML library error, and where the unfinished part began."""
+    mark = getattr(exc, "problem_mark", None)
+    line = first_line + mark.line if mark is not None else first_line
+    problem = _clip(getattr(exc, "problem", None) or str(exc))
+    context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and began is not None and (mark is None or began.line != mark.line):
+        problem += f" ({_clip(context)} on line {first_line + began.line})"
+    return line, f"YAML syntax error in front matter: {problem}"
+
+
+def _clip(problem: str) -> str:
+    """A YAML library message, with anything it quotes from the file cut to 80 characters."""
+    return _QUOTED.sub(lambda m: f"{m[1]}{m[2]}…{m[1]}", problem)[:300]
+
+
+def _largest_field(lines: list[str]) -> str:
+    """Which field takes most of an oversized front matter, for the message."""
+    sizes: dict[str, int] = {}
+    key = None
+    for line in lines:
+        if match := _TOP_LEVEL_KEY.match(line):
+            key = match[1]
+        if key is not None:
+            sizes[key] = sizes.get(key, 0) + 1
+    if not sizes:
+        return ""
+    largest = max(sizes, key=sizes.get)
+    return f" ('{largest}' alone takes {sizes[largest]:,} lines)"
+
+
+def _key_above(source: str, index: int) -> str | None:
+    """The top-level field whose value holds line ``index`` (0-based) of the front matter."""
+    lines = source.split("\n")[: index + 1]
+    for line in reversed(lines):
+        if match := _TOP_LEVEL_KEY.match(line):
+            return match[1]
+    return None
 
 
 def parse_page(path: Path) -> ParsedPage:
     """Read and validate one file, raising ``BadFile`` at the first problem found."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise BadFile(1, "the file is not UTF-8 text") from None
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BadFile(1, f"cannot read the file: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise BadFile(
+            1,
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes (1 MB), the most for one "
+            "page: split it into several pages",
+        )
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise BadFile(1, "the file is not UTF-8 text") from None
+    if nul := next((n for n, line in enumerate(lines, start=1) if "\x00" in line), None):
+        raise BadFile(nul, "the file contains a NUL character, which text cannot hold")
     if not lines or lines[0].rstrip() != "---":
         raise BadFile(1, "missing front matter: the file must start with a '---' line")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
         raise BadFile(1, "the front matter is not closed with a '---' line")
-    front = _FrontMatter("\n".join(lines[1:end]), first_line=2)
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER_CHARACTERS:
+        raise BadFile(
+            1,
+            f"the front matter is {len(source):,} characters long; the most is "
+            f"{MAX_FRONT_MATTER_CHARACTERS:,}{_largest_field(lines[1:end])}",
+        )
+    front = _FrontMatter(source, first_line=2)
     page = _validate_fields(path, front)
     page.sections = _split_sections(lines[end + 1 :], first_line=end + 2)
     return page
@@ -165,7 +314,9 @@ def _validate_fields(path: Path, front: _FrontMatter) -> ParsedPage:
         raise BadFile(front.opening_line, f"missing required field{plural}: {', '.join(missing)}")
     slug = values["slug"]
     if not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > 120:
-        raise BadFile(front.line("slug"), f"bad slug {slug!r}: use a-z, 0-9 and single hyphens")
+        raise BadFile(
+            front.line("slug"), f"bad slug {_shown(slug)}: use a-z, 0-9 and single hyphens"
+        )
     topic_path = [part.strip() for part in front.text("topic", max_length=1000).split(">")]
     if any(not slugify(part) or len(part) > 120 for part in topic_path):
         raise BadFile(front.line("topic"), "bad topic: write it like 'Cancer types > Bowel cancer'")
@@ -194,11 +345,11 @@ def _validate_fields(path: Path, front: _FrontMatter) -> ParsedPage:
     )
     for i, related in enumerate(front.items("related")):
         if not isinstance(related, str) or not _SLUG.match(related):
-            raise BadFile(front.line("related", i), f"bad slug in 'related': {related!r}")
+            raise BadFile(front.line("related", i), f"bad slug in 'related': {_shown(related)}")
         if related != slug and related not in page.related:
             page.related.append(related)
     page.warnings += [
-        f"{path}:{front.line(str(key))}: unknown field {key!r} ignored"
+        f"{path}:{front.line(str(key))}: unknown field {_shown(key)} ignored"
         for key in values
         if key not in KNOWN_FIELDS
     ]
@@ -232,10 +383,16 @@ def _reference(front: _FrontMatter, index: int, item) -> dict:
     if not isinstance(item, str) or not item.strip():
         raise BadFile(line, f"reference {index + 1} must be text")
     citation = item.strip()
+    if len(citation) > MAX_CITATION_LENGTH:
+        raise BadFile(
+            line, f"reference {index + 1} is longer than {MAX_CITATION_LENGTH:,} characters"
+        )
     url_match = _URL.search(citation)
     url = url_match.group(0).rstrip(".,;:") if url_match else ""
     if url and (len(url) > 500 or not _LINK.match(url)):
-        raise BadFile(line, f"reference {index + 1} has a link that is not a web address: {url}")
+        raise BadFile(
+            line, f"reference {index + 1} has a link that is not a web address: {_shown(url)}"
+        )
     accessed = _ACCESSED.search(citation)
     accessed_on = accessed and _loose_date(accessed[1])
     # The link and access date get their own fields (shown by the page), so the citation
@@ -275,7 +432,7 @@ def _resource(front: _FrontMatter, index: int, item) -> dict:
 
 def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
     """Each '## ' line outside fenced code starts a section; deeper headings stay inside it."""
-    found: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, int, list[str]]] = []
     fence: str | None = None
     for number, line in enumerate(lines, start=first_line):
         opening = _FENCE.match(line)
@@ -289,21 +446,33 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
                 raise BadFile(number, "a '## ' section heading has no text")
             if len(text) > 200:
                 raise BadFile(number, "a section heading is longer than 200 characters")
-            found.append((text, []))
+            if len(found) == MAX_SECTIONS:
+                raise BadFile(
+                    number,
+                    f"the page has more than {MAX_SECTIONS} sections ('## ' headings); "
+                    f"the most is {MAX_SECTIONS}: split it into several pages",
+                )
+            found.append((text, number, []))
             continue
         if found:
-            found[-1][1].append(line)
+            found[-1][2].append(line)
         elif line.strip():
             raise BadFile(number, "text before the first '## ' heading: put it in a section")
     if not found:
         raise BadFile(first_line - 1, "no sections: the page needs at least one '## Heading'")
     sections, taken = [], set()
-    for heading, body in found:
+    for heading, heading_line, body in found:
+        # The body starts after the heading and any blank lines stripped below.
+        leading = next((i for i, line in enumerate(body) if line), len(body))
+        text = "\n".join(body).strip("\n")
+        problems = find_markdown_problems(text, first_line=heading_line + 1 + leading)
+        if problems:
+            raise BadFile(problems[0].line, f"section {_shown(heading)}: {problems[0].message}")
         base = anchor = make_anchor(heading)
         n = 2
         while anchor in taken:
             suffix = f"-{n}"
             anchor, n = base[: 80 - len(suffix)] + suffix, n + 1
         taken.add(anchor)
-        sections.append({"anchor": anchor, "heading": heading, "body": "\n".join(body).strip("\n")})
+        sections.append({"anchor": anchor, "heading": heading, "body": text})
     return sections

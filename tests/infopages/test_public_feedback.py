@@ -148,3 +148,25 @@ def test_staff_see_feedback_per_page_in_the_admin(client, live_page, make_user):
     assert response.status_code == 200
     assert "Needs pictures" in html
     assert "Not helpful: <strong>1</strong>" in html
+
+
+def test_a_nul_byte_in_a_comment_is_refused_with_a_message(client, live_page):
+    """PostgreSQL refuses NUL in text: the form says so instead of the database failing."""
+    response = client.post(feedback_url(live_page), {"helpful": "no", "comment": "a\x00b"})
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not PageFeedback.objects.exists()
+
+
+def test_a_nul_byte_in_the_chosen_answer_is_ignored(client, live_page):
+    response = client.get(feedback_url(live_page), {"helpful": "no\x00"})
+
+    assert response.status_code == 200
+    response = client.post(feedback_url(live_page), {"helpful": "yes\x00"})
+    assert response.status_code == 200 and not PageFeedback.objects.exists()
+
+
+def test_a_nul_byte_in_api_paging_is_answered_not_a_server_error(client, live_page):
+    assert client.get("/api/pages/", {"page": "\x00"}).status_code == 404
+    assert client.get("/api/pages/", {"page_size": "1\x00"}).status_code == 200

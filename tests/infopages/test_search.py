@@ -166,3 +166,17 @@ def test_search_results_are_paginated(client, make_page, publish):
     assert len(result_titles(first)) == 20 and len(result_titles(second)) == 3
     assert "23 pages found, showing 1 to 20" in first
     assert 'href="?q=scan&amp;page=2"' in first
+
+
+def test_search_strips_control_characters_from_the_query():
+    from infopages.search import clean_query
+
+    assert clean_query("a\x00b\x1f  c\ue000d\x7f") == "a b c d"
+    assert clean_query(None) == "" and clean_query("\x00") == ""
+
+
+def test_a_nul_byte_in_the_query_is_answered_not_a_server_error(client, scan_pages):
+    """PostgreSQL refuses NUL in text: it must never reach the database."""
+    assert client.get(reverse("infopages:search"), {"q": "a\x00b"}).status_code == 200
+
+    assert "Bone scan" in result_titles(search(client, "bone\x00scan"))
