@@ -179,6 +179,32 @@ def test_editor_removes_a_reference_with_a_reason_and_a_reason_is_needed(
     assert "Removed the reference" in html_of(response)
 
 
+def test_a_save_to_a_reference_removed_meanwhile_keeps_the_editors_text(
+    editor_client, draft_change, second_editor, reference
+):
+    edit = url("edit_reference", draft_change, reference.pk)
+    started_from = reference.lock_version
+    services.remove_in_change(
+        change=draft_change, obj=reference, by=second_editor, comment="Superseded"
+    )
+
+    response = editor_client.post(
+        edit,
+        {
+            "citation": "NICE. NG101, updated 2024.",
+            "url": "",
+            "accessed_on": "",
+            "comment": "Updated",
+            "lock_version": started_from,
+        },
+    )
+
+    assert response.status_code == 409
+    html = html_of(response)
+    assert "This reference was removed while you were editing" in html
+    assert ">\nNICE. NG101, updated 2024.</textarea>" in html
+
+
 def test_editor_adds_and_edits_a_resource(editor_client, draft_change):
     editor_client.post(
         url("add_resource", draft_change),
