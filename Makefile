@@ -4,6 +4,9 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in emails, canonical links, the sitemap and loaddemo's output point at the server
+# `make run` starts, whatever PORT is, unless SITE_URL is set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # The first interpreter that really runs and is 3.12 or newer (a pyenv shim may exist but fail).
 PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
@@ -23,8 +26,8 @@ venv: $(VENV)/.installed
 
 run: venv
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py loaddemo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true SITE_URL=$(SITE_URL) $(PY) manage.py loaddemo
+	DEBUG=true SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(PY) -m pytest

@@ -1,102 +1,135 @@
+"""The content in the admin, read-only.
+
+Pages and everything on them are changed in the workspace, inside a change request, so that
+every edit is a version, is audited and reaches readers only once signed off. The read model
+(publications, review notices, public wording) is written by publishing alone. Topics and
+people, which the admin may still change, are registered by ``reviews.admin`` with an audit
+of every change: this app cannot write the audit log.
+"""
+
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from markdownx.admin import MarkdownxModelAdmin
-from reversion.admin import VersionAdmin
 
 from infopages.models import (
     Page,
     PageFeedback,
-    Person,
+    PublicReviewNotice,
+    PublicWording,
     PublishedPage,
     PublishedSection,
     Reference,
     Resource,
     Section,
-    Topic,
 )
-from infopages.services import next_lock_version
+
+EDITED_IN_THE_WORKSPACE = _(
+    "Read-only here. Pages, their sections, references, resources, topic, address and "
+    "related pages are changed in the workspace (/reviews/), inside a change request, so every "
+    "edit is kept as a version, written to the audit log and signed off before readers see it."
+)
 
 
-def move_edit_counter_on(obj) -> None:
-    """An admin save counts as an edit, so an editor who opened the same text in the workspace
-    before it gets a conflict (with both texts) instead of silently overwriting it."""
-    if obj.pk is not None:
-        obj.lock_version = next_lock_version(type(obj), obj.pk)
-
-
-class CountsEdits:
-    def save_model(self, request, obj, form, change):
-        move_edit_counter_on(obj)
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if inline_form.has_changed() and hasattr(inline_form.instance, "lock_version"):
-                move_edit_counter_on(inline_form.instance)
-        super().save_formset(request, form, formset, change)
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "slug", "position"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "role"]
-    search_fields = ["name", "role"]
-
-
-class SectionInline(admin.StackedInline):
-    model = Section
-    extra = 0
-    fields = ["position", "heading", "anchor", "body"]
-
-
-class ReferenceInline(admin.TabularInline):
-    model = Reference
-    extra = 0
-
-
-class ResourceInline(admin.TabularInline):
-    model = Resource
-    extra = 0
-
-
-@admin.register(Page)
-class PageAdmin(CountsEdits, VersionAdmin, MarkdownxModelAdmin):
-    """Editing the working copy; every save here is a version (see History)."""
-
-    list_display = ["title", "slug", "topic", "owner", "updated_at"]
-    list_filter = ["topic"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["related_pages"]
-    inlines = [SectionInline, ReferenceInline, ResourceInline]
-
-
-@admin.register(Section)
-class SectionAdmin(CountsEdits, VersionAdmin, MarkdownxModelAdmin):
-    list_display = ["heading", "page", "position"]
-    list_filter = ["page"]
-
-
-class PublishedSectionInline(admin.StackedInline):
-    model = PublishedSection
-    extra = 0
-    can_delete = False
-    readonly_fields = ["position", "heading", "anchor", "html", "source_version_id"]
-    exclude = ["plain_text"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline:
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SectionInline(ReadOnlyInline, admin.StackedInline):
+    model = Section
+    fields = ["position", "heading", "anchor", "body"]
+
+
+class ReferenceInline(ReadOnlyInline, admin.TabularInline):
+    model = Reference
+    fields = ["position", "citation", "url", "accessed_on"]
+
+
+class ResourceInline(ReadOnlyInline, admin.TabularInline):
+    model = Resource
+    fields = ["position", "title", "url", "description"]
+
+
+@admin.register(Page)
+class PageAdmin(ReadOnlyAdmin):
+    list_display = ["title", "slug", "topic", "owner", "updated_at"]
+    list_filter = ["topic"]
+    search_fields = ["title", "summary", "slug"]
+    list_select_related = ["topic", "owner"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["title", "slug", "summary", "topic", "related_pages", "owner"],
+                "description": EDITED_IN_THE_WORKSPACE,
+            },
+        )
+    ]
+    inlines = [SectionInline, ReferenceInline, ResourceInline]
+
+
+@admin.register(Section)
+class SectionAdmin(ReadOnlyAdmin):
+    list_display = ["heading", "page", "position"]
+    list_filter = ["page"]
+    list_select_related = ["page"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["page", "position", "heading", "anchor", "body"],
+                "description": EDITED_IN_THE_WORKSPACE,
+            },
+        )
+    ]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "page", "accessed_on"]
+    list_filter = ["page"]
+    list_select_related = ["page"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(ReadOnlyAdmin):
+    list_display = ["title", "page", "url"]
+    list_filter = ["page"]
+    list_select_related = ["page"]
+
+
+class PublishedSectionInline(ReadOnlyInline, admin.StackedInline):
+    model = PublishedSection
+    readonly_fields = ["position", "heading", "anchor", "html", "source_version_id"]
+    exclude = ["plain_text"]
+
 
 @admin.register(PublishedPage)
-class PublishedPageAdmin(admin.ModelAdmin):
+class PublishedPageAdmin(ReadOnlyAdmin):
     """The public record. Read-only: only publishing writes it."""
 
     list_display = ["title", "published_at", "is_current", "superseded_at", "published_by"]
@@ -107,19 +140,26 @@ class PublishedPageAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(PublicReviewNotice)
+class PublicReviewNoticeAdmin(ReadOnlyAdmin):
+    """Started and ended by the workflow with a full review."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_display = ["page", "started_at", "ended_at"]
+    list_select_related = ["page"]
+
+
+@admin.register(PublicWording)
+class PublicWordingAdmin(ReadOnlyAdmin):
+    """Reworded by publishers through the workflow (audited), not here."""
+
+    list_display = ["key", "text", "updated_at"]
 
 
 @admin.register(PageFeedback)
 class PageFeedbackAdmin(admin.ModelAdmin):
-    """Readers' answers to "Was this page helpful?", per page. Read-only: readers wrote them."""
+    """Readers' answers to "Was this page helpful?", per page. Read-only: readers wrote them.
+    (Deleting one, e.g. a comment with personal details, is audited by ``reviews.admin``.)"""
 
     list_display = ["slug", "helpful", "short_comment", "created_at", "publication"]
     list_filter = ["helpful", "slug", "created_at"]

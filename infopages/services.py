@@ -4,6 +4,7 @@ Saves use optimistic locking: the editor's form carries the ``lock_version`` it 
 and a save from a stale starting point is refused as a conflict, with both texts kept.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import reversion
@@ -12,7 +13,7 @@ from django.db.models import F
 from reversion.models import Version
 
 from infopages.markdown import make_anchor
-from infopages.models import Page, Section
+from infopages.models import Page, PublishedPage, Section
 
 
 class EditConflict(Exception):
@@ -43,6 +44,21 @@ def unique_anchor(*, page: Page, heading: str, exclude_pk: int | None = None) ->
     return anchor
 
 
+def address_taken(page: Page, slug: str) -> str:
+    """Why ``page`` cannot move to ``/info/<slug>/`` (another page has it, or is live there
+    until its own new address is published), or "" when it can."""
+    other = Page.objects.filter(slug=slug).exclude(pk=page.pk).first()
+    if other is not None:
+        return f"Another page, “{other.title}”, already has the address /info/{slug}/."
+    live = PublishedPage.objects.current().filter(slug=slug).exclude(page=page).first()
+    if live is not None:
+        return (
+            f"Readers still find “{live.title}” at /info/{slug}/ until its own new address "
+            "is published."
+        )
+    return ""
+
+
 def next_lock_version(model: type[models.Model], pk) -> int:
     """The edit counter a save of row ``pk`` moves to, so forms opened before it conflict."""
     current = model.objects.filter(pk=pk).values_list("lock_version", flat=True).first()
@@ -50,12 +66,19 @@ def next_lock_version(model: type[models.Model], pk) -> int:
 
 
 def save_with_version(
-    obj: models.Model, *, by, comment: str, expected_lock_version: int | None = None
+    obj: models.Model,
+    *,
+    by,
+    comment: str,
+    expected_lock_version: int | None = None,
+    many_to_many: dict[str, Iterable] | None = None,
 ) -> SavedVersion:
     """Save a versioned object as a new revision (author, time, comment).
 
     ``expected_lock_version`` is the counter the editor started from; pass ``None`` only for
     system writes (imports, restores) that do not come from an edit form.
+    ``many_to_many``: related objects to set (e.g. ``{"related_pages": [...]}``), recorded in
+    the same version.
     """
     model = type(obj)
     with transaction.atomic(), reversion.create_revision():
@@ -71,10 +94,32 @@ def save_with_version(
         elif obj.pk is not None:
             obj.lock_version = next_lock_version(model, obj.pk)
         obj.save()
+        if many_to_many:
+            for name, related in many_to_many.items():
+                getattr(obj, name).set(related)
+            reversion.add_to_revision(obj)  # again: the version saved on save() lacks them
         if by is not None and by.is_authenticated:
             reversion.set_user(by)
         reversion.set_comment(comment)
     return SavedVersion(obj=obj, version=Version.objects.get_for_object(obj).first())
+
+
+def save_positions(objs: list[models.Model], *, by, comment: str) -> list[Version]:
+    """Save new positions of several parts of one page as one revision: a version of each.
+
+    The caller checked the order it started from; each part's edit counter moves on, as with
+    any save, so an editor with one of them open is shown what changed before saving.
+    """
+    if not objs:
+        return []
+    with transaction.atomic(), reversion.create_revision():
+        for obj in objs:
+            obj.lock_version = next_lock_version(type(obj), obj.pk)
+            obj.save(update_fields=["position", "lock_version"])
+        if by is not None and by.is_authenticated:
+            reversion.set_user(by)
+        reversion.set_comment(comment)
+    return [Version.objects.get_for_object(obj).first() for obj in objs]
 
 
 def restore_version(*, version: Version, by, comment: str = "") -> SavedVersion:

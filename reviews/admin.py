@@ -1,11 +1,30 @@
-"""Admin for the workflow's settings and records. Workflow state changes only through
-reviews.services, so change requests, sign-offs and the audit log are read-only here."""
+"""Admin for the workflow's settings and records, and for what the admin may still change.
+
+Workflow state changes only through reviews.services, so change requests, sign-offs and the
+audit log are read-only here, as is the content (``infopages.admin``). What may still be
+changed here (topics, people's public credit, sign-off requirements, email settings,
+accounts and their groups) is written to the audit log, add, change and delete alike, with
+who did it and what changed (``AuditedAdmin``). Django's own admin log is kept too, but it
+can be edited and is not the portal's evidence.
+"""
+
+import datetime as dt
+import json
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from infopages.admin import PageFeedbackAdmin
+from infopages.models import Page, PageFeedback, Person, Topic
+from reviews import audit
+from reviews.audit import Action
 from reviews.export import write_audit_csv
 from reviews.models import (
     AuditEvent,
@@ -17,6 +36,97 @@ from reviews.models import (
     SignOff,
     SignOffRequirement,
 )
+
+User = get_user_model()
+
+# Never written to the audit log, whatever changes: secrets, and what signing in updates.
+UNAUDITED_FIELDS = {"password", "last_login", "key"}  # key: a two-factor device's secret
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):  # to the second, as the admin's form shows it
+        return f"{timezone.localtime(value):%-d %B %Y %H:%M:%S}"
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, str]:
+    """What the admin can change on ``obj``, as a person reads it: {label: value}."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if not field.editable or field.primary_key or field.name in UNAUDITED_FIELDS:
+            continue
+        if field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+        else:
+            value = getattr(obj, field.name)
+        values[str(field.verbose_name)] = _shown(value)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            related = sorted(str(item) for item in getattr(obj, field.name).all())
+            values[str(field.verbose_name)] = ", ".join(related) or "(none)"
+    return values
+
+
+def _differences(before: dict[str, str], after: dict[str, str]) -> str:
+    changed = [
+        f"{label}: {before.get(label, '(empty)')} → {value}"
+        for label, value in after.items()
+        if before.get(label) != value
+    ]
+    return "; ".join(changed)
+
+
+class AuditedAdmin:
+    """Writes an ``admin_changed`` audit event for every add, change and delete made through
+    this admin, in the same transaction: who, which object, and each changed value (old →
+    new; passwords never)."""
+
+    def _audit(self, request, obj: models.Model, what: str, details: str = "") -> None:
+        noun = obj._meta.verbose_name
+        page = obj if isinstance(obj, Page) else getattr(obj, "page", None)
+        audit.record(
+            action=Action.ADMIN_CHANGED,
+            actor=request.user,
+            page=page if isinstance(page, Page) else None,
+            message=f"In the admin: {what} {noun} “{obj}”" + (f": {details}" if details else "."),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            obj._audit_before = snapshot(stored) if stored is not None else {}
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        values = "; ".join(f"{label}: {value}" for label, value in snapshot(obj).items())
+        self._audit(request, obj, "added", values)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        before = getattr(obj, "_audit_before", None)
+        if before is not None:
+            details = _differences(before, snapshot(obj)) or "nothing changed"
+        else:  # a view of its own, such as setting a password: Django's words, no values
+            details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        self._audit(request, obj, "changed", details)
+        return super().log_change(request, obj, message)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._audit(request, obj, "deleted")
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self._audit(request, obj, "deleted")
+            super().delete_queryset(request, queryset)
 
 
 class ReadOnlyAdminMixin:
@@ -84,7 +194,7 @@ class ChangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SignOffRequirement)
-class SignOffRequirementAdmin(admin.ModelAdmin):
+class SignOffRequirementAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "topic",
@@ -98,7 +208,7 @@ class SignOffRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["user", "frequency"]
     list_filter = ["frequency"]
     search_fields = ["user__username", "user__email"]
@@ -111,3 +221,48 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["frequency", "event"]
     search_fields = ["user__username", "subject"]
     list_select_related = ["user"]
+
+
+@admin.register(Topic)
+class TopicAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Renaming or moving a topic sends open changes under it back to review
+    (``reviews.signals``): pages show the topic's name, so reviewers sign it off."""
+
+    list_display = ["__str__", "slug", "position", "review_interval_months"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Reviewers' public credit. Reviewers set their own in the workspace; each sign-off
+    keeps the credit it was given with."""
+
+    list_display = ["name", "credentials", "role", "named_publicly", "user"]
+    search_fields = ["name", "role"]
+    autocomplete_fields = ["user"]
+
+
+# Accounts and groups: removing a reviewer from a group or deactivating them makes their
+# sign-offs lapse (reviews.signals); each such change is audited here.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    pass
+
+
+# Deleting a reader's answer (say, one that names someone) is audited too.
+admin.site.unregister(PageFeedback)
+
+
+@admin.register(PageFeedback)
+class AuditedPageFeedbackAdmin(AuditedAdmin, PageFeedbackAdmin):
+    pass

@@ -6,12 +6,14 @@ from reviews.models import AuditEvent
 
 
 class Action:
-    """The audit log's verbs, one per workflow step, and the staff sign-in events."""
+    """The audit log's verbs, one per workflow step, the staff sign-in events, and changes
+    made in the admin."""
 
     CHANGE_STARTED = "change_started"
     DETAILS_CHANGED = "details_changed"
     EDITED = "edited"
     REMOVED = "removed"
+    REORDERED = "reordered"
     RESTORED = "restored"
     SUBMITTED = "submitted"
     SIGNED_OFF = "signed_off"
@@ -35,6 +37,7 @@ class Action:
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"
     TWO_FACTOR_ENABLED = "two_factor_enabled"
+    ADMIN_CHANGED = "admin_changed"  # people, topics, requirements, accounts: in the admin
 
 
 def record(

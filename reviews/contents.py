@@ -27,7 +27,7 @@ from reviews.models import AuditEvent, ChangeRequest, ChangeRequestItem
 BOOKKEEPING_FIELDS = frozenset({"lock_version", "created_at", "updated_at"})
 
 # Steps that change a change request's content: whoever took them is one of its authors.
-EDITING_ACTIONS = (Action.EDITED, Action.REMOVED, Action.RESTORED)
+EDITING_ACTIONS = (Action.EDITED, Action.REMOVED, Action.REORDERED, Action.RESTORED)
 
 
 def page_parts(page: Page) -> list[models.Model]:

@@ -1,14 +1,12 @@
-"""Forms of the workflow's screens. They check what a person typed; the services decide."""
+"""Forms of the workflow's screens. They check what a person typed; the services decide.
+Editing the page's parts: ``forms_editing``."""
 
 import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
-from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page
 from reviews.models import Decision, Frequency, Role
 
@@ -224,75 +222,6 @@ class UnpublishForm(WorkspaceForm):
         super().__init__(*args, **kwargs)
         if pages is not None:
             self.fields["page"].queryset = pages
-
-
-class EditForm(WorkspaceForm):
-    """What every edit carries: the version counter the editor started from, and why."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(
-        label=_("What did you change?"),
-        max_length=500,
-        help_text=_("A few words for the history, e.g. “Clearer wording” or “New NICE guidance”."),
-        error_messages={"required": _("Say in a few words what you changed.")},
-    )
-
-
-def markdown_widget(*, live_preview: bool) -> forms.Widget:
-    """The markdownx editor (live preview) for people allowed its preview, else a textarea."""
-    attrs = {"rows": 16, "class": "markdown-input", "spellcheck": "true"}
-    return MarkdownxWidget(attrs=attrs) if live_preview else forms.Textarea(attrs=attrs)
-
-
-class SectionForm(EditForm):
-    heading = forms.CharField(
-        label=_("Heading"),
-        max_length=200,
-        error_messages={"required": _("Give the section a heading.")},
-    )
-    # The limit is checked on save, not by a maxlength, which would cut a paste off silently.
-    body = TextField(
-        label=_("Text"),
-        required=False,
-        strip=False,
-        validators=[validate_markdown],
-        help_text=format_lazy(
-            _(
-                "Up to {limit} characters. Markdown: ## for a sub-heading, - for a list, "
-                "[text](https://…) for a link."
-            ),
-            limit=f"{MAX_SECTION_CHARACTERS:,}",
-        ),
-    )
-    field_order = ["heading", "body", "comment", "lock_version"]
-
-    def __init__(self, *args, live_preview: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].widget = markdown_widget(live_preview=live_preview)
-
-
-class NewSectionForm(SectionForm):
-    """A new section has no version counter yet."""
-
-    lock_version = None
-
-
-class PageFieldsForm(EditForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = TextField(
-        label=_("Summary"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One or two plain sentences, shown under the title and in search results."),
-    )
-    field_order = ["title", "summary", "comment", "lock_version"]
-
-
-class RemoveSectionForm(WorkspaceForm):
-    comment = forms.CharField(
-        label=_("Why remove this section?"),
-        max_length=500,
-        error_messages={"required": _("Say why the section is removed.")},
-    )
 
 
 class RestoreForm(WorkspaceForm):

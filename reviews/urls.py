@@ -1,7 +1,7 @@
 from django.urls import path
 
 from reviews import views
-from reviews.views import history, people, readability
+from reviews.views import editing_page, editing_parts, history, ordering, people, readability
 
 app_name = "reviews"
 
@@ -21,8 +21,11 @@ urlpatterns = [
     path("changes/<int:pk>/publish/", views.publish, name="publish"),
     path("changes/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("changes/<int:pk>/unschedule/", views.unschedule, name="unschedule"),
-    path("changes/<int:pk>/refresh/", views.refresh, name="refresh"),
     path("changes/<int:pk>/page/edit/", views.edit_page, name="edit_page"),
+    path("changes/<int:pk>/page/topic/", editing_page.edit_topic, name="edit_topic"),
+    path("changes/<int:pk>/page/address/", editing_page.edit_address, name="edit_address"),
+    path("changes/<int:pk>/page/related/", editing_page.edit_related_pages, name="edit_related"),
+    path("changes/<int:pk>/<str:kind>/order/", ordering.reorder, name="reorder"),
     path("changes/<int:pk>/sections/add/", views.add_section, name="add_section"),
     path(
         "changes/<int:pk>/sections/<int:section_pk>/edit/",
@@ -34,6 +37,30 @@ urlpatterns = [
         views.remove_section,
         name="remove_section",
     ),
+    *[
+        route
+        for kind, noun in [("references", "reference"), ("resources", "resource")]
+        for route in (
+            path(
+                f"changes/<int:pk>/{kind}/add/",
+                editing_parts.add_part,
+                {"kind": kind},
+                name=f"add_{noun}",
+            ),
+            path(
+                f"changes/<int:pk>/{kind}/<int:part_pk>/edit/",
+                editing_parts.edit_part,
+                {"kind": kind},
+                name=f"edit_{noun}",
+            ),
+            path(
+                f"changes/<int:pk>/{kind}/<int:part_pk>/remove/",
+                editing_parts.remove_part_view,
+                {"kind": kind},
+                name=f"remove_{noun}",
+            ),
+        )
+    ],
     path("pages/unpublish/", views.unpublish, name="unpublish"),
     path("pages/<int:page_pk>/history/", views.page_history, name="page_history"),
     path(

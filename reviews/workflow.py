@@ -20,7 +20,7 @@ OPEN = tuple(ChangeRequest.OPEN_STATES)
 
 
 class Step(StrEnum):
-    EDIT = "edit"  # change the page within the change (also: take in edits saved elsewhere)
+    EDIT = "edit"  # change anything on the page within the change
     DESCRIBE = "describe"  # say what changed and why; mark it a full review
     SUBMIT = "submit"
     SIGN_OFF = "sign_off"  # approve, or ask for changes

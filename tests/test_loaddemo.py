@@ -61,13 +61,16 @@ def test_loaddemo_creates_a_login_in_each_group_and_several_pages(loaddemo):
     assert PublishedPage.objects.current().count() >= 3
 
 
-def test_editors_may_change_pages_and_reviewers_may_only_view_them(loaddemo):
+def test_in_the_admin_pages_are_read_only_and_editors_may_look_after_topics(loaddemo):
     loaddemo()
     users = get_user_model().objects
+    editor, medic = users.get(username="editor"), users.get(username="medreviewer")
 
-    assert users.get(username="editor").has_perm("infopages.change_section")
-    assert users.get(username="medreviewer").has_perm("infopages.view_section")
-    assert not users.get(username="medreviewer").has_perm("infopages.change_section")
+    assert editor.has_perm("infopages.view_section")
+    assert not editor.has_perm("infopages.change_section")  # edited in the workspace
+    assert editor.has_perm("infopages.change_topic")
+    assert medic.has_perm("infopages.view_section")
+    assert not medic.has_perm("infopages.change_topic")
 
 
 def test_printed_demo_passwords_log_in_to_the_admin(loaddemo, client):

@@ -5,9 +5,6 @@ person) when the step is refused, changing nothing.
 
 from reviews.services.changes import (
     add_comment,
-    edit_in_change,
-    refresh_change_contents,
-    remove_in_change,
     restore_as_draft,
     restore_publication_as_draft,
     start_change,
@@ -16,6 +13,7 @@ from reviews.services.changes import (
     update_change_details,
     withdraw,
 )
+from reviews.services.editing import edit_in_change, remove_in_change, reorder_in_change
 from reviews.services.people import set_public_credit
 from reviews.services.publishing import publish, publish_due, schedule, unpublish_page, unschedule
 from reviews.services.review_schedule import (
@@ -32,8 +30,8 @@ __all__ = [
     "publish",
     "publish_due",
     "reconsider_approvals",
-    "refresh_change_contents",
     "remove_in_change",
+    "reorder_in_change",
     "restore_as_draft",
     "restore_publication_as_draft",
     "schedule",

@@ -1,21 +1,20 @@
-"""Opening, editing, submitting and withdrawing change requests; the comment thread; restores."""
+"""Opening, submitting and withdrawing change requests; the comment thread; restores; what
+a change takes in when the page is written outside it. Editing within a change: ``editing``."""
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.models import Page, PublishedPage, Reference, Resource, Section, Topic
+from infopages.models import Page, PublishedPage, Section, Topic
 from infopages.publishing import end_review_notice, last_publication, start_review_notice
-from infopages.services import SavedVersion, restore_version, save_with_version
+from infopages.services import restore_version
 from reviews import audit, contents, policy, selectors
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
 from reviews.services.common import NEVER_PUBLISHED, State, ask_reviewers, lock
-from reviews.status import ReviewStatus
+from reviews.services.editing import PAGE_PARTS, after_edit
 from reviews.workflow import Step, require
-
-PAGE_PARTS = (Section, Reference, Resource)
 
 
 @transaction.atomic
@@ -93,92 +92,6 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _require_part_of_page(change: ChangeRequest, obj: models.Model) -> None:
-    belongs = (isinstance(obj, Page) and obj.pk == change.page_id) or (
-        isinstance(obj, PAGE_PARTS) and obj.page_id == change.page_id
-    )
-    if not belongs:
-        raise InvalidInput(
-            f"“{obj}” is not part of “{change.page}”, so it cannot be in this change."
-        )
-
-
-def _after_edit(change: ChangeRequest, *, by, action: str, message: str) -> None:
-    """Record the page's new versions in the change; if its content changed while in review
-    or after approval, earlier sign-offs stop counting and the reviewers are asked again."""
-    content_changed = contents.refresh_items(change, by=by)
-    back_to_review = content_changed and change.state in ChangeRequest.UNDER_REVIEW_STATES
-    if back_to_review:
-        was = change.get_state_display()
-        change.state = State.IN_REVIEW
-        change.scheduled_for = change.scheduled_by = change.decided_at = None
-        change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
-        message += (
-            f" The change was {was}: sign-offs given before this edit no longer count, "
-            "and it is back in review."
-        )
-    audit.record_change(change, action=action, actor=by, message=message)
-    if back_to_review:
-        ask_reviewers(change, review=ReviewStatus(change), actor=by, again=True)
-
-
-@transaction.atomic
-def edit_in_change(
-    *,
-    change: ChangeRequest,
-    obj: models.Model,
-    by,
-    comment: str,
-    expected_lock_version: int | None = None,
-) -> SavedVersion:
-    """Save an edit to the page, or one of its sections, references or resources, as part of
-    ``change``. A new part (no pk yet) is added to the page.
-
-    Raises ``infopages.services.EditConflict`` (with both texts) when someone else saved the
-    object after ``expected_lock_version``; then nothing is saved.
-    """
-    review = lock(change)
-    require(Step.EDIT, user=by, change=change, review=review)
-    _require_part_of_page(change, obj)
-    saved = save_with_version(
-        obj, by=by, comment=comment, expected_lock_version=expected_lock_version
-    )
-    kind = obj._meta.verbose_name
-    _after_edit(change, by=by, action=Action.EDITED, message=f"Saved {kind} “{obj}”: {comment}")
-    return saved
-
-
-@transaction.atomic
-def remove_in_change(
-    *, change: ChangeRequest, obj: models.Model, by, comment: str
-) -> ChangeRequest:
-    """Remove a section, reference or resource from the page, as part of ``change``.
-
-    Its versions stay, so it can be restored like anything else.
-    """
-    review = lock(change)
-    require(Step.EDIT, user=by, change=change, review=review)
-    if isinstance(obj, Page):
-        raise InvalidInput("A page cannot be removed in a change request.")
-    _require_part_of_page(change, obj)
-    last = Version.objects.get_for_object(obj).first()
-    description = f"Removed {obj._meta.verbose_name} “{obj}”"
-    if last is not None:
-        description += f" (its last version was {last.pk})"
-    obj.delete()
-    _after_edit(change, by=by, action=Action.REMOVED, message=f"{description}: {comment}")
-    return change
-
-
-@transaction.atomic
-def refresh_change_contents(*, change: ChangeRequest, by) -> ChangeRequest:
-    """Pick up edits saved to the page outside the change request (e.g. in the admin)."""
-    review = lock(change)
-    require(Step.EDIT, user=by, change=change, review=review)
-    _after_edit(change, by=by, action=Action.EDITED, message="Took in the page's latest versions.")
-    return change
-
-
 @transaction.atomic
 def content_changed_outside(
     *, change: ChangeRequest, by, message: str, action: str = Action.EDITED
@@ -187,7 +100,7 @@ def content_changed_outside(
     takes in what readers would now see, and if it was in review or signed off, it goes
     back to review. Whoever wrote it (``by``) is one of its authors from now on."""
     lock(change)
-    _after_edit(change, by=by, action=action, message=f"{message} The change holds it now.")
+    after_edit(change, by=by, action=action, message=f"{message} The change holds it now.")
     return change
 
 
@@ -302,7 +215,7 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     _refuse_anchor_taken(version, page=page)
     restore_version(version=version, by=by, comment=comment or f"Restored the version of {when}")
     message = f"Restored version {version.pk} of {what} (saved {when})."
-    _after_edit(change, by=by, action=Action.RESTORED, message=message)
+    after_edit(change, by=by, action=Action.RESTORED, message=message)
     return change
 
 
@@ -336,5 +249,5 @@ def restore_publication_as_draft(
             version=version, by=by, comment=comment or f"Restored as published on {when}"
         )
     message = f"Restored the page as published on {when} (publication {publication.pk})."
-    _after_edit(change, by=by, action=Action.RESTORED, message=message)
+    after_edit(change, by=by, action=Action.RESTORED, message=message)
     return change

@@ -4,7 +4,9 @@ CSV. Views are thin: they ask ``reviews.policy``, call ``reviews.services`` and 
 
 - ``dashboard``: what needs me, starting a change, email setting, emergency take-down.
 - ``changes``: the change request page and the steps taken from it.
-- ``editing``: editing sections and page fields within a change, with conflict handling.
+- ``editing``: what every edit screen shares (conflict handling) and editing sections;
+  ``editing_page``: the page's title, summary, topic, address and related pages;
+  ``editing_parts``: its references and resources; ``ordering``: putting parts in order.
 - ``history``: a page's versions and publications, restored as new drafts.
 - ``diffs``: the accessible diff and preview the change page shows.
 """
@@ -14,7 +16,6 @@ from reviews.views.changes import (
     change_detail,
     comment,
     publish,
-    refresh,
     schedule,
     sign_off,
     submit,
@@ -23,7 +24,8 @@ from reviews.views.changes import (
     withdraw,
 )
 from reviews.views.dashboard import dashboard, notification_preference, start_change, unpublish
-from reviews.views.editing import add_section, edit_page, edit_section, remove_section
+from reviews.views.editing import add_section, edit_section, remove_section
+from reviews.views.editing_page import edit_page
 from reviews.views.history import page_history, restore_publication, restore_version
 
 __all__ = [
@@ -37,7 +39,6 @@ __all__ = [
     "notification_preference",
     "page_history",
     "publish",
-    "refresh",
     "remove_section",
     "restore_publication",
     "restore_version",

@@ -29,6 +29,7 @@ from reviews.forms import (
 from reviews.models import ChangeRequest, Role
 from reviews.status import ReviewStatus
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
+from reviews.views.editing import edit_panel
 from reviews.workflow import Step
 
 State = ChangeRequest.State
@@ -118,7 +119,7 @@ def render_change(
         "was_published": change.was_published,
         "comments": change.comments.all(),
         "authors": sorted(person(a) for a in review.authors),
-        "sections": change.page.sections.all() if may["may_edit"] else [],
+        "editing": edit_panel(change.page) if may["may_edit"] else None,
         **may,
         "sign_off_refusal": sign_off_refusal if in_review and policy.reviewer_roles(user) else "",
         "sign_off_roles": [role.label for role in roles],
@@ -340,19 +341,6 @@ def unschedule(request: HttpRequest, pk: int) -> HttpResponse:
         step=Step.UNSCHEDULE,
         run=run,
         done="The scheduled publication was cancelled. It is still approved.",
-    )
-
-
-@require_POST
-@workspace_view
-def refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take in edits saved to the page outside the change request (e.g. in the admin)."""
-
-    def run(change: ChangeRequest, data: dict) -> None:
-        services.refresh_change_contents(change=change, by=request.user)
-
-    return take_step(
-        request, pk, step=Step.EDIT, run=run, done="The change now holds the page's latest text."
     )
 
 

@@ -4,6 +4,7 @@ and, for publishers, taking a page down in an emergency."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from reviews import notifications, policy, selectors, services
@@ -72,15 +73,31 @@ def start_change(request: HttpRequest) -> HttpResponse:
                 is_full_review=form.cleaned_data["is_full_review"],
             )
         except WorkflowError as error:
-            form.add_error("page", error.message)
+            form.add_error("page", _with_link_to_open_change(error, form.cleaned_data["page"]))
         else:
             messages.success(
                 request,
-                f"Started a change request for “{change.page}”. Edit its sections below, "
+                f"Started a change request for “{change.page}”. Edit the page below, "
                 "then send it for review.",
             )
             return redirect(change)
     return render_dashboard(request, start_form=form)
+
+
+def _with_link_to_open_change(error: WorkflowError, page) -> str:
+    """The refusal, with a link to the page's open change when that is the reason (the
+    service's message is plain text; the screen links the change it names)."""
+    existing = selectors.open_change_for(page)
+    if existing is None:
+        return error.message
+    return format_html(
+        '“{}” already has an open change request: <a href="{}">change request #{} ({})</a>. '
+        "Add your edits to that one, or choose another page.",
+        page,
+        existing.get_absolute_url(),
+        existing.pk,
+        existing.get_state_display().lower(),
+    )
 
 
 @require_POST

@@ -1,16 +1,23 @@
-"""Editing the page within a change request: a section, a new section, the title and summary.
+"""Editing the page within a change request: what every edit screen shares (who may edit,
+the form, saving with conflict handling), the "Edit the page" panel, and the sections.
 
 Every save goes through ``services.edit_in_change`` with the version counter the editor's form
 started from. When someone else saved in between, nothing is saved and the form comes back
-with the editor's own text in it and the other person's saved text beside it.
+with the editor's own text in it and the other person's saved text beside it. The page's own
+details are edited in ``editing_page``, references and resources in ``editing_parts``, and
+the order of parts in ``ordering``.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
-from django.db.models import Max
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,11 +25,12 @@ from reversion.models import Version
 
 from infopages.markdown import render_markdown
 from infopages.models import Page, Section
+from infopages.publishing import topic_trail
 from infopages.services import EditConflict
 from reviews import policy, services
 from reviews.diffs import diff_html
 from reviews.errors import WorkflowError
-from reviews.forms import NewSectionForm, PageFieldsForm, RemoveSectionForm, SectionForm
+from reviews.forms_editing import NewSectionForm, RemovePartForm, SectionForm
 from reviews.models import ChangeRequest
 from reviews.views.common import forbidden, person, workspace_view
 from reviews.workflow import TRANSITIONS, Step
@@ -30,7 +38,19 @@ from reviews.workflow import TRANSITIONS, Step
 State = ChangeRequest.State
 
 
-def _change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpResponse | None]:
+def edit_panel(page: Page) -> dict:
+    """What the change page's "Edit the page" panel lists: the page's details and each of
+    its parts, in a fixed number of queries."""
+    return {
+        "topic": " › ".join(step["name"] for step in topic_trail(page.topic_id)),
+        "related_pages": list(page.related_pages.order_by("title").only("title")),
+        "sections": list(page.sections.order_by("position", "id").only("heading", "position")),
+        "references": list(page.references.order_by("position", "id")),
+        "resources": list(page.resources.order_by("position", "id")),
+    }
+
+
+def change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpResponse | None]:
     """The change, or the response to give instead: 403 for non-editors, back to the change
     page (with the reason) when it can no longer be edited.
 
@@ -51,7 +71,17 @@ def _change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpR
     return change, None
 
 
-def _render_editor(request: HttpRequest, change: ChangeRequest, *, status: int = 200, **extra):
+def render_editor(
+    request: HttpRequest,
+    change: ChangeRequest,
+    *,
+    status: int = 200,
+    template: str = "reviews/edit_form.html",
+    **extra,
+) -> HttpResponse:
+    """An edit screen. ``extra``: ``form``, ``title``, and optionally ``intro`` (a sentence
+    under the heading), ``warning``, ``history_anchor`` (the part's place in the page's
+    history) and ``remove`` (a ``Removal``)."""
     context = {
         "change": change,
         "page": change.page,
@@ -60,16 +90,54 @@ def _render_editor(request: HttpRequest, change: ChangeRequest, *, status: int =
         "preview_html": None,
         **extra,
     }
-    return render(request, "reviews/edit_form.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
-def _conflict(
-    request: HttpRequest, make_form, error: EditConflict, fields: list[tuple[str, str, str]]
-):
+@dataclass
+class Removal:
+    """The "remove this part" panel of an edit screen."""
+
+    form: RemovePartForm
+    url: str
+    noun: str
+    name: str  # the part as the editor knows it, e.g. its heading
+
+
+def stored_value(obj: models.Model, name: str):
+    """A saved field as a form holds it: ids for related objects, else the value."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return [related.pk for related in getattr(obj, name).all()]
+    return getattr(obj, field.attname)
+
+
+def as_text(form: forms.Form, name: str, value) -> str:
+    """A value of the form's field ``name`` (typed, or ids) as a person reads it."""
+    field = form.fields[name]
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        chosen = {str(pk) for pk in value or []}
+        return "\n".join(label for pk, label in field.choices if str(pk) in chosen)
+    if isinstance(field, forms.ModelChoiceField):
+        return next((label for pk, label in field.choices if str(pk) == str(value)), "")
+    if isinstance(field, forms.DateField):
+        try:
+            day = field.clean(value)
+        except ValidationError:
+            return str(value or "")
+        return day.strftime("%-d %B %Y") if day else ""
+    return ("" if value is None else str(value)).replace("\r\n", "\n")
+
+
+def typed(form: forms.Form, name: str) -> str:
+    """What the editor typed or chose in a field, as a person reads it."""
+    return as_text(form, name, form[name].value())
+
+
+def _conflict(request: HttpRequest, make_form, error: EditConflict, fields: list[tuple[str, str]]):
     """The form again (``make_form(data)``), bound to the editor's own text but starting from
     the other person's save; and their text, who saved it and when.
 
-    ``fields``: (label, form field name, their saved value) for each field the form edits.
+    ``fields``: (label, form field name) for each field the form edits.
     """
     theirs = error.theirs
     latest = Version.objects.get_for_object(theirs).select_related("revision__user").first()
@@ -86,24 +154,30 @@ def _conflict(
         "lost: your text is still in the form, and theirs is shown beside it. Combine the two "
         "in the form and save again (their text stays in the history).",
     )
+    shown = []
+    for label, name in fields:
+        their_text, my_text = (
+            as_text(rebound, name, stored_value(theirs, name)),
+            typed(rebound, name),
+        )
+        shown.append(
+            {
+                "label": label,
+                "theirs": their_text,
+                "same": their_text.strip() == my_text.strip(),
+                "diff": diff_html(their_text, my_text),
+            }
+        )
     conflict = {
         "who": who,
         "when": when,
         "comment": revision.get_comment() if revision else "",
-        "fields": [
-            {
-                "label": label,
-                "theirs": their_value,
-                "same": their_value.strip() == _typed(rebound, name).strip(),
-                "diff": diff_html(their_value, _typed(rebound, name)),
-            }
-            for label, name, their_value in fields
-        ],
+        "fields": shown,
     }
     return rebound, conflict
 
 
-def _save_edit(
+def save_edit(
     request: HttpRequest,
     change: ChangeRequest,
     obj,
@@ -112,11 +186,13 @@ def _save_edit(
     make_form: Callable,
     fields: list[tuple[str, str]],
     saved: str,
+    related_pages=None,
     **extra,
 ) -> HttpResponse:
     """Save ``obj`` (its fields already set from ``form``) within the change, from the version
-    counter the form started at. On a conflict the form comes back (409) with the editor's
-    text and the other person's beside it; on a refusal, with the reason; nothing is lost.
+    counter the form started at (none for a new part). On a conflict the form comes back
+    (409) with the editor's text and the other person's beside it; on a refusal, with the
+    reason; nothing is lost.
 
     ``fields``: (label, field name) of each field the form edits, for the conflict screen.
     """
@@ -126,65 +202,95 @@ def _save_edit(
             obj=obj,
             by=request.user,
             comment=form.cleaned_data["comment"],
-            expected_lock_version=form.cleaned_data["lock_version"],
+            expected_lock_version=form.cleaned_data.get("lock_version"),
+            related_pages=related_pages,
         )
     except EditConflict as error:
-        theirs = [(label, name, getattr(error.theirs, name)) for label, name in fields]
-        form, conflict = _conflict(request, make_form, error, theirs)
-        return _render_editor(request, change, status=409, form=form, conflict=conflict, **extra)
+        form, conflict = _conflict(request, make_form, error, fields)
+        return render_editor(request, change, status=409, form=form, conflict=conflict, **extra)
     except WorkflowError as error:
         form.add_error(None, error.message)
-        return _render_editor(request, change, form=form, **extra)
+        return render_editor(request, change, form=form, **extra)
     messages.success(request, saved)
-    model = obj._meta.model_name
-    return redirect(f"{change.get_absolute_url()}#part-{model}-{obj.pk}")
+    return redirect(f"{change.get_absolute_url()}#part-{obj._meta.model_name}-{obj.pk}")
+
+
+def remove_part(
+    request: HttpRequest, change: ChangeRequest, obj, *, removal: Removal, done: str, **extra
+) -> HttpResponse:
+    """Remove ``obj`` within the change, with the reason given; on a refusal the edit screen
+    again, with the reason typed kept."""
+    if removal.form.is_valid():
+        try:
+            services.remove_in_change(
+                change=change,
+                obj=obj,
+                by=request.user,
+                comment=removal.form.cleaned_data["comment"],
+            )
+        except WorkflowError as error:
+            removal.form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect(f"{change.get_absolute_url()}#edit-heading")
+    return render_editor(request, change, remove=removal, **extra)
+
+
+def was_part_of(change: ChangeRequest, model: type[models.Model], pk: int) -> bool:
+    """Whether ``pk`` was once a part of the change's page (it has a version)."""
+    last = Version.objects.get_for_object_reference(model, pk).first()
+    return last is not None and last.field_dict.get("page_id") == change.page_id
+
+
+def removed_meanwhile(
+    request: HttpRequest, change: ChangeRequest, form, *, noun: str, title: str
+) -> HttpResponse:
+    """The editor's text back when someone removed the part while they were editing."""
+    form.is_valid()
+    form.add_error(
+        None,
+        f"This {noun} was removed while you were editing, so your text was not saved. Nothing "
+        f"is lost: copy your text from the form, then add it as a new {noun}, or restore the "
+        f"{noun} from the page's history.",
+    )
+    return render_editor(request, change, status=409, form=form, title=title)
 
 
 def _preview(body: str) -> SafeString:
     return mark_safe(render_markdown(body, id_prefix="preview-"))  # the sanitising renderer
 
 
-def _typed(form, name: str) -> str:
-    """What the editor typed in a field, line endings as saved."""
-    return (form[name].value() or "").replace("\r\n", "\n")
-
-
-def _was_section_of(change: ChangeRequest, section_pk: int) -> bool:
-    """Whether ``section_pk`` was once a section of the change's page (it has a version)."""
-    last = Version.objects.get_for_object_reference(Section, section_pk).first()
-    return last is not None and last.field_dict.get("page_id") == change.page_id
-
-
-def _removed_meanwhile(request: HttpRequest, change: ChangeRequest, form) -> HttpResponse:
-    """The editor's text back when someone removed the section while they were editing."""
-    form.is_valid()
-    form.add_error(
-        None,
-        "This section was removed while you were editing, so your text was not saved. Nothing "
-        "is lost: copy your text from the form, then add it as a new section, or restore the "
-        "section from the page's history.",
+def _section_removal(change: ChangeRequest, section: Section, data=None) -> Removal:
+    return Removal(
+        form=RemovePartForm(data, noun="section"),
+        url=reverse("reviews:remove_section", args=[change.pk, section.pk]),
+        noun="section",
+        name=section.heading,
     )
-    return _render_editor(
-        request, change, status=409, form=form, title="Section removed", section=None
-    )
+
+
+def _section_extra(change: ChangeRequest, section: Section) -> dict:
+    return {
+        "title": f"Edit “{section.heading}”",
+        "history_anchor": f"history-section-{section.pk}",
+        "remove": _section_removal(change, section),
+    }
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    change, refusal = _change_to_edit(request, pk)
+    change, refusal = change_to_edit(request, pk)
     if refusal:
         return refusal
     live_preview = request.user.is_staff
     section = Section.objects.filter(pk=section_pk, page_id=change.page_id).first()
     if section is None:
-        if request.method == "POST" and _was_section_of(change, section_pk):
-            return _removed_meanwhile(
-                request, change, SectionForm(request.POST, live_preview=live_preview)
-            )
+        if request.method == "POST" and was_part_of(change, Section, section_pk):
+            form = SectionForm(request.POST, live_preview=live_preview)
+            return removed_meanwhile(request, change, form, noun="section", title="Section removed")
         raise Http404("No such section on this page.")
-    remove_form = RemoveSectionForm()
-    extra = {"title": f"Edit “{section.heading}”", "section": section}
+    extra = _section_extra(change, section)
     if request.method == "GET":
         form = SectionForm(
             initial={
@@ -194,19 +300,17 @@ def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             },
             live_preview=live_preview,
         )
-        return _render_editor(request, change, form=form, remove_form=remove_form, **extra)
+        return render_editor(request, change, form=form, **extra)
 
     form = SectionForm(request.POST, live_preview=live_preview)
     if not form.is_valid():
-        return _render_editor(request, change, form=form, remove_form=remove_form, **extra)
+        return render_editor(request, change, form=form, **extra)
     if "preview" in request.POST:
         preview = _preview(form.cleaned_data["body"])
-        return _render_editor(
-            request, change, form=form, remove_form=remove_form, preview_html=preview, **extra
-        )
+        return render_editor(request, change, form=form, preview_html=preview, **extra)
     section.heading = form.cleaned_data["heading"]
     section.body = form.cleaned_data["body"]
-    return _save_edit(
+    return save_edit(
         request,
         change,
         section,
@@ -214,7 +318,6 @@ def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         make_form=lambda data: SectionForm(data, live_preview=live_preview),
         fields=[("Heading", "heading"), ("Text", "body")],
         saved=f"Saved “{section.heading}”.",
-        remove_form=remove_form,
         **extra,
     )
 
@@ -222,71 +325,32 @@ def edit_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
-    change, refusal = _change_to_edit(request, pk)
+    change, refusal = change_to_edit(request, pk)
     if refusal:
         return refusal
     live_preview = request.user.is_staff
-    extra = {"title": "Add a section", "section": None}
+    extra = {"title": "Add a section"}
     if request.method == "GET":
         form = NewSectionForm(live_preview=live_preview)
-        return _render_editor(request, change, form=form, **extra)
+        return render_editor(request, change, form=form, **extra)
 
     form = NewSectionForm(request.POST, live_preview=live_preview)
     if not form.is_valid():
-        return _render_editor(request, change, form=form, **extra)
+        return render_editor(request, change, form=form, **extra)
     if "preview" in request.POST:
         preview = _preview(form.cleaned_data["body"])
-        return _render_editor(request, change, form=form, preview_html=preview, **extra)
-    last = change.page.sections.aggregate(last=Max("position"))["last"]
+        return render_editor(request, change, form=form, preview_html=preview, **extra)
     section = Section(
-        page=change.page,
-        position=0 if last is None else last + 1,
-        heading=form.cleaned_data["heading"],
-        body=form.cleaned_data["body"],
+        page=change.page, heading=form.cleaned_data["heading"], body=form.cleaned_data["body"]
     )
-    try:
-        services.edit_in_change(
-            change=change, obj=section, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except WorkflowError as error:
-        form.add_error(None, error.message)
-        return _render_editor(request, change, form=form, **extra)
-    messages.success(request, f"Added the section “{section.heading}” at the end of the page.")
-    return redirect(f"{change.get_absolute_url()}#part-section-{section.pk}")
-
-
-@require_http_methods(["GET", "POST"])
-@workspace_view
-def edit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The page's title and summary."""
-    change, refusal = _change_to_edit(request, pk)
-    if refusal:
-        return refusal
-    page = Page.objects.get(pk=change.page_id)
-    extra = {"title": "Edit the title and summary", "section": None}
-    if request.method == "GET":
-        form = PageFieldsForm(
-            initial={
-                "title": page.title,
-                "summary": page.summary,
-                "lock_version": page.lock_version,
-            }
-        )
-        return _render_editor(request, change, form=form, **extra)
-
-    form = PageFieldsForm(request.POST)
-    if not form.is_valid():
-        return _render_editor(request, change, form=form, **extra)
-    page.title = form.cleaned_data["title"]
-    page.summary = form.cleaned_data["summary"]
-    return _save_edit(
+    return save_edit(
         request,
         change,
-        page,
+        section,
         form,
-        make_form=PageFieldsForm,
-        fields=[("Title", "title"), ("Summary", "summary")],
-        saved="Saved the title and summary.",
+        make_form=lambda data: NewSectionForm(data, live_preview=live_preview),
+        fields=[],
+        saved=f"Added the section “{section.heading}” at the end of the page.",
         **extra,
     )
 
@@ -294,29 +358,13 @@ def edit_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @workspace_view
 def remove_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    change, refusal = _change_to_edit(request, pk)
+    change, refusal = change_to_edit(request, pk)
     if refusal:
         return refusal
     section = get_object_or_404(Section, pk=section_pk, page_id=change.page_id)
-    remove_form = RemoveSectionForm(request.POST)
-    if remove_form.is_valid():
-        try:
-            services.remove_in_change(
-                change=change,
-                obj=section,
-                by=request.user,
-                comment=remove_form.cleaned_data["comment"],
-            )
-        except WorkflowError as error:
-            remove_form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                f"Removed the section “{section.heading}”. Its versions are kept: you can "
-                "restore it from the page's history.",
-            )
-            return redirect(change)
-    form = SectionForm(
+    extra = _section_extra(change, section)
+    extra["remove"] = _section_removal(change, section, request.POST)
+    extra["form"] = SectionForm(
         initial={
             "heading": section.heading,
             "body": section.body,
@@ -324,11 +372,13 @@ def remove_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
         },
         live_preview=request.user.is_staff,
     )
-    return _render_editor(
+    heading = section.heading
+    return remove_part(
         request,
         change,
-        form=form,
-        remove_form=remove_form,
-        section=section,
-        title=f"Edit “{section.heading}”",
+        section,
+        removal=extra.pop("remove"),
+        done=f"Removed the section “{heading}”. Its versions are kept: you can restore it from "
+        "the page's history.",
+        **extra,
     )

@@ -1,6 +1,8 @@
-/* The public site works without this file; it only makes printing nicer.
+/* The public site works without this file; it only makes printing and wide tables nicer.
    - Opens every expandable item (<details>) while printing, then restores them.
-   - Shows the "Print this page" button on the printable view. */
+   - Shows the "Print this page" button on the printable view.
+   - A table wider than the screen scrolls inside its own box (site.css): that box can then
+     be reached with the Tab key and scrolled with the arrow keys, and says so by its name. */
 (function () {
   "use strict";
   var opened = [];
@@ -14,10 +16,37 @@
     opened.forEach(function (el) { el.open = false; });
     opened = [];
   });
+  function markScrollingTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        if (!table.querySelector("caption") && !table.hasAttribute("aria-label")) {
+          var headers = Array.prototype.map.call(table.querySelectorAll("th"), function (th) {
+            return th.textContent.trim();
+          }).filter(Boolean).slice(0, 4).join(", ");
+          table.setAttribute("aria-label", "Table" + (headers ? " of " + headers : "") + " (scrolls sideways)");
+          table.setAttribute("data-labelled-by-script", "");
+        }
+      } else if (!scrolls && table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+        if (table.hasAttribute("data-labelled-by-script")) {
+          table.removeAttribute("aria-label");
+          table.removeAttribute("data-labelled-by-script");
+        }
+      }
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(markScrollingTables, 150);
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-print-button]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
+    markScrollingTables();
   });
 })();

@@ -49,7 +49,9 @@ def test_admin_cannot_change_workflow_records(admin_client, approved_change):
     assert approved_change.state == "approved"
 
 
-def test_admin_shows_reversion_history_of_a_section(admin_client, approved_change):
+def test_admin_history_of_a_section_opens_and_its_versions_stay(admin_client, approved_change):
+    """The admin shows a section read-only; its versions are listed in the workspace's page
+    history (and restored there, as a new draft)."""
     section = approved_change.page.sections.get(anchor="what-is-it")
 
     response = admin_client.get(reverse("admin:infopages_section_history", args=[section.pk]))

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
-from infopages.models import PublishedPage
+from infopages.models import PublishedPage, Reference, Resource
+from infopages.services import save_with_version
 from reviews import policy
 from reviews.models import AuditEvent, ChangeRequest, Comment, SignOff
 
@@ -42,8 +43,17 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:publish": {"GET": "-", "POST": PUBLISHERS},
     "reviews:schedule": {"GET": "-", "POST": PUBLISHERS},
     "reviews:unschedule": {"GET": "-", "POST": PUBLISHERS},
-    "reviews:refresh": {"GET": "-", "POST": EDITORS},
     "reviews:edit_page": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_topic": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_address": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_related": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:reorder": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:add_reference": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_reference": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:remove_reference": {"GET": "-", "POST": EDITORS},
+    "reviews:add_resource": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_resource": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:remove_resource": {"GET": "-", "POST": EDITORS},
     "reviews:add_section": {"GET": EDITORS, "POST": EDITORS},
     "reviews:edit_section": {"GET": EDITORS, "POST": EDITORS},
     "reviews:remove_section": {"GET": "-", "POST": EDITORS},
@@ -89,12 +99,21 @@ def signed_in_no_role(make_user):
 
 
 @pytest.fixture
-def sample_kwargs(submitted_change):
+def sample_kwargs(live_page, author, submitted_change):
     page = submitted_change.page
+    reference = save_with_version(
+        Reference(page=page, citation="NICE CG81"), by=author, comment="Added"
+    ).obj
+    resource = save_with_version(
+        Resource(page=page, title="Booklet", url="https://example.org/b"), by=author, comment="x"
+    ).obj
     return {
+        "resource_pk": resource.pk,
         "pk": submitted_change.pk,
         "page_pk": page.pk,
         "section_pk": page.sections.first().pk,
+        "part_pk": reference.pk,
+        "kind": "sections",
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
     }
 
@@ -149,7 +168,10 @@ def test_each_role_gets_exactly_what_the_matrix_says(
     data = post_data(submitted_change, submitted_change.page)
     problems = []
     for name, converters in workspace_patterns():
-        url = reverse(name, kwargs={key: sample_kwargs[key] for key in converters})
+        samples = sample_kwargs | (
+            {"part_pk": sample_kwargs["resource_pk"]} if name.endswith("_resource") else {}
+        )
+        url = reverse(name, kwargs={key: samples[key] for key in converters})
         for method in ("GET", "POST"):
             allowed = EXPECTED[name][method]
             before = footprint()

@@ -155,7 +155,10 @@ STEP_URLS = {
     Step.SCHEDULE: ("reviews:schedule", {"publish_at": "2099-01-01T09:00"}),
     Step.UNSCHEDULE: ("reviews:unschedule", {}),
     Step.COMMENT: ("reviews:comment", {"body": "A question."}),
-    Step.EDIT: ("reviews:refresh", {}),
+    Step.EDIT: (
+        "reviews:add_reference",
+        {"citation": "NICE. Advanced breast cancer. 2017.", "comment": "A source."},
+    ),
 }
 
 

@@ -162,7 +162,8 @@ def test_starting_a_second_change_for_a_page_says_why_and_keeps_the_summary(
 
     html = html_of(response)
     assert response.status_code == 200
-    assert f"already has an open change request (#{draft_change.pk}" in html
+    assert "already has an open change request: " in html
+    assert f'<a href="{draft_change.get_absolute_url()}">change request #{draft_change.pk}' in html
     assert "My own plan for this page." in html
     assert ChangeRequest.objects.count() == 1
 

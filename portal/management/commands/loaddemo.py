@@ -1,7 +1,12 @@
 """Fill a development database with demo pages, groups and one login per role.
 
+The demo tells the README's story: a change to "Secondary breast cancer" waits for the medical
+reviewer, and every other page is free for the editor to start a change. Demo people get
+their workflow emails as a daily digest, so nothing is printed while you try it
+(``manage.py send_review_digests`` prints the digests to the console).
+
 Safe to run again: groups, users and pages are looked up before they are created, passwords
-are set back to the demo ones, and the demo draft edit is made only once.
+are set back to the demo ones, and the demo change is made only once.
 """
 
 from pathlib import Path
@@ -14,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from infopages.models import Page, PublishedPage, Section
-from infopages.services import save_with_version
 from reviews import services as review_services
-from reviews.models import ChangeRequest
+from reviews.models import ChangeRequest, Frequency, NotificationPreference
+from reviews.selectors import open_change_for
 from reviews.services.imports import import_pages
 
 DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
@@ -24,7 +29,7 @@ DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
 # Imported as a draft only: it exists for editors but readers get a 404.
 DRAFT_ONLY_SLUGS = {"ct-scan"}
 
-# A change the editor has made to a published page but nobody has signed off yet.
+# A change the editor has made to a published page, waiting for the medical reviewer.
 DRAFT_EDIT_PAGE = "secondary-breast-cancer"
 DRAFT_EDIT_ANCHOR = "treatment"
 DRAFT_EDIT_TEXT = (
@@ -32,7 +37,10 @@ DRAFT_EDIT_TEXT = (
     "This is a targeted drug joined to a chemotherapy drug."
 )
 
+# Permissions in the admin. Pages and their parts are read-only there for everyone (they are
+# edited in the workspace); editors may also look after topics and reviewers' credits there.
 CONTENT_MODELS = ["page", "section", "reference", "resource", "topic", "person"]
+ADMIN_EDITED_MODELS = ["topic", "person"]
 GROUP_ACTIONS = {
     "Editors": ["add", "change", "view"],
     "Medical reviewers": ["view"],
@@ -110,17 +118,21 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{len(errors)} demo page(s) could not be imported; nothing was changed."
                 )
-            draft_edited = self.make_draft_edit(by=editor)
             self.open_demo_change(editor=editor)
 
-        self.print_summary(draft_edited=draft_edited)
+        self.print_summary()
         self.print_logins()
 
     def ensure_groups(self) -> dict[str, Group]:
         groups = {}
         for name, actions in GROUP_ACTIONS.items():
             group, _ = Group.objects.get_or_create(name=name)
-            codenames = [f"{action}_{model}" for model in CONTENT_MODELS for action in actions]
+            codenames = [
+                f"{action}_{model}"
+                for model in CONTENT_MODELS
+                for action in actions
+                if action == "view" or model in ADMIN_EDITED_MODELS
+            ]
             # Add, never replace: permissions given to these groups elsewhere are kept.
             group.permissions.add(
                 *Permission.objects.filter(
@@ -145,27 +157,17 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.add(groups[group_name])
+            # Workflow emails in a daily digest, unless the person chose otherwise: trying the
+            # demo prints no emails (see the module's docstring).
+            NotificationPreference.objects.get_or_create(
+                user=user, defaults={"frequency": Frequency.DAILY}
+            )
             users[username] = user
         return users
 
-    def make_draft_edit(self, *, by) -> bool:
-        """Leave one unpublished edit on a live page, once: readers must not see it."""
-        section = Section.objects.filter(
-            page__slug=DRAFT_EDIT_PAGE, anchor=DRAFT_EDIT_ANCHOR
-        ).first()
-        if section is None or DRAFT_EDIT_TEXT in section.body:
-            return False
-        section.body = f"{section.body.rstrip()}\n\n{DRAFT_EDIT_TEXT}\n"
-        save_with_version(
-            section,
-            by=by,
-            comment="Mention antibody-drug conjugates for HER2-low cancer (demo draft)",
-            expected_lock_version=section.lock_version,
-        )
-        return True
-
     def open_demo_change(self, *, editor) -> None:
-        """Send the demo draft edit for review, once, so reviewers find work waiting."""
+        """Once: the editor changes a live page in a change request and sends it for
+        review, so the medical reviewer finds work waiting (readers do not see it)."""
         page = Page.objects.filter(slug=DRAFT_EDIT_PAGE).first()
         if page is None or ChangeRequest.objects.filter(page=page).exists():
             return
@@ -175,9 +177,19 @@ class Command(BaseCommand):
             summary="Added a sentence on antibody-drug conjugates for HER2-low breast cancer, "
             "which NICE now recommends for some people.",
         )
+        section = Section.objects.filter(page=page, anchor=DRAFT_EDIT_ANCHOR).first()
+        if section is not None:
+            section.body = f"{section.body.rstrip()}\n\n{DRAFT_EDIT_TEXT}\n"
+            review_services.edit_in_change(
+                change=change,
+                obj=section,
+                by=editor,
+                comment="Mention antibody-drug conjugates for HER2-low cancer",
+                expected_lock_version=section.lock_version,
+            )
         review_services.submit_for_review(change=change, by=editor)
 
-    def print_summary(self, *, draft_edited: bool) -> None:
+    def print_summary(self) -> None:
         today = timezone.localdate()
         live = {p.page_id: p for p in PublishedPage.objects.current()}
         self.stdout.write("")
@@ -190,20 +202,26 @@ class Command(BaseCommand):
                 state = "published, review overdue (readers see the notice)"
             else:
                 state = "published"
-            if page.slug == DRAFT_EDIT_PAGE:
-                state += f", edit to #{DRAFT_EDIT_ANCHOR} waiting for sign-off"
-            self.stdout.write(f"  {page.get_absolute_url():<50} {state}")
-        if draft_edited:
-            self.stdout.write("  (made the demo draft edit as the editor)")
+            change = open_change_for(page)
+            if change is not None:
+                state += f"; change #{change.pk} {change.get_state_display().lower()}"
+            self.stdout.write(f"  {page.get_absolute_url():<45} {state}")
 
     def print_logins(self) -> None:
+        site = settings.SITE_URL
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (for development only)"))
         self.stdout.write(f"  {'Username':<13} {'Password':<23} Role")
         for username, password, _group, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<13} {password:<23} {role}")
         self.stdout.write("")
-        self.stdout.write("Public site:  http://127.0.0.1:8000/")
-        self.stdout.write("Workspace:    http://127.0.0.1:8000/reviews/  (editors, reviewers)")
-        self.stdout.write("Admin:        http://127.0.0.1:8000/admin/")
+        self.stdout.write(self.style.MIGRATE_HEADING("Where to go"))
+        self.stdout.write(f"  Public site:  {site}/")
+        self.stdout.write(f"  Workspace:    {site}/reviews/")
+        self.stdout.write(
+            "    medreviewer: a change to “Secondary breast cancer” waits for your sign-off"
+        )
+        self.stdout.write("    editor:      start a change to any other page, e.g. “Bone scan”")
+        self.stdout.write("    publisher:   publish what the reviewers approved")
+        self.stdout.write(f"  Admin:        {site}/admin/  (admin: people, topics, accounts)")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
