@@ -17,7 +17,14 @@ from reviews.services.changes import (
     withdraw,
 )
 from reviews.services.people import set_public_credit
-from reviews.services.publishing import publish, publish_due, schedule, unpublish_page, unschedule
+from reviews.services.publishing import (
+    publish,
+    publish_due,
+    review_record_now,
+    schedule,
+    unpublish_page,
+    unschedule,
+)
 from reviews.services.review_schedule import (
     set_next_review,
     set_owner,
@@ -36,6 +43,7 @@ __all__ = [
     "remove_in_change",
     "restore_as_draft",
     "restore_publication_as_draft",
+    "review_record_now",
     "schedule",
     "set_next_review",
     "set_owner",
