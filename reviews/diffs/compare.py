@@ -81,13 +81,18 @@ class Row:
 
     @property
     def links_html(self) -> SafeString | None:
-        """Where the block's links go, when that changed or the block is new."""
+        """Where the block's links go, when that changed or the block is new: each address
+        removed or added, whole (a word diff of two addresses would hide the new one)."""
         old_links = self.old.links if self.old is not None else ()
-        if self.status == "added" and self.block.links:
-            return diff_html("", "\n".join(self.block.links))
-        if self.status == "changed" and old_links != self.block.links:
-            return diff_html("\n".join(old_links), "\n".join(self.block.links))
-        return None
+        if self.status not in ("added", "changed") or old_links == self.block.links:
+            return None
+        lines = [
+            marked("del", "Removed", link) for link in old_links if link not in self.block.links
+        ]
+        lines += [
+            marked("ins", "Added", link) for link in self.block.links if link not in old_links
+        ]
+        return mark_safe("\n".join(lines)) if lines else None  # each line escaped
 
 
 @dataclass(frozen=True)

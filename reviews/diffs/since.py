@@ -30,6 +30,7 @@ class SaveNote:
     by: object  # the user, or None for the system
     note: str
     parts: tuple[str, ...] = ()
+    is_step: bool = False  # a workflow step's record (a removal), not the editor's own words
 
     @property
     def who(self) -> str:
@@ -169,4 +170,4 @@ def _unversioned_steps(change: ChangeRequest, sign_off: SignOff) -> list[SaveNot
         action__in=UNVERSIONED_ACTIONS,
         created_at__gt=sign_off.created_at,
     ).select_related("actor")
-    return [SaveNote(at=e.created_at, by=e.actor, note=e.message) for e in events]
+    return [SaveNote(at=e.created_at, by=e.actor, note=e.message, is_step=True) for e in events]

@@ -48,8 +48,8 @@ def _word_segments(old: str, new: str) -> list[tuple[str, str]]:
 
 def _grouped(pieces: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(unchanged text, removed text, added text) runs, in order. A lone space between two
-    changes is folded into both, so "old words" -> "new words" reads as one removal and one
-    addition rather than alternating fragments."""
+    changes that together remove and add words is folded into both, so "old words" -> "new
+    words" reads as one removal and one addition rather than alternating fragments."""
     runs: list[list[str]] = []
     for index, (kind, text) in enumerate(pieces):
         folded = kind == "equal" and _is_gap(pieces, index)
@@ -63,26 +63,21 @@ def _grouped(pieces: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
             run[1] += text
         if kind in ("equal", "insert"):
             run[2] += text
-    grouped = []
-    for equal, removed, added in runs:
-        # A fold next to a change on one side only leaves whitespace on the other: drop it.
-        if removed.strip() and not added.strip():
-            added = ""
-        elif added.strip() and not removed.strip():
-            removed = ""
-        grouped.append((equal, removed, added))
-    return grouped
+    return [(equal, removed, added) for equal, removed, added in runs]
 
 
 def _is_gap(pieces: list[tuple[str, str]], index: int) -> bool:
+    """A space between changes that, taken together, both remove and add words."""
     text = pieces[index][1]
-    return (
-        0 < index < len(pieces) - 1
-        and not text.strip()
-        and "\n" not in text
-        and pieces[index - 1][0] != "equal"
-        and pieces[index + 1][0] != "equal"
-    )
+    if not (0 < index < len(pieces) - 1) or text.strip() or "\n" in text:
+        return False
+    kinds = set()
+    for step in (-1, 1):
+        near = index + step
+        while 0 <= near < len(pieces) and pieces[near][0] != "equal":
+            kinds.add(pieces[near][0])
+            near += step
+    return {"delete", "insert"} <= kinds
 
 
 def diff_runs(old: str, new: str) -> list[tuple[str, str, str]]:
