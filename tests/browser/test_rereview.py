@@ -227,7 +227,9 @@ def test_an_edit_after_approval_is_shown_first_with_its_note_and_who_saved_it(de
 
     # Their decision stays bound to what they now see.
     page.get_by_role("radio", name="Ask for changes").check()
-    page.get_by_label("Comment", exact=True).fill("Bone scans are not safe for everyone: remove this.")
+    page.get_by_label("Comment", exact=True).fill(
+        "Bone scans are not safe for everyone: remove this."
+    )
     page.get_by_role("button", name="Send my decision").click()
     expect(page.locator(".state-box")).to_contain_text("Changes requested")
     assert change.sign_offs.latest("created_at").decision == Decision.REQUEST_CHANGES
