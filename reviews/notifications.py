@@ -9,7 +9,7 @@ any immediate email that could not be sent.
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,9 +55,16 @@ def _render(template: str, context: dict) -> str:
 
 
 def notify(
-    *, users: Iterable, event: str, change: ChangeRequest, actor=None, **context
+    *,
+    users: Iterable,
+    event: str,
+    change: ChangeRequest,
+    actor=None,
+    context_for: Callable[[object], dict] | None = None,
+    **context,
 ) -> list[Notification]:
-    """Queue the ``event`` email about ``change`` for each of ``users`` (never the actor)."""
+    """Queue the ``event`` email about ``change`` for each of ``users`` (never the actor).
+    ``context_for(user)``: what one person's email says that others' do not."""
     recipients = {
         user.pk: user
         for user in users
@@ -72,6 +79,7 @@ def notify(
             "actor": actor,
             "url": change_url(change),
             **context,
+            **(context_for(user) if context_for else {}),
         }
         subject = re.sub(r"\s+", " ", _render(f"{event}_subject.txt", email_context)).strip()
         created.append(

@@ -21,6 +21,7 @@ from reviews.models import (
     ChangeRequest,
     ChangeRequestItem,
     Comment,
+    Decision,
     PageReadability,
     SignOff,
 )
@@ -77,6 +78,21 @@ def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
         if any(role in review.missing for role in roles):
             awaiting.append(change)
     return awaiting
+
+
+def changes_sent_back() -> list[ChangeRequest]:
+    """Changes a reviewer asked changes of, oldest first, each with ``requests_for_changes``
+    (oldest first: the last one is what the editors are working on). Two queries."""
+    asked = SignOff.objects.filter(decision=Decision.REQUEST_CHANGES).select_related("reviewer")
+    return list(
+        changes_in_state(State.CHANGES_REQUESTED).prefetch_related(
+            Prefetch(
+                "sign_offs",
+                queryset=asked.order_by("created_at", "id"),
+                to_attr="requests_for_changes",
+            )
+        )
+    )
 
 
 def users_in_group_any(names: list[str]) -> QuerySet:

@@ -168,3 +168,15 @@ def test_page_cache_check(settings, backend, seconds, refused):
     errors = rendered_pages_need_a_shared_cache(None)
 
     assert [e.id for e in errors] == (["portal.E001"] if refused else [])
+
+
+@pytest.mark.parametrize("name", ["site.css", "workspace.css"])
+def test_style_sheets_are_well_formed(name):
+    """An unclosed block silently swallows every rule after it (a merge can leave one)."""
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / name).read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    depth = 0
+    for character in css:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0
+    assert depth == 0

@@ -15,7 +15,14 @@ from reviews.services.changes import (
 )
 from reviews.services.editing import edit_in_change, remove_in_change, reorder_in_change
 from reviews.services.people import set_public_credit
-from reviews.services.publishing import publish, publish_due, schedule, unpublish_page, unschedule
+from reviews.services.publishing import (
+    publish,
+    publish_due,
+    review_record_now,
+    schedule,
+    unpublish_page,
+    unschedule,
+)
 from reviews.services.review_schedule import (
     set_next_review,
     set_owner,
@@ -34,6 +41,7 @@ __all__ = [
     "reorder_in_change",
     "restore_as_draft",
     "restore_publication_as_draft",
+    "review_record_now",
     "schedule",
     "set_next_review",
     "set_owner",

@@ -2,7 +2,8 @@
 and the emails several steps send."""
 
 from reviews import notifications, selectors
-from reviews.models import ChangeRequest
+from reviews.diffs import Renderings, since_sign_off
+from reviews.models import ChangeRequest, Decision
 from reviews.status import ReviewStatus
 
 State = ChangeRequest.State
@@ -23,15 +24,31 @@ def lock(change: ChangeRequest) -> ReviewStatus:
 
 
 def ask_reviewers(change: ChangeRequest, *, review: ReviewStatus, actor, again=False) -> None:
-    """Email everyone who could give a sign-off the change still needs."""
+    """Email everyone who could give a sign-off the change still needs. Someone who decided
+    on earlier content is told what changed since their decision (anyone else asked again,
+    since the last approval), so an edit after an approval cannot pass unseen."""
     missing = review.missing
     groups = [role.group_name for role in missing]
     reviewers = selectors.users_in_group_any(groups).exclude(pk__in=[a.pk for a in review.authors])
+    earlier = [s for s in review.sign_offs if s.content_hash != change.content_hash]
+    last_approval = next((s for s in reversed(earlier) if s.decision == Decision.APPROVE), None)
+    renderings, summaries = Renderings(), {}
+
+    def since_their_decision(user) -> dict:
+        mine = next((s for s in reversed(review.sign_offs) if s.reviewer_id == user.pk), None)
+        base = mine if mine is not None else (last_approval if again else None)
+        if base is None or base.content_hash == change.content_hash:
+            return {}
+        if base.pk not in summaries:
+            summaries[base.pk] = since_sign_off(change, base, renderings=renderings)
+        return {"since": summaries[base.pk], "since_yours": base is mine}
+
     notifications.notify(
         users=reviewers,
         event=notifications.AWAITING_REVIEW,
         change=change,
         actor=actor,
+        context_for=since_their_decision,
         again=again,
         missing=missing,
     )

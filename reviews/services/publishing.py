@@ -104,14 +104,33 @@ def _approvers(review: ReviewStatus) -> list[dict]:
     ]
 
 
+def review_record_now(change: ChangeRequest, review: ReviewStatus) -> ReviewRecord | None:
+    """What publishing ``change`` today would tell readers about its review (its kind, dates
+    and reviewers), as ``publish`` sets it: the publisher confirms it first. None when it
+    could not be published as it is (a first publication that is not a full review)."""
+    last = last_publication(change.page)
+    if not change.is_full_review and last is None:
+        return None
+    return _review_record(change, review, on=timezone.localdate(), last=last)
+
+
 @transaction.atomic
-def publish(*, change: ChangeRequest, by, note: str = "") -> PublishedPage:
+def publish(
+    *, change: ChangeRequest, by, note: str = "", seen_hash: str | None = None
+) -> PublishedPage:
     """Publish exactly the versions that were signed off; readers see them at once.
 
+    ``seen_hash``: the content the publisher confirmed (the change's ``content_hash`` on
+    the confirmation screen); publishing is refused if it is not what would go live.
     The previous publication stays in the history, marked as replaced.
     """
     review = lock(change)
     ready = _require_publishable(change, by, step=Step.PUBLISH, review=review)
+    if seen_hash is not None and seen_hash != change.content_hash:
+        raise StaleContent(
+            "This change was edited and signed off again after you opened it, so it was not "
+            "published. Look at what would go live now and confirm again."
+        )
     now = timezone.now()
     content = content_from_versions(page=change.page, versions=ready.versions, trail=ready.trail)
     record = _review_record(change, review, on=timezone.localdate(now), last=ready.last)

@@ -12,12 +12,14 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from infopages.models import PublishedPage
 from reviews import policy, services, workflow
 from reviews.credits import credit_for
-from reviews.diffs import change_diff
+from reviews.diffs import Renderings, SinceSignOff, change_diff, since_sign_off
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
     ChangeDetailsForm,
@@ -26,7 +28,8 @@ from reviews.forms import (
     SignOffForm,
     WithdrawForm,
 )
-from reviews.models import ChangeRequest, Role
+from reviews.models import ChangeRequest, Decision, Role, SignOff
+from reviews.services.common import NEVER_PUBLISHED
 from reviews.status import ReviewStatus
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
 from reviews.views.editing import edit_panel
@@ -92,6 +95,25 @@ def _sections_to_confirm(change: ChangeRequest) -> list[tuple[str, str]]:
     return [(item.object_id, item.version.field_dict["heading"]) for item in sections]
 
 
+def _since_my_decision(
+    change: ChangeRequest, review: ReviewStatus, user, renderings: Renderings
+) -> SinceSignOff | None:
+    """When this reviewer's latest decision was given on earlier content of an open change:
+    what changed since, which they must read first."""
+    mine = review.latest_of(user)
+    if mine is None or not change.is_open or mine.content_hash == change.content_hash:
+        return None
+    return since_sign_off(change, mine, renderings=renderings)
+
+
+def open_request_for_changes(change: ChangeRequest, review: ReviewStatus) -> SignOff | None:
+    """The request for changes the editors are working on, until they resubmit."""
+    if change.state != State.CHANGES_REQUESTED:
+        return None
+    asked = [s for s in review.sign_offs if s.decision == Decision.REQUEST_CHANGES]
+    return asked[-1] if asked else None
+
+
 def render_change(
     request: HttpRequest, change: ChangeRequest, *, status: int = 200, **forms
 ) -> HttpResponse:
@@ -106,6 +128,7 @@ def render_change(
     needs, decisions = _sign_off_summary(change, review)
     roles, sign_off_refusal = policy.sign_off_roles(user, review)
     in_review = change.state == State.IN_REVIEW
+    renderings = Renderings()  # each version's text rendered once for both comparisons
     context = {
         "change": change,
         "page": change.page,
@@ -115,7 +138,9 @@ def render_change(
         "needs": needs,
         "decisions": decisions,
         "lapsed": review.lapsed,
-        "parts": change_diff(change),
+        "since": _since_my_decision(change, review, user, renderings),
+        "open_request": open_request_for_changes(change, review),
+        "parts": change_diff(change, renderings=renderings),
         "was_published": change.was_published,
         "comments": change.comments.all(),
         "authors": sorted(person(a) for a in review.authors),
@@ -297,11 +322,41 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @workspace_view
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what would go live, and its dates, to confirm; POST: publish it (the service
+    checks everything again, and that the content is still the one confirmed)."""
+    if request.method == "POST":
+        return _publish(request, pk)
+    change = get_change(pk)
+    refusal = _person_refusal(Step.PUBLISH, request.user, change)
+    if refusal:
+        return forbidden(request, refusal)
+    review = ReviewStatus(change)
+    if Step.PUBLISH not in workflow.available_steps(request.user, change, review):
+        messages.error(request, f"It cannot be published now. {state_in_words(change, {})}")
+        return redirect(change.get_absolute_url())
+    record = services.review_record_now(change, review)
+    if record is None:
+        messages.error(request, NEVER_PUBLISHED)
+        return redirect(change.get_absolute_url())
+    page_fields = next(i.version.field_dict for i in change.items.all() if i.kind == "page")
+    context = {
+        "change": change,
+        "title": page_fields["title"],
+        "address": reverse("infopages:page", kwargs={"slug": page_fields["slug"]}),
+        "record": record,
+        "parts": change_diff(change, preview=False),
+        "kinds": PublishedPage.Kind,
+    }
+    return render(request, "reviews/publish_confirm.html", context)
+
+
+def _publish(request: HttpRequest, pk: int) -> HttpResponse:
     def run(change: ChangeRequest, data: dict) -> None:
-        services.publish(change=change, by=request.user)
+        seen_hash = request.POST.get("seen_hash")
+        services.publish(change=change, by=request.user, seen_hash=seen_hash or None)
 
     def done(change: ChangeRequest, data: dict) -> str:
         return f"Published: readers now see the new “{change.page}”."

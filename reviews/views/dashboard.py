@@ -34,7 +34,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
     if is_reviewer:
         context["awaiting_me"] = selectors.changes_awaiting(reviewer=user)
     if is_editor:
-        context["sent_back"] = selectors.changes_in_state(State.CHANGES_REQUESTED)
+        context["sent_back"] = selectors.changes_sent_back()
         context["my_open"] = [
             c for c in selectors.open_changes_of(editor=user) if c.state != State.CHANGES_REQUESTED
         ]

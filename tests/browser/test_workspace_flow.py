@@ -293,6 +293,8 @@ def test_a_change_goes_from_editor_to_reviewer_to_publisher_to_reader(
     ready = page.get_by_role("region", name="Approved: ready to publish")
     check(pub, "dashboard (publisher)", axe_notes)
     ready.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Publish now").click()  # what goes live, then confirm
+    check(pub, "publish confirmation", axe_notes)
     page.get_by_role("button", name="Publish now").click()
     expect(page.locator(".messages")).to_contain_text(
         f"Published: readers now see the new “{TITLE}”."

@@ -40,7 +40,7 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:sign_off": {"GET": "-", "POST": {"medic"}},
     "reviews:comment": {"GET": "-", "POST": MEMBERS},
     "reviews:withdraw": {"GET": "-", "POST": EDITORS | PUBLISHERS},
-    "reviews:publish": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:publish": {"GET": PUBLISHERS, "POST": PUBLISHERS},  # GET: the confirmation
     "reviews:schedule": {"GET": "-", "POST": PUBLISHERS},
     "reviews:unschedule": {"GET": "-", "POST": PUBLISHERS},
     "reviews:edit_page": {"GET": EDITORS, "POST": EDITORS},

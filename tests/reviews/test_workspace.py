@@ -197,7 +197,7 @@ def test_change_page_shows_a_word_diff_against_the_published_text_and_a_preview(
     assert "Explain where the cancer has spread from." in html
     assert '<span class="visually-hidden">[Removed: </span>Cancer' in html
     assert '<span class="visually-hidden">[Added: </span>Secondary breast cancer is' in html
-    assert "<p>" + NEW_TEXT + "</p>" in html  # how it will look
+    assert '<p class="changed">' + NEW_TEXT + "</p>" in html  # how it will look, marked
     assert "Symptoms" not in html.split("What changes on the page", 1)[1].split("Your decision")[0]
 
 

@@ -48,7 +48,7 @@ def test_editor_saves_a_section_and_sees_the_change_in_the_diff(
 
     html = html_of(response)
     assert "Saved “Symptoms”." in html
-    assert '<span class="visually-hidden">[Added: </span> and tiredness' in html
+    assert 'Pain <ins><span class="visually-hidden">[Added: </span>and tiredness' in html
     version = Version.objects.get_for_object(symptoms).first()
     assert (version.revision.user, version.revision.get_comment()) == (author, "Add tiredness")
 
@@ -329,7 +329,7 @@ def test_editor_changes_the_title_and_summary(client, draft_change, author):
 
     assert Page.objects.get(pk=page.pk).title == "Secondary (metastatic) breast cancer"
     html = html_of(client.get(draft_change.get_absolute_url()))
-    assert 'Secondary<ins><span class="visually-hidden">[Added: </span> (metastatic)<span' in html
+    assert 'Secondary <ins><span class="visually-hidden">[Added: </span>(metastatic)<span' in html
 
 
 def test_editor_removes_a_section_with_a_reason(client, draft_change, author, symptoms):

@@ -7,15 +7,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from infopages.models import Section
 from reviews import policy, services
 from reviews.models import Decision
 from reviews.status import ReviewStatus
 
-# What the screens take now (SQLite and PostgreSQL alike), with a query or two to spare:
-# the change page 14 (15 for an editor, who also gets the list of sections to edit), the
-# dashboard 9 for editors and publishers, 13 for reviewers whatever their queue's length.
-# One of each is the two-factor check every staff request makes (does this person have a
-# device?); one on the change page reads the roles reviewers hold now (lapsed sign-offs).
+# What the screens take now (SQLite and PostgreSQL alike): the change page 14 for a
+# publisher, 15 for an editor (who also gets the list of sections to edit) or a reviewer,
+# 16 for a reviewer asked to look again (the versions saved since their decision; and the
+# removals since, when a part was removed), the dashboard 10 for editors (the requests for
+# changes on sent-back changes), 9 for publishers, 13 for reviewers whatever their queue's
+# length. One of each is the two-factor check every staff request makes (does this person
+# have a device?); one on the change page reads the roles reviewers hold now (lapsed
+# sign-offs). Comparing with the publication reads it once, and its versions only when a
+# part was removed.
 CHANGE_PAGE_MAX = 16
 DASHBOARD_MAX = 14
 
@@ -125,8 +130,63 @@ def test_change_page_reads_in_a_bounded_number_of_queries(
         html = client.get(change.get_absolute_url()).content.decode()
 
     assert html.count("Given on earlier content, no longer counts.") == 9
-    assert html.count('class="part part--changed"') == 8
+    assert html.count('class="part part--changed" id="part-') == 8
+    # The lay reviewer asked for changes on earlier content: what changed since comes first.
+    assert "What changed since you asked for changes" in html
+    assert html.count('class="part part--changed" id="since-part-') == 1
     assert "Comment 7" in html
+
+
+@pytest.fixture
+def rereview(make_page, publish, author, medic, approve, edit_section, request_changes):
+    """A change the medic approved, then edited in every section, one section removed and
+    one added: the medic is asked to look again."""
+
+    def make(size: int, slug: str):
+        page = make_page(
+            slug=slug,
+            title=f"Page {slug}",
+            sections=[(f"Part {n}", f"Old {n}.") for n in range(size)],
+        )
+        publish(page)
+        change = services.start_change(page=page, by=author, summary="Clearer words.")
+        edit_section(change, "part-0", "New text 0.", by=author)
+        services.submit_for_review(change=change, by=author)
+        approve(change, medic)
+        for n in range(1, size):
+            edit_section(change, f"part-{n}", f"Sneaked text {n}.", by=author, comment="typo")
+        services.remove_in_change(
+            change=change, obj=page.sections.get(anchor="part-1"), by=author, comment="Tidy"
+        )
+        services.edit_in_change(
+            change=change,
+            obj=Section(page=page, heading="Extra", body="Added later.", position=size),
+            by=author,
+            comment="typo",
+        )
+        return change
+
+    return make
+
+
+def test_the_rereview_view_reads_in_the_same_bounded_number_of_queries(
+    client, rereview, medic, django_assert_max_num_queries
+):
+    small, big = rereview(3, "small"), rereview(15, "big")
+    client.force_login(medic)
+
+    with django_assert_max_num_queries(CHANGE_PAGE_MAX):
+        html = client.get(big.get_absolute_url()).content.decode()
+
+    assert "Your approval of" in html and "What changed since you approved" in html
+    since = html.split('id="since-heading"', 1)[1].split('id="why-heading"', 1)[0]
+    assert since.count('class="part part--changed"') == 13  # parts 2 to 14
+    assert since.count('class="part part--removed"') == 1 and "Removed section" in since
+    assert since.count('class="part part--added"') == 1
+    assert since.count("“typo”") == 14  # parts 2 to 14 and the one added (1 was removed)
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, big.get_absolute_url()
+    )
 
 
 @pytest.fixture
