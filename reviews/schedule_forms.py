@@ -34,11 +34,10 @@ class CalendarFilterForm(WorkspaceForm):
     """Which pages the calendar, its CSV and the report show (a GET form)."""
 
     topic = TopicChoiceField(
-        label=_("Topic"),
+        label=_("Topic (and the topics under it)"),
         queryset=Topic.objects.select_related("parent__parent__parent"),
         required=False,
         empty_label=_("All topics"),
-        help_text=_("Includes the topics under it."),
     )
     owner = forms.ChoiceField(label=_("Looked after by"), required=False)
 
@@ -56,7 +55,7 @@ class CalendarFilterForm(WorkspaceForm):
         if not self.is_valid():
             return CalendarFilter()
         owner = self.cleaned_data["owner"]
-        return CalendarFilter(
+        return CalendarFilter.of(
             topic=self.cleaned_data["topic"],
             owner=self.editors.get(owner),
             unowned=owner == NOBODY,

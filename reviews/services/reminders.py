@@ -79,7 +79,7 @@ def plan_reminders(*, today: dt.date) -> list[PlannedReminder]:
             "title",
             "reviewed_on",
             "next_review_on",
-            "page__pk",
+            "page__id",
             "page__title",
             "page__owner__username",
             "page__owner__first_name",

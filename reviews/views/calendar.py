@@ -182,7 +182,6 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
 def review_report(request: HttpRequest) -> HttpResponse:
     """A topic's review status on one printable page, for a quality assessor."""
     form = CalendarFilterForm(request.GET or None)
-    topic = form.filters().topic
-    report = topic_report(topic=topic, today=timezone.localdate(), cap=REPORT_CAP)
+    report = topic_report(filters=form.filters(), today=timezone.localdate(), cap=REPORT_CAP)
     context = {"form": form, "report": report, "query": request.GET.urlencode()}
     return render(request, "reviews/review_report.html", context)
