@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -103,30 +104,44 @@ def send_now(pks: Iterable[int]) -> int:
     """Send these immediate notifications, one email each; returns how many were sent.
 
     They are claimed first, all at once under this run's own mark, so two senders never
-    send one twice; those that fail are let go of, for ``send_digests`` to retry. Three
-    queries however many there are."""
+    send one twice, and sent over one connection to the mail server; those that fail are
+    let go of, for ``send_digests`` to retry. Three queries however many there are."""
     pks, claim = list(pks), uuid.uuid4()
     if not pks:
         return 0
     Notification.objects.filter(pk__in=pks, sent_at__isnull=True).update(
         sent_at=timezone.now(), claim=claim
     )
-    failed, sent = [], 0
     claimed = Notification.objects.filter(pk__in=pks, claim=claim).select_related("user")
-    for notification in claimed.order_by("pk"):
-        try:
-            body = _render("single.txt", {"user": notification.user, "notification": notification})
-            send_mail(
-                notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.email_to]
-            )
-        except Exception:
-            failed.append(notification.pk)
-            logger.exception("Could not send notification %s", notification.pk)
-        else:
-            sent += 1
+    outgoing = [
+        (
+            notification.pk,
+            EmailMessage(
+                notification.subject,
+                _render("single.txt", {"user": notification.user, "notification": notification}),
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.email_to],
+            ),
+        )
+        for notification in claimed.order_by("pk")
+    ]
+    sent: list[int] = []
+    try:
+        with mail.mailers.default as connection:
+            for pk, message in outgoing:
+                try:
+                    connection.send_messages([message])
+                except Exception:
+                    logger.exception("Could not send notification %s", pk)
+                else:
+                    sent.append(pk)
+    except Exception:  # the mail server could not be reached at all
+        logger.exception("Could not connect to send %s notification(s)", len(outgoing))
+    done = set(sent)
+    failed = [pk for pk, _ in outgoing if pk not in done]
     if failed:
         Notification.objects.filter(pk__in=failed).update(sent_at=None, claim=None)
-    return sent
+    return len(sent)
 
 
 @dataclass(frozen=True)
