@@ -58,7 +58,8 @@ class CalendarFilter:
 
     def apply(self, publications: QuerySet[PublishedPage]) -> QuerySet[PublishedPage]:
         if self.topic is not None:
-            publications = publications.filter(page__topic_id__in=self.topic_ids)
+            ids = self.topic_ids or topic_and_below(self.topic)
+            publications = publications.filter(page__topic_id__in=ids)
         if self.owner is not None:
             publications = publications.filter(page__owner=self.owner)
         elif self.unowned:

@@ -139,6 +139,10 @@ def test_an_overdue_page_is_found_in_the_calendar_re_certified_and_redated(peopl
     assert page.url == schedule_url
     check(ed, "schedule screen (editor)", notes)
     page.screenshot(path=artifacts / "page-schedule-1280.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.screenshot(path=artifacts / "page-schedule-375.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("What the review is for (optional)").fill("Three-yearly review")
     page.get_by_role("button", name="Start a full review").click()
     expect(page.locator(".messages")).to_contain_text(f"Started a full review of “{TITLE}”")
