@@ -33,6 +33,7 @@ from reviews.models import (
     Comment,
     Notification,
     NotificationPreference,
+    ReviewReminder,
     SignOff,
     SignOffRequirement,
 )
@@ -217,7 +218,7 @@ class NotificationPreferenceAdmin(AuditedAdmin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "user", "subject", "frequency", "sent_at"]
+    list_display = ["created_at", "user", "address", "subject", "frequency", "sent_at"]
     list_filter = ["frequency", "event"]
     search_fields = ["user__username", "subject"]
     list_select_related = ["user"]
@@ -266,3 +267,13 @@ admin.site.unregister(PageFeedback)
 @admin.register(PageFeedback)
 class AuditedPageFeedbackAdmin(AuditedAdmin, PageFeedbackAdmin):
     pass
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What ``send_review_reminders`` recorded: one row per page, due date and kind."""
+
+    list_display = ["sent_on", "page", "due_on", "kind", "escalated"]
+    list_filter = ["kind", "escalated", "sent_on"]
+    search_fields = ["page__title"]
+    list_select_related = ["page"]

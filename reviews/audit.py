@@ -33,6 +33,8 @@ class Action:
     OWNER_CHANGED = "owner_changed"
     WORDING_CHANGED = "wording_changed"
     CREDIT_CHANGED = "credit_changed"
+    CALENDAR_FEED_CREATED = "calendar_feed_created"
+    CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"

@@ -4,16 +4,20 @@ publishers when a change is approved.
 Every email is first written to the ``Notification`` outbox in the workflow step's own
 transaction. People who want emails straight away get them once that transaction commits;
 the others get one digest a day from ``manage.py send_review_digests``, which also retries
-any immediate email that could not be sent.
+any immediate email that could not be sent. Emails not about a change (review reminders)
+are queued with ``queue``, in bulk, the same way.
 """
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core import mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +32,7 @@ APPROVED = "approved"
 READY_TO_PUBLISH = "ready_to_publish"
 PUBLISHED = "published"
 PUBLISH_FAILED = "publish_failed"
+REVIEW_REMINDER = "review_reminder"
 
 # An immediate email still unsent after this long is retried by the digest command.
 RETRY_AFTER = timedelta(minutes=10)
@@ -104,23 +109,91 @@ def _claim(pks: list[int], now: datetime) -> int:
 
 
 def send_now(pks: Iterable[int]) -> int:
-    """Send these immediate notifications, one email each; returns how many were sent."""
-    sent = 0
-    unsent = Notification.objects.filter(pk__in=list(pks), sent_at__isnull=True)
-    for notification in unsent.select_related("user"):
-        if not _claim([notification.pk], timezone.now()):
-            continue
-        try:
-            body = _render("single.txt", {"user": notification.user, "notification": notification})
-            send_mail(
-                notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email]
-            )
-        except Exception:
-            Notification.objects.filter(pk=notification.pk).update(sent_at=None)
-            logger.exception("Could not send notification %s", notification.pk)
-        else:
-            sent += 1
-    return sent
+    """Send these immediate notifications, one email each; returns how many were sent.
+
+    They are claimed first, all at once under this run's own mark, so two senders never
+    send one twice, and sent over one connection to the mail server; those that fail are
+    let go of, for ``send_digests`` to retry. Three queries however many there are."""
+    pks, claim = list(pks), uuid.uuid4()
+    if not pks:
+        return 0
+    Notification.objects.filter(pk__in=pks, sent_at__isnull=True).update(
+        sent_at=timezone.now(), claim=claim
+    )
+    claimed = Notification.objects.filter(pk__in=pks, claim=claim).select_related("user")
+    outgoing = [
+        (
+            notification.pk,
+            EmailMessage(
+                notification.subject,
+                _render("single.txt", {"user": notification.user, "notification": notification}),
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.email_to],
+            ),
+        )
+        for notification in claimed.order_by("pk")
+    ]
+    sent: list[int] = []
+    try:
+        with mail.mailers.default as connection:
+            for pk, message in outgoing:
+                try:
+                    connection.send_messages([message])
+                except Exception:
+                    logger.exception("Could not send notification %s", pk)
+                else:
+                    sent.append(pk)
+    except Exception:  # the mail server could not be reached at all
+        logger.exception("Could not connect to send %s notification(s)", len(outgoing))
+    done = set(sent)
+    failed = [pk for pk, _ in outgoing if pk not in done]
+    if failed:
+        Notification.objects.filter(pk__in=failed).update(sent_at=None, claim=None)
+    return len(sent)
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email not about a change request: to a person, or to an address (a team's)."""
+
+    subject: str
+    body: str
+    event: str
+    user: object | None = None
+    address: str = ""
+    reminder: object | None = None  # the ReviewReminder it is part of
+
+
+def queue(emails: Sequence[Email]) -> list[Notification]:
+    """Write these emails to the outbox, each person's as they prefer (straight away or in
+    the daily digest; an address always straight away), sent once the caller's transaction
+    commits. A fixed number of queries however many emails."""
+    people = {email.user.pk for email in emails if email.user is not None}
+    daily = set(
+        NotificationPreference.objects.filter(
+            user_id__in=people, frequency=Frequency.DAILY
+        ).values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            user=email.user,
+            address="" if email.user is not None else email.address,
+            reminder=email.reminder,
+            event=email.event,
+            frequency=Frequency.DAILY
+            if email.user is not None and email.user.pk in daily
+            else Frequency.IMMEDIATE,
+            subject=re.sub(r"\s+", " ", email.subject).strip()[:200],
+            body=email.body.strip(),
+        )
+        for email in emails
+        if email.user is None or (email.user.is_active and email.user.email)
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    immediate = [n.pk for n in created if n.frequency == Frequency.IMMEDIATE]
+    if immediate:
+        transaction.on_commit(lambda: send_now(immediate), robust=True)
+    return created
 
 
 def send_digests(*, now: datetime | None = None) -> int:

@@ -27,14 +27,19 @@ def review_interval_for(page: Page) -> int:
     return review_intervals_for([page])[page.pk]
 
 
-def review_intervals_for(pages) -> dict[int, int]:
-    """``review_interval_for`` each page, by page id, in one query whatever their number."""
-    tree = dict(
-        (pk, (parent_id, months))
-        for pk, parent_id, months in Topic.objects.values_list(
+def topic_interval_tree() -> dict[int, tuple[int | None, int | None]]:
+    """Every topic's (parent id, own interval), by id: one query (the tree is small)."""
+    return {
+        pk: (parent_id, months)
+        for pk, parent_id, months in Topic.objects.order_by().values_list(
             "pk", "parent_id", "review_interval_months"
         )
-    )
+    }
+
+
+def review_intervals_for(pages) -> dict[int, int]:
+    """``review_interval_for`` each page, by page id, in one query whatever their number."""
+    tree = topic_interval_tree()
     intervals = {}
     for page in pages:
         months, topic_id, seen = page.review_interval_months, page.topic_id, set()
@@ -47,3 +52,59 @@ def review_intervals_for(pages) -> dict[int, int]:
 
 def next_review_after(reviewed_on: dt.date, page: Page) -> dt.date:
     return add_months(reviewed_on, review_interval_for(page))
+
+
+def interval_source(page: Page, tree: dict[int, tuple[int | None, int | None]]) -> int | None:
+    """The id of the topic whose interval applies to ``page`` (None: its own, or the default).
+
+    ``tree`` maps topic id to (parent id, months), as ``review_intervals_for`` reads it."""
+    if page.review_interval_months is not None:
+        return None
+    topic_id, seen = page.topic_id, set()
+    while topic_id is not None and topic_id not in seen:
+        seen.add(topic_id)
+        parent_id, months = tree.get(topic_id, (None, None))
+        if months is not None:
+            return topic_id
+        topic_id = parent_id
+    return None
+
+
+# Reminders: before the due date, on it, and every week once it has passed.
+REMINDER_DAYS_BEFORE = (7, 30, 90)
+OVERDUE_REPEAT_DAYS = 7
+ESCALATE_AFTER_DAYS = 30  # overdue by more than this: the publishers are told too
+DUE = "due"
+
+
+def reminder_due(due_on: dt.date, today: dt.date) -> str | None:
+    """Which reminder of the review due on ``due_on`` belongs to ``today``, if any.
+
+    "90_days" from 90 days before, "30_days" from 30, "7_days" from 7, "due" on the day and
+    the week after it, then "overdue_1", "overdue_2"… each week. A run that missed a day
+    sends the reminder of the stage it finds, once; earlier stages are not sent late.
+    """
+    days_left = (due_on - today).days
+    if days_left > 0:
+        return next((f"{d}_days" for d in REMINDER_DAYS_BEFORE if days_left <= d), None)
+    weeks = -days_left // OVERDUE_REPEAT_DAYS
+    return f"overdue_{weeks}" if weeks else DUE
+
+
+def reminder_escalates(due_on: dt.date, today: dt.date) -> bool:
+    return (today - due_on).days > ESCALATE_AFTER_DAYS
+
+
+def due_status(next_review_on: dt.date | None, today: dt.date) -> tuple[str, str]:
+    """("overdue" | "soon" | "later" | "not-live", words) for a review date, in words that
+    do not rely on colour."""
+    if next_review_on is None:
+        return "not-live", "Not live"
+    days = (next_review_on - today).days
+    if days < 0:
+        return "overdue", f"Overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "soon", "Due today"
+    if days <= 30:
+        return "soon", f"Due in {days} day{'s' if days != 1 else ''}"
+    return "later", f"Due in {days} days"

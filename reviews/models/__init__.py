@@ -3,6 +3,7 @@
 - ``changes``: change requests, the exact versions they contain, sign-offs and comments.
 - ``requirements``: which sign-offs a topic or page needs.
 - ``notifications``: who wants email when, and the outbox of emails to send.
+- ``schedule``: review reminders sent, and owners' private calendar feeds.
 - ``audit``: the append-only audit log.
 """
 
@@ -18,9 +19,11 @@ from reviews.models.changes import (
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
 from reviews.models.readability import PageReadability
 from reviews.models.requirements import SignOffRequirement
+from reviews.models.schedule import CalendarFeed, ReviewReminder
 
 __all__ = [
     "AuditEvent",
+    "CalendarFeed",
     "ChangeRequest",
     "ChangeRequestItem",
     "Comment",
@@ -29,6 +32,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "PageReadability",
+    "ReviewReminder",
     "Role",
     "SignOff",
     "SignOffRequirement",

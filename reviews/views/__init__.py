@@ -9,6 +9,8 @@ CSV. Views are thin: they ask ``reviews.policy``, call ``reviews.services`` and 
   ``editing_parts``: its references and resources; ``ordering``: putting parts in order.
 - ``history``: a page's versions and publications, restored as new drafts.
 - ``diffs``: the accessible diff and preview the change page shows.
+- ``page_schedule``: a page's review schedule and the steps taken from it; the notice wording.
+- ``calendar``: the review calendar, its CSV, the owners' iCalendar feeds, the status report.
 """
 
 from reviews.views.audit import audit_csv

@@ -11,9 +11,11 @@ from reviews import notifications, policy, selectors, services
 from reviews.errors import WorkflowError
 from reviews.forms import NotificationPreferenceForm, StartChangeForm, UnpublishForm
 from reviews.models import ChangeRequest
+from reviews.schedule_selectors import pages_looked_after
 from reviews.views.common import forbidden, workspace_view
 
 State = ChangeRequest.State
+LOOKED_AFTER_CAP = 8
 
 
 def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
@@ -40,6 +42,9 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         ]
         context["start_form"] = forms.get("start_form") or StartChangeForm(
             pages=selectors.pages_with_open_change()
+        )
+        context["looked_after"], context["looked_after_count"] = pages_looked_after(
+            owner=user, limit=LOOKED_AFTER_CAP
         )
     if is_publisher:
         context["ready_to_publish"] = selectors.changes_in_state(State.APPROVED)

@@ -31,6 +31,7 @@ from infopages.review_notice import notice_starts_on
 from reviews import contents, policy, selectors, services
 from reviews.errors import WorkflowError
 from reviews.forms import AsOfForm, RestoreForm
+from reviews.schedule_selectors import sections_last_signed_off
 from reviews.views.common import forbidden, person, workspace_view
 
 PART_MODELS = (Page, Section, Reference, Resource)
@@ -43,6 +44,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("topic"), pk=page_pk)
     versions = selectors.versions_by_part(page=page)
     published = set(contents.last_published_versions(page).values())
+    signed_off = sections_last_signed_off(page=page)
     parts = []
     for part in contents.page_parts(page):
         model = type(part)
@@ -62,6 +64,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
                 "title": part.heading if model is Section else str(part),
                 "anchor": f"history-{model._meta.model_name}-{part.pk}",
                 "versions": part_versions,
+                "signed_off": signed_off.get(part.pk) if model is Section else None,
             }
         )
     context = {

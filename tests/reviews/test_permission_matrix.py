@@ -63,6 +63,20 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:page_as_of": {"GET": WORKSPACE, "POST": "-"},
     "reviews:restore_version": {"GET": "-", "POST": EDITORS},
     "reviews:restore_publication": {"GET": "-", "POST": EDITORS},
+    "reviews:calendar": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:calendar_csv": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:review_report": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:create_calendar_feed": {"GET": "-", "POST": EDITORS},
+    # Anyone may revoke their own address (even after leaving the editors).
+    "reviews:revoke_calendar_feed": {"GET": "-", "POST": WORKSPACE},
+    # A private feed for calendar apps: its secret address is the key, whoever asks.
+    "reviews:calendar_feed": {"GET": "key", "POST": "-"},
+    "reviews:review_notice_wording": {"GET": PUBLISHERS, "POST": PUBLISHERS},
+    "reviews:page_schedule": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:change_owner": {"GET": "-", "POST": EDITORS | PUBLISHERS},
+    "reviews:change_interval": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:bring_review_forward": {"GET": "-", "POST": PUBLISHERS},
+    "reviews:start_full_review": {"GET": "-", "POST": EDITORS},
 }
 
 
@@ -114,6 +128,7 @@ def sample_kwargs(live_page, author, submitted_change):
         "section_pk": page.sections.first().pk,
         "part_pk": reference.pk,
         "kind": "sections",
+        "key": "not-a-real-key",
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
     }
 
@@ -187,6 +202,9 @@ def test_each_role_gets_exactly_what_the_matrix_says(
             elif allowed == "-":
                 if status != 405:
                     problems.append(f"expected 405: {where}")
+            elif allowed == "key":  # a wrong secret address is simply not there, for anyone
+                if status != 404 or after != before:
+                    problems.append(f"expected 404 for a wrong key: {where}")
             elif role == ANONYMOUS:
                 signs_in = status == 302 and response["Location"].startswith(reverse("login"))
                 if not signs_in or after != before:

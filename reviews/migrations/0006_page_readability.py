@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('infopages', '0004_review_schedule_and_signed_off_context'),
-        ('reviews', '0004_audit_append_only'),
+        ('reviews', '0005_review_reminders'),
     ]
 
     operations = [

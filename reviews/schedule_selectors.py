@@ -1,0 +1,166 @@
+"""Reads of one page's review schedule, and of the pages an editor looks after.
+
+Each is a fixed number of queries, however many sections, sign-offs or pages there are, so
+any screen (the schedule screen, the history, the change page) can show them.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from infopages.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Page, PublishedPage, Topic
+from reviews.models import ChangeRequest, Decision, ReviewReminder, Role, SignOff
+from reviews.schedule import add_months, due_status, interval_source, topic_interval_tree
+
+State = ChangeRequest.State
+
+
+def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
+    """When each section of ``page`` was last signed off, and in which role, by section id.
+
+    From the sign-offs themselves: the latest approval, counting in a published change (given
+    on the very content that was published), whose sections include it. A section never
+    signed off in the portal (imported, or new and unpublished) is absent. One query.
+    """
+    sign_offs = (
+        SignOff.objects.filter(
+            change__page=page,
+            change__state=State.PUBLISHED,
+            decision=Decision.APPROVE,
+            content_hash=F("change__content_hash"),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("sections", "role", "created_at")
+    )
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for sections, role, created_at in sign_offs:
+        for section_id in sections or []:
+            if str(section_id).isdigit() and int(section_id) not in latest:
+                latest[int(section_id)] = (timezone.localdate(created_at), str(Role(role).label))
+    return latest
+
+
+@dataclass(frozen=True)
+class IntervalInForce:
+    """How often a page is fully reviewed, and where that comes from."""
+
+    months: int
+    source: str  # "page", "topic" or "default"
+    topic: str = ""
+
+    def __str__(self) -> str:
+        where = {
+            "page": "set for this page",
+            "topic": f"set for the topic “{self.topic}”",
+            "default": "the standard: at least every three years",
+        }[self.source]
+        return f"Every {self.months} months ({where})"
+
+
+def interval_in_force(page: Page) -> IntervalInForce:
+    """The page's own interval, else its nearest topic's, else the standard. Two queries."""
+    if page.review_interval_months is not None:
+        return IntervalInForce(page.review_interval_months, "page")
+    topic_id = interval_source(page, topic_interval_tree())
+    if topic_id is None:
+        return IntervalInForce(DEFAULT_REVIEW_INTERVAL_MONTHS, "default")
+    topic = Topic.objects.only("name", "review_interval_months").get(pk=topic_id)
+    return IntervalInForce(topic.review_interval_months, "topic", topic.name)
+
+
+@dataclass(frozen=True)
+class SectionSchedule:
+    pk: int
+    heading: str
+    anchor: str
+    signed_off_on: dt.date | None
+    role: str
+
+
+@dataclass(frozen=True)
+class PageSchedule:
+    """Everything the schedule screen shows of one page."""
+
+    page: Page
+    current: PublishedPage | None
+    interval: IntervalInForce
+    open_change: ChangeRequest | None
+    sections: list[SectionSchedule]
+    reminders: list[ReviewReminder]
+
+    @property
+    def is_live(self) -> bool:
+        return self.current is not None
+
+    @property
+    def next_review_on(self) -> dt.date | None:
+        return self.current.next_review_on if self.current else None
+
+    @property
+    def reviewed_on(self) -> dt.date | None:
+        return self.current.reviewed_on if self.current else None
+
+    @property
+    def latest_allowed_on(self) -> dt.date | None:
+        """The latest day the next review may be set to: the interval after the last one."""
+        if self.current is None or self.current.reviewed_on is None:
+            return None
+        return add_months(self.current.reviewed_on, self.interval.months)
+
+
+def page_schedule(page: Page) -> PageSchedule:
+    current = (
+        PublishedPage.objects.filter(page=page, is_current=True)
+        .only("pk", "page_id", "reviewed_on", "next_review_on", "kind", "published_at", "slug")
+        .first()
+    )
+    signed = sections_last_signed_off(page=page)
+    sections = [
+        SectionSchedule(
+            pk=section.pk,
+            heading=section.heading,
+            anchor=section.anchor,
+            signed_off_on=signed.get(section.pk, (None, ""))[0],
+            role=signed.get(section.pk, (None, ""))[1],
+        )
+        for section in page.sections.order_by("position", "id").only("pk", "heading", "anchor")
+    ]
+    return PageSchedule(
+        page=page,
+        current=current,
+        interval=interval_in_force(page),
+        open_change=ChangeRequest.objects.filter(
+            page=page, state__in=ChangeRequest.OPEN_STATES
+        ).first(),
+        sections=sections,
+        reminders=list(page.review_reminders.order_by("-sent_on", "-id")[:5]),
+    )
+
+
+def pages_looked_after(*, owner, limit: int = 10) -> tuple[list[Page], int]:
+    """The pages ``owner`` looks after, the next review due first (overdue ones at the top,
+    pages not live last), each with ``next_review_on``, ``reviewed_on``, ``due``
+    (``due_status``) and its open change (``open_change_id``, ``open_change_state``,
+    ``open_change_full``); and how many in all. At most two queries."""
+    pages = _with_schedule(Page.objects.filter(owner=owner))
+    ordered = list(pages.order_by(F("next_review_on").asc(nulls_last=True), "title", "pk")[:limit])
+    today = timezone.localdate()
+    for page in ordered:
+        page.due = due_status(page.next_review_on, today)
+    return ordered, len(ordered) if len(ordered) < limit else pages.count()
+
+
+def _with_schedule(pages: QuerySet[Page]) -> QuerySet[Page]:
+    current = PublishedPage.objects.filter(page=OuterRef("pk"), is_current=True)
+    open_change = ChangeRequest.objects.filter(
+        page=OuterRef("pk"), state__in=ChangeRequest.OPEN_STATES
+    )
+    return pages.annotate(
+        next_review_on=Subquery(current.values("next_review_on")[:1]),
+        reviewed_on=Subquery(current.values("reviewed_on")[:1]),
+        open_change_id=Subquery(open_change.values("pk")[:1]),
+        open_change_state=Subquery(open_change.values("state")[:1]),
+        open_change_full=Subquery(open_change.values("is_full_review")[:1]),
+    )

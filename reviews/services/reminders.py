@@ -1,0 +1,202 @@
+"""Reminding owners that a page's full review is due (``manage.py send_review_reminders``).
+
+Each live page's owner (or, for a page nobody looks after, ``REVIEW_TEAM_EMAIL``) is emailed
+90, 30 and 7 days before the next review date readers are shown, on the day, and every week
+once it has passed; from more than 30 days overdue the publishers are told too.
+
+Each reminder is recorded (``ReviewReminder``, unique per page, due date and kind) in the
+same transaction as its emails are written to the outbox, so a reminder is sent once however
+often, or however many at once, the command runs; the emails leave after the commit, and
+``send_review_digests`` retries any that the mail server refused. A fixed number of queries
+whatever the number of pages.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from infopages.models import PublishedPage
+from reviews import notifications, policy
+from reviews.models import ChangeRequest, ReviewReminder
+from reviews.schedule import REMINDER_DAYS_BEFORE, reminder_due, reminder_escalates
+from reviews.selectors import users_in_group_any
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """A reminder that is due and not yet sent, and to whom it goes."""
+
+    publication: PublishedPage
+    kind: str
+    owner: object | None  # None: the team's address
+    publishers: tuple = ()
+    open_change: dict | None = None
+
+    @property
+    def page(self):
+        return self.publication.page
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.publication.next_review_on
+
+    @property
+    def escalated(self) -> bool:
+        return bool(self.publishers)
+
+    @property
+    def recipients(self) -> list[str]:
+        """Who is told, by username, or the team's address."""
+        first = [self.owner.get_username()] if self.owner else [team_address()]
+        others = [p.get_username() for p in self.publishers if p != self.owner]
+        return first + others
+
+
+def team_address() -> str:
+    return settings.REVIEW_TEAM_EMAIL
+
+
+def plan_reminders(*, today: dt.date) -> list[PlannedReminder]:
+    """The reminders due today and not yet recorded, by due date. Four queries."""
+    horizon = today + dt.timedelta(days=max(REMINDER_DAYS_BEFORE))
+    current = (
+        PublishedPage.objects.filter(
+            is_current=True, next_review_on__isnull=False, next_review_on__lte=horizon
+        )
+        .select_related("page__owner")
+        .only(
+            "pk",
+            "title",
+            "reviewed_on",
+            "next_review_on",
+            "page__id",
+            "page__title",
+            "page__owner__username",
+            "page__owner__first_name",
+            "page__owner__last_name",
+            "page__owner__email",
+            "page__owner__is_active",
+        )
+        .order_by("next_review_on", "pk")
+    )
+    due = [(p, kind) for p in current if (kind := reminder_due(p.next_review_on, today))]
+    if not due:
+        return []
+    page_ids = [p.page_id for p, _ in due]
+    recorded = set(
+        ReviewReminder.objects.filter(
+            page_id__in=page_ids,
+            due_on__in={p.next_review_on for p, _ in due},
+            kind__in={kind for _, kind in due},
+        ).values_list("page_id", "due_on", "kind")
+    )
+    due = [(p, kind) for p, kind in due if (p.page_id, p.next_review_on, kind) not in recorded]
+    escalating = any(reminder_escalates(p.next_review_on, today) for p, _ in due)
+    publishers = tuple(users_in_group_any([policy.PUBLISHERS]).order_by("pk") if escalating else [])
+    open_changes = {
+        row["page_id"]: row
+        for row in ChangeRequest.objects.filter(
+            page_id__in=page_ids, state__in=ChangeRequest.OPEN_STATES
+        ).values("page_id", "pk", "is_full_review", "state")
+    }
+    return [
+        PlannedReminder(
+            publication=p,
+            kind=kind,
+            owner=p.page.owner if _reachable(p.page.owner) else None,
+            publishers=publishers if reminder_escalates(p.next_review_on, today) else (),
+            open_change=open_changes.get(p.page_id),
+        )
+        for p, kind in due
+    ]
+
+
+def _reachable(user) -> bool:
+    return user is not None and user.is_active and bool(user.email)
+
+
+def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> list[PlannedReminder]:
+    """Record and queue every reminder due today (none with ``dry_run``); returns them.
+
+    Two runs at once: the second waits on the first's records (the unique constraint), finds
+    them once the first commits, plans again and sends only what is left, i.e. nothing."""
+    today = today or timezone.localdate()
+    for attempt in range(ATTEMPTS):
+        planned = plan_reminders(today=today)
+        if dry_run or not planned:
+            return planned
+        try:
+            with transaction.atomic():
+                _record_and_queue(planned, today=today)
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+            logger.info("Another run recorded some of today's reminders: planning again.")
+        else:
+            return planned
+    return []
+
+
+def _record_and_queue(planned: list[PlannedReminder], *, today: dt.date) -> None:
+    reminders = ReviewReminder.objects.bulk_create(
+        [
+            ReviewReminder(
+                page_id=r.publication.page_id,
+                due_on=r.due_on,
+                kind=r.kind,
+                sent_on=today,
+                recipients=r.recipients,
+                escalated=r.escalated,
+            )
+            for r in planned
+        ],
+        batch_size=1000,
+    )
+    emails = []
+    for reminder, record in zip(planned, reminders, strict=True):
+        subject, body = _render(reminder, today=today)
+        people = [reminder.owner, *[p for p in reminder.publishers if p != reminder.owner]]
+        for user in people:
+            emails.append(
+                notifications.Email(
+                    subject=subject,
+                    body=body,
+                    event=notifications.REVIEW_REMINDER,
+                    user=user,
+                    address="" if user else team_address(),
+                    reminder=record,
+                )
+            )
+    notifications.queue(emails)
+
+
+def _render(reminder: PlannedReminder, *, today: dt.date) -> tuple[str, str]:
+    days_left = (reminder.due_on - today).days
+    context = {
+        "title": reminder.publication.title,
+        "due_on": reminder.due_on,
+        "reviewed_on": reminder.publication.reviewed_on,
+        "days_left": days_left,
+        "days_overdue": -days_left,
+        "escalated": reminder.escalated,
+        "owner": reminder.owner,
+        "open_change": reminder.open_change,
+        "schedule_url": settings.SITE_URL
+        + reverse("reviews:page_schedule", kwargs={"page_pk": reminder.publication.page_id}),
+        "change_url": settings.SITE_URL
+        + reverse("reviews:change", kwargs={"pk": reminder.open_change["pk"]})
+        if reminder.open_change
+        else "",
+    }
+    subject = render_to_string("reviews/email/review_reminder_subject.txt", context)
+    return subject, render_to_string("reviews/email/review_reminder.txt", context)
