@@ -164,3 +164,12 @@ def test_demo_draft_edit_waits_for_the_medical_reviewer(loaddemo, client):
     dashboard = client.get(reverse("reviews:dashboard")).content.decode()
     assert change.get_absolute_url() in dashboard
     assert DRAFT_EDIT_TEXT in client.get(change.get_absolute_url()).content.decode()
+
+
+def test_the_demo_editor_looks_after_the_demo_pages(settings, db):
+    settings.DEBUG = True
+    call_command("loaddemo", stdout=StringIO())
+
+    editor = get_user_model().objects.get(username="editor")
+    assert Page.objects.exists()
+    assert not Page.objects.exclude(owner=editor).exists()

@@ -119,9 +119,16 @@ class Command(BaseCommand):
                     f"{len(errors)} demo page(s) could not be imported; nothing was changed."
                 )
             self.open_demo_change(editor=editor)
+            self.give_pages_owners(editor=editor, publisher=publisher)
 
         self.print_summary()
         self.print_logins()
+
+    def give_pages_owners(self, *, editor, publisher) -> None:
+        """The demo editor looks after the pages without an owner, so the dashboard, the
+        calendar and the reminders have someone to show them to."""
+        for page in Page.objects.filter(owner__isnull=True).order_by("pk"):
+            review_services.set_owner(page=page, owner=editor, by=publisher)
 
     def ensure_groups(self) -> dict[str, Group]:
         groups = {}
