@@ -31,8 +31,8 @@ EDITED_IN_THE_WORKSPACE = _(
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never added, changed or deleted here."""
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted here (for model admins and inlines alike)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -42,6 +42,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class ReadOnlyInline:

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from infopages.admin import PageFeedbackAdmin
+from infopages.admin import PageFeedbackAdmin, ReadOnlyAdminMixin
 from infopages.models import Page, PageFeedback, Person, Topic
 from reviews import audit
 from reviews.audit import Action
@@ -128,19 +128,6 @@ class AuditedAdmin:
             for obj in queryset:
                 self._audit(request, obj, "deleted")
             super().delete_queryset(request, queryset)
-
-
-class ReadOnlyAdminMixin:
-    """Records are evidence: they can be read, never added, edited or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEvent)
