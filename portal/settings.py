@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search vectors (infopages.search_index); harmless on SQLite
     "reversion",
     "markdownx",
     "axes",
