@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
@@ -88,12 +89,19 @@ def topic_trail(topic_id: int) -> list[dict]:
 
 
 def _latest_version_ids(objects: list) -> list[int | None]:
-    """The newest version id of each object (None for one never saved as a version)."""
-    ids = []
-    for obj in objects:
-        version = Version.objects.get_for_object(obj).only("pk").first()
-        ids.append(version.pk if version else None)
-    return ids
+    """The newest version id of each object (None for one never saved as a version), in one
+    query for objects of one model."""
+    if not objects:
+        return []
+    newest = dict(
+        Version.objects.get_for_model(type(objects[0]))
+        .filter(object_id__in=[str(obj.pk) for obj in objects])
+        .order_by()
+        .values("object_id")
+        .annotate(newest=Max("pk"))
+        .values_list("object_id", "newest")
+    )
+    return [newest.get(str(obj.pk)) for obj in objects]
 
 
 def content_from_working_copy(page: Page) -> PageContent:

@@ -166,3 +166,95 @@ def test_search_results_are_paginated(client, make_page, publish):
     assert len(result_titles(first)) == 20 and len(result_titles(second)) == 3
     assert "23 pages found, showing 1 to 20" in first
     assert 'href="?q=scan&amp;page=2"' in first
+
+
+def test_search_matches_whole_words_only(client, make_page, publish):
+    publish(make_page(slug="scandal", title="Rumours", sections=[("Gossip", "A scandal.")]))
+    publish(make_page(slug="bone-scan", title="Bone scan", sections=[("What", "A scan.")]))
+
+    html = search(client, "scan")
+
+    assert result_titles(html) == ["Bone scan"]
+    assert "<mark>scan</mark>dal" not in html
+
+
+def test_snippet_highlights_whole_words_not_parts_of_them(client, make_page, publish):
+    publish(make_page(sections=[("Treatment", "You may have hormones as a tablet.")]))
+
+    html = search(client, "hormones")
+
+    assert "<mark>hormones</mark>" in html
+    assert "<mark>hormone</mark>s" not in html
+
+
+def test_snippet_keeps_list_items_apart(client, make_page, publish):
+    body = "You may have:\n\n- a bone scan\n- a blood test\n- a CT scan"
+    publish(make_page(sections=[("Tests", body)]))
+
+    html = search(client, "blood")
+
+    assert "a bone scan · a <mark>blood</mark> test · a CT scan" in html
+
+
+def test_results_link_to_the_section_that_matched(client, make_page, publish):
+    publish(
+        make_page(
+            sections=[
+                ("What is it?", "Cancer that has spread."),
+                ("Tests you may have", "A bone scan shows where it is."),
+            ]
+        )
+    )
+
+    html = search(client, "bone scan")
+
+    assert 'href="/info/secondary-breast-cancer/#tests-you-may-have"' in html
+
+
+def test_a_title_only_match_links_to_the_page_itself(client, make_page, publish):
+    publish(make_page(slug="fatigue", title="Fatigue", sections=[("What", "Feeling tired.")]))
+
+    html = search(client, "fatigue")
+
+    assert '<h2><a href="/info/fatigue/">Fatigue</a></h2>' in html
+
+
+def test_a_nul_byte_in_the_query_is_harmless(client, scan_pages):
+    response = client.get(reverse("infopages:search"), {"q": "bone\x00 scan"})
+
+    assert response.status_code == 200
+    assert result_titles(response.content.decode())[0] == "Bone scan"
+
+
+def test_search_needs_the_same_few_queries_with_many_pages(
+    client, make_page, publish, django_assert_max_num_queries
+):
+    publish(make_page(slug="scan-0", title="Scan 0", sections=[("A", "A bone scan.")]))
+    with django_assert_max_num_queries(4) as few:
+        search(client, "bone scan")
+    for n in range(1, 30):
+        publish(make_page(slug=f"scan-{n}", title=f"Scan {n}", sections=[("A", "A bone scan.")]))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = search(client, "bone scan")
+    assert len(result_titles(html)) == 20
+
+
+def test_search_index_follows_publication_and_take_down(client, make_page, publish, editor):
+    from infopages.models import Section
+    from infopages.publishing import retire_current
+    from infopages.services import save_with_version
+
+    page = make_page(sections=[("What", "A rare word: zoledronic.")])
+    publish(page)
+    assert result_titles(search(client, "zoledronic")) == ["Secondary breast cancer"]
+
+    section = Section.objects.get(page=page)
+    section.body = "Now about denosumab."
+    save_with_version(section, by=editor, comment="edit")
+    publish(page)
+    assert result_titles(search(client, "zoledronic")) == []
+    assert result_titles(search(client, "denosumab")) == ["Secondary breast cancer"]
+
+    retire_current(page=page)
+    assert result_titles(search(client, "denosumab")) == []
