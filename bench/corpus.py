@@ -51,8 +51,17 @@ HEADINGS = [
 ROOTS = ["Cancer types", "Tests and scans", "Treatments", "Living with cancer", "Support"]
 
 
+# Rarer words, as a real corpus has: each page uses a few of them, so a search for one finds
+# a handful of pages, while a search for a common word finds most of them.
+RARE = [
+    a + b
+    for a in ("zol", "den", "mab", "tin", "cap", "ver", "nib", "lex")
+    for b in ("edronic", "osumab", "ertinib", "ecitabine", "afenib", "oxifen", "olimus", "aplatin")
+]
+
+
 def sentence(rng: random.Random, n: int = 14) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = [rng.choice(RARE) if rng.random() < 0.02 else rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
 
 

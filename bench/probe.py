@@ -1,7 +1,8 @@
 """In-process measurements for ``bench.run``, in the benchmark's database (JSON on stdout).
 
-- ``queries PATH...``: status, size and queries of each path, first rendered (nothing cached)
-  and then again (from this process's memory), as a reviewer for ``/reviews/`` paths.
+- ``queries PATH...``: status, size and queries of each path, first rendered (nothing cached,
+  with its time) and then again (from this process's memory), as a reviewer for
+  ``/reviews/`` paths.
 - ``session USERNAME``: a signed-in session's cookie value; ``page-id SLUG``: a page's id.
 - ``publish N``: the time to publish N pages again (new snapshots), and the reminder command.
 - ``republish SLUG`` / ``take-down SLUG``: publish a page again, or take it down, and print
@@ -33,13 +34,15 @@ def queries(paths: list[str]) -> dict:
         cache.clear()
     for path in paths:
         client = reviewer if path.startswith("/reviews/") else reader
-        counts, status, size = [], 0, 0
+        counts, times, status, size = [], [], 0, 0
         for _ in range(2):
             with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
                 response = client.get(path, secure=False)
+                times.append(round((time.perf_counter() - started) * 1000, 1))
             counts.append(len(captured))
             status, size = response.status_code, len(response.content)
-        found[path] = {"status": status, "bytes": size, "queries": counts}
+        found[path] = {"status": status, "bytes": size, "queries": counts, "first_ms": times[0]}
     return found
 
 

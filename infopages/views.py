@@ -219,20 +219,27 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
+    """Search results, kept like any public response until the next publication: a popular
+    search is answered from memory; a new one costs four indexed queries."""
     query = search.clean_query(request.GET.get("q"))
-    context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
-    if query:
-        paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
-        try:
-            page_obj = paginator.page(request.GET.get("page") or 1)
-        except (EmptyPage, PageNotAnInteger):
-            page_obj = paginator.page(1)
-        context["page_obj"] = page_obj
-        context["results"] = search.with_snippets(page_obj.object_list, query)
-    if not context["results"]:
-        context["topics"] = selectors.live_topic_tree()
-    response = caching.set_public_headers(render(request, "infopages/search.html", context))
-    return caching.answer_conditionally(request, response)
+    number = request.GET.get("page") or "1"
+
+    def build() -> HttpResponse:
+        context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
+        if query:
+            paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
+            try:
+                page_obj = paginator.page(number)
+            except (EmptyPage, PageNotAnInteger):
+                page_obj = paginator.page(1)
+            context["page_obj"] = page_obj
+            context["results"] = search.with_snippets(page_obj.object_list, query)
+        if not context["results"]:
+            context["topics"] = selectors.live_topic_tree()
+        return caching.set_public_headers(render(request, "infopages/search.html", context))
+
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    return caching.cached_public_response(request, f"search:{digest}:{number[:8]}", build)
 
 
 @require_safe
