@@ -4,9 +4,9 @@
 ``--sections`` sections (with a reference and a resource), each saved as a django-reversion
 revision and published through ``infopages.publishing.publish_content`` (so the read model,
 its search index and the caches' generation are exactly what publishing writes), and five
-change requests per page (published, each with a medical and a lay sign-off; on every fifth
-page the latest is open, in review) with their audit events. Everything but the publications is
-written in bulk: the corpus is test data, not a test of the workflow.
+change requests per page (published, each with a medical and a lay sign-off; on every
+fiftieth page the latest is open, in review) with their audit events. Everything but the
+publications is written in bulk: the corpus is test data, not a test of the workflow.
 
 The words come from a fixed vocabulary with a seeded random generator, so two runs build
 the same corpus and searches find a realistic share of the pages.
@@ -48,6 +48,7 @@ HEADINGS = [
     "Questions to ask",
     "Where to get support",
 ]
+OPEN_EVERY = 50  # one page in this many has a change in review
 ROOTS = ["Cancer types", "Tests and scans", "Treatments", "Living with cancer", "Support"]
 
 
@@ -252,10 +253,11 @@ def build(*, pages: int, sections: int, seed: int = 1, progress: bool = True) ->
 
 def _changes(pages, editor, medic, lay, publisher, now, ChangeRequest, SignOff, AuditEvent):
     """Five change requests a page (10,000 at 2,000 pages): published ones with two sign-offs
-    each, and on every fifth page an open one, in review, signed off by the medical reviewer."""
+    each, and on every fiftieth page an open one, in review, signed off by the medical
+    reviewer (40 in the queue at 2,000 pages)."""
     changes = []
     for page in pages:
-        published = 4 if page.pk % 5 == 0 else 5
+        published = 4 if (page.pk - 1) % OPEN_EVERY == 0 else 5
         for n in range(published):
             when = now - dt.timedelta(days=300 * (published - n))
             changes.append(
@@ -270,7 +272,7 @@ def _changes(pages, editor, medic, lay, publisher, now, ChangeRequest, SignOff, 
                     published_at=when,
                 )
             )
-        if page.pk % 5 == 0:
+        if (page.pk - 1) % OPEN_EVERY == 0:
             changes.append(
                 ChangeRequest(
                     page=page,

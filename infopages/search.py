@@ -105,7 +105,10 @@ class _Fts5Matches:
     def count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM {PAGE_TABLE} WHERE {PAGE_TABLE} MATCH %s", [self.match]
+                f"SELECT count(*) FROM {PAGE_TABLE} "
+                f"JOIN infopages_publishedpage p ON p.id = {PAGE_TABLE}.rowid "
+                f"WHERE {PAGE_TABLE} MATCH %s AND p.is_current",
+                [self.match],
             )
             return cursor.fetchone()[0]
 
