@@ -23,8 +23,8 @@ from infopages.models import (
     Topic,
 )
 
-# Search text and provenance: big, and never shown on the public page.
-UNSHOWN_COLUMNS = ("plain_text", "source_versions", "approved_by")
+# Search text, its index and provenance: big, and never shown on the public page.
+UNSHOWN_COLUMNS = ("plain_text", "search_vector", "source_versions", "approved_by")
 
 
 def with_review_notice(publications):
@@ -75,6 +75,8 @@ def published_sections(
     sections = PublishedSection.objects.filter(publication=publication).order_by("position")
     if not with_text:
         sections = sections.only("position", "heading", "anchor", "html")
+    else:
+        sections = sections.defer("search_vector")
     return list(sections)
 
 
@@ -118,7 +120,7 @@ def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
         PublishedPage.objects.filter(page=page, published_at__lt=ends)
         .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=starts))
         .select_related("published_by")
-        .defer("plain_text", "source_versions")
+        .defer("plain_text", "search_vector", "source_versions")
         .order_by("-published_at", "-id")
     )
 
