@@ -419,7 +419,8 @@ def main(argv=None) -> None:
         print(f"No Redis at {args.redis}: skipping the Redis figures.", file=sys.stderr)
         args.redis = ""
     prefix = os.environ.get("BENCH_DB_PREFIX", "portal_bench")
-    results = {"settings": vars(args), "databases": {}}
+    recorded = {k: v for k, v in vars(args).items() if k not in ("output", "redis")}
+    results = {"settings": recorded | {"redis": bool(args.redis)}, "databases": {}}
     for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
         sizes = sorted({args.small_pages, args.pages})
         results["databases"][kind] = {
