@@ -37,5 +37,11 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
+# The public site and the workspace against the framework's floor, on PostgreSQL and SQLite
+# (README: Performance). e.g. make bench BENCH_ARGS="--pages 500 --databases sqlite"
+.PHONY: bench
+bench: venv
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

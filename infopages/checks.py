@@ -24,8 +24,9 @@ def is_shared(backend_path: str) -> bool:
 @register(Tags.caches)
 def rendered_pages_need_a_shared_cache(app_configs, **kwargs) -> list[Error]:
     """``PUBLIC_PAGE_CACHE_SECONDS`` with a per-process cache would let the other workers go
-    on serving a page for that long after it was changed or taken down (the rendered-page
-    cache is refreshed by a generation kept in the cache: see ``infopages.caching``)."""
+    on serving a page for that long after it was changed or taken down. (Its keys now carry
+    the database's publication generation, which bounds that too; the check stays, so a
+    shared page cache is always what its name says: see ``infopages.caching``.)"""
     seconds = int(getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0) or 0)
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if seconds <= 0 or is_shared(backend):

@@ -6,6 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from infopages import selectors
 from infopages.views import canonical_url
 
+FEED_ENTRIES = 30
+
 
 class RecentlyUpdatedFeed(Feed):
     feed_type = Atom1Feed
@@ -14,7 +16,7 @@ class RecentlyUpdatedFeed(Feed):
     link = "/"
 
     def items(self):
-        return selectors.live_publications(order_by="-published_at")[:30]
+        return selectors.recently_updated(FEED_ENTRIES)
 
     def item_title(self, item):
         return item.title

@@ -7,6 +7,7 @@ which are written by publishing alone and never changed afterwards.
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -307,6 +308,9 @@ class PublishedPage(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_current = models.BooleanField(_("current"), default=False)
     superseded_at = models.DateTimeField(_("replaced or withdrawn"), null=True, blank=True)
+    # Written once at publication (on PostgreSQL; SQLite keeps an FTS5 table instead: see
+    # infopages.search_index). The snapshot never changes, so neither does its vector.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = PublishedPageQuerySet.as_manager()
 
@@ -325,7 +329,15 @@ class PublishedPage(models.Model):
                 name="one_current_publication_per_address",
             ),
         ]
-        indexes = [models.Index(fields=["slug", "is_current"], name="published_slug_current")]
+        indexes = [
+            models.Index(fields=["slug", "is_current"], name="published_slug_current"),
+            # Topic pages list the live pages of one topic, A to Z, a page of them at a time.
+            models.Index(
+                fields=["topic_path", "title"],
+                condition=Q(is_current=True),
+                name="published_live_by_topic",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
@@ -370,6 +382,8 @@ class PublishedSection(models.Model):
     html = models.TextField(_("HTML"))
     plain_text = models.TextField(_("plain text"), blank=True)
     source_version_id = models.PositiveIntegerField(_("source version"), null=True)
+    # Which section of a search result matched best (PostgreSQL): written at publication.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     class Meta:
         ordering = ["publication", "position"]
@@ -383,6 +397,25 @@ class PublishedSection(models.Model):
         if self.pk and not self._state.adding:
             raise ValueError("A published section cannot be changed; publish a new snapshot.")
         super().save(*args, **kwargs)
+
+
+class PublicGeneration(models.Model):
+    """One row counting writes to the read model, bumped in the same transaction as each.
+
+    Every worker of every app server serves rendered public responses from memory under the
+    generation it last read, and reads it again at most every ``PUBLIC_FRESHNESS_SECONDS``:
+    so a publication or a take-down reaches all of them within that bound, without a query
+    per request (see ``infopages.caching``).
+    """
+
+    token = models.CharField(_("generation"), max_length=32, default="initial")
+    changed_at = models.DateTimeField(_("changed"), null=True)
+
+    class Meta:
+        verbose_name = _("public generation")
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class PublicReviewNotice(models.Model):

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.markdown import html_to_text, render_markdown
+from infopages.markdown import render_markdown
 from infopages.models import (
     Page,
     PublicReviewNotice,
@@ -26,6 +27,7 @@ from infopages.models import (
     Section,
     Topic,
 )
+from infopages.search_index import block_text, index_publication, unindex_publication
 from infopages.versions import SourceVersions
 
 
@@ -87,12 +89,19 @@ def topic_trail(topic_id: int) -> list[dict]:
 
 
 def _latest_version_ids(objects: list) -> list[int | None]:
-    """The newest version id of each object (None for one never saved as a version)."""
-    ids = []
-    for obj in objects:
-        version = Version.objects.get_for_object(obj).only("pk").first()
-        ids.append(version.pk if version else None)
-    return ids
+    """The newest version id of each object (None for one never saved as a version), in one
+    query for objects of one model."""
+    if not objects:
+        return []
+    newest = dict(
+        Version.objects.get_for_model(type(objects[0]))
+        .filter(object_id__in=[str(obj.pk) for obj in objects])
+        .order_by()
+        .values("object_id")
+        .annotate(newest=Max("pk"))
+        .values_list("object_id", "newest")
+    )
+    return [newest.get(str(obj.pk)) for obj in objects]
 
 
 def content_from_working_copy(page: Page) -> PageContent:
@@ -218,6 +227,7 @@ def publish_content(
     _refuse_taken_address(page, content.slug)
     retire_current(page=page, at=now)
     rendered = [(s, render_markdown(s.body, id_prefix=f"{s.anchor}-")) for s in content.sections]
+    texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
         page=page,
         slug=content.slug,
@@ -233,7 +243,7 @@ def publish_content(
         reviewers=review.reviewers,
         resources=content.resources,
         related_page_ids=content.related_page_ids,
-        plain_text=" ".join(html_to_text(html) for _, html in rendered),
+        plain_text="\n".join(texts),
         source_versions=content.source_versions.to_json(),
         approved_by=review.approved_by,
         published_by=by if by is not None and by.is_authenticated else None,
@@ -249,11 +259,12 @@ def publish_content(
             heading=section.heading,
             anchor=section.anchor,
             html=html,
-            plain_text=html_to_text(html),
+            plain_text=text,
             source_version_id=section.version_id,
         )
-        for position, (section, html) in enumerate(rendered)
+        for position, ((section, html), text) in enumerate(zip(rendered, texts, strict=True))
     )
+    index_publication(publication)
     return publication
 
 
@@ -297,6 +308,7 @@ def republish_with_next_review(
         section._state.adding = True
         section.publication = copy
     copy.new_sections = PublishedSection.objects.bulk_create(sections)
+    index_publication(copy)
     return copy
 
 
@@ -307,6 +319,7 @@ def retire_current(*, page: Page, at: datetime | None = None) -> PublishedPage |
         current.is_current = False
         current.superseded_at = at or timezone.now()
         current.save(update_fields=["is_current", "superseded_at"])
+        unindex_publication(current)
     return current
 
 

@@ -9,7 +9,8 @@ copy's topics is their editorial order, which says nothing a reader could not se
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +23,8 @@ from infopages.models import (
     Topic,
 )
 
-# Search text and provenance: big, and never shown on the public page.
-UNSHOWN_COLUMNS = ("plain_text", "source_versions", "approved_by")
+# Search text, its index and provenance: big, and never shown on the public page.
+UNSHOWN_COLUMNS = ("plain_text", "search_vector", "source_versions", "approved_by")
 
 
 def with_review_notice(publications):
@@ -74,6 +75,8 @@ def published_sections(
     sections = PublishedSection.objects.filter(publication=publication).order_by("position")
     if not with_text:
         sections = sections.only("position", "heading", "anchor", "html")
+    else:
+        sections = sections.defer("search_vector")
     return list(sections)
 
 
@@ -117,7 +120,7 @@ def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
         PublishedPage.objects.filter(page=page, published_at__lt=ends)
         .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=starts))
         .select_related("published_by")
-        .defer("plain_text", "source_versions")
+        .defer("plain_text", "search_vector", "source_versions")
         .order_by("-published_at", "-id")
     )
 
@@ -144,7 +147,7 @@ def live_publications(*, order_by: str = "title"):
 
 @dataclass
 class TopicNode:
-    """A topic in the public topic tree, with the live pages filed directly under it."""
+    """A topic in the public topic tree, with how many live pages sit on it and below it."""
 
     topic_id: int
     slug: str
@@ -153,7 +156,7 @@ class TopicNode:
     position: tuple = ()
     parent: "TopicNode | None" = None
     children: list["TopicNode"] = field(default_factory=list)
-    publications: list[PublishedPage] = field(default_factory=list)
+    direct_count: int = 0  # live pages filed on this topic itself
     page_count: int = 0  # live pages here and below
 
     def __str__(self) -> str:
@@ -176,20 +179,31 @@ def topic_url(path: str) -> str:
 
 def live_topic_tree() -> list[TopicNode]:
     """The topics live pages sit on, with the names their newest publications give them, in
-    the editors' order: two queries."""
-    publications = (
+    the editors' order: two queries, whose answers grow with the topics, not the pages.
+
+    The database returns one row per topic path: the newest live publication's trail there
+    and how many live pages share the path.
+    """
+    newest_first = [F("published_at").desc(), F("id").desc()]
+    per_path = (
         PublishedPage.objects.current()
-        .only("slug", "title", "summary", "topic_trail", "published_at", "page_id")
-        .order_by("published_at", "id")  # newer trails overwrite older names below
+        .annotate(
+            newest=Window(RowNumber(), partition_by=[F("topic_path")], order_by=newest_first),
+            here=Window(Count("id"), partition_by=[F("topic_path")]),
+        )
+        .filter(newest=1)
+        .order_by()
+        .values_list("topic_trail", "here", "published_at", "id")
     )
     order = {
         pk: (position, name)
         for pk, position, name in Topic.objects.values_list("pk", "position", "name")
     }
     nodes: dict[str, TopicNode] = {}
-    for publication in publications:
+    # Oldest first: newer trails overwrite older names below.
+    for trail, here, _published_at, _id in sorted(per_path, key=lambda row: row[2:]):
         parent = None
-        for step in publication.topic_trail:
+        for step in trail:
             path = f"{parent.path}/{step['slug']}" if parent else step["slug"]
             node = nodes.get(path)
             if node is None:
@@ -200,20 +214,43 @@ def live_topic_tree() -> list[TopicNode]:
             node.name = step["name"]
             parent = node
         if parent is not None:
-            parent.publications.append(publication)
+            parent.direct_count += here
     for node in nodes.values():
         node.position = order.get(node.topic_id, (0, node.name.lower()))
         node.children.sort(key=lambda child: child.position)
-        node.publications.sort(key=lambda p: p.title.lower())
 
     def count(node: TopicNode) -> int:
-        node.page_count = len(node.publications) + sum(count(child) for child in node.children)
+        node.page_count = node.direct_count + sum(count(child) for child in node.children)
         return node.page_count
 
     roots = sorted((n for n in nodes.values() if n.parent is None), key=lambda n: n.position)
     for root in roots:
         count(root)
     return roots
+
+
+def live_pages_in_topic(path: str):
+    """The live pages filed on the topic at ``path`` itself, A to Z (for a paginator)."""
+    return (
+        PublishedPage.objects.current()
+        .filter(topic_path=path)
+        .only("slug", "title", "summary", "page_id", "published_at")
+        .order_by("title", "id")
+    )
+
+
+def live_addresses():
+    """Every live page's address and publication time, by address (for the sitemap)."""
+    return PublishedPage.objects.current().only("slug", "published_at").order_by("slug", "id")
+
+
+def recently_updated(limit: int) -> list[PublishedPage]:
+    """The live pages published most recently, newest first."""
+    return list(
+        PublishedPage.objects.current()
+        .only("slug", "title", "summary", "page_id", "published_at")
+        .order_by("-published_at", "-id")[:limit]
+    )
 
 
 def find_topic(tree: list[TopicNode], path: str) -> TopicNode | None:
@@ -227,12 +264,11 @@ def find_topic(tree: list[TopicNode], path: str) -> TopicNode | None:
     return found
 
 
-def topics_with_pages(tree: list[TopicNode]) -> list[TopicNode]:
-    """Every topic in the tree that has live pages filed directly under it, in tree order."""
+def all_topics(tree: list[TopicNode]) -> list[TopicNode]:
+    """Every topic in the tree, in tree order."""
     found, stack = [], list(reversed(tree))
     while stack:
         node = stack.pop()
-        if node.publications:
-            found.append(node)
+        found.append(node)
         stack.extend(reversed(node.children))
     return found

@@ -1,9 +1,7 @@
-"""Keep the public caches honest: any write to the read model refreshes rendered pages.
+"""Keep the public caches honest: any write to the read model gives it a new generation.
 
-The generation is bumped at once and again after the transaction commits. The first bump
-covers code that reads inside the same transaction (and tests); the second covers a reader in
-another process who rendered the old page between the write and the commit and cached it
-under the new generation.
+The generation lives in the database and changes in the same transaction as the write, so
+no process can see the new generation with the old content (``infopages.caching``).
 
 Topics' names reach readers only through publications (each records its topic trail), but
 the editors' order of topics decides the order of the home and topic pages, so reordering
@@ -11,7 +9,6 @@ them refreshes the shared cache too. The review notice and its wording are part 
 model as well.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -27,4 +24,3 @@ from infopages.models import PublicReviewNotice, PublicWording, PublishedPage, T
 @receiver(post_delete, sender=Topic, dispatch_uid="infopages.public_cache_on_topic_delete")
 def refresh_public_caches(sender, **kwargs) -> None:
     bump_generation()
-    transaction.on_commit(bump_generation, robust=True)

@@ -1,4 +1,8 @@
-"""sitemap.xml: the home page, live topics and live pages, on the canonical ``SITE_URL``."""
+"""Sitemaps of the home page, live topics and live pages, on the canonical ``SITE_URL``.
+
+``/sitemap.xml`` is an index of sections; the pages' section is split into sitemaps of
+``PageSitemap.limit`` pages each, so no response grows with the number of pages.
+"""
 
 from urllib.parse import urlsplit
 
@@ -35,12 +39,7 @@ class TopicSitemap(CanonicalSitemap):
     priority = 0.5
 
     def items(self):
-        nodes, stack = [], list(selectors.live_topic_tree())
-        while stack:
-            node = stack.pop(0)
-            nodes.append(node)
-            stack.extend(node.children)
-        return nodes
+        return selectors.all_topics(selectors.live_topic_tree())
 
     def location(self, item):
         return item.get_absolute_url()
@@ -49,9 +48,10 @@ class TopicSitemap(CanonicalSitemap):
 class PageSitemap(CanonicalSitemap):
     changefreq = "monthly"
     priority = 1.0
+    limit = 1000
 
     def items(self):
-        return selectors.live_publications(order_by="slug")
+        return selectors.live_addresses()
 
     def lastmod(self, item):
         return item.published_at

@@ -22,5 +22,6 @@ urlpatterns = [
         name="feed",
     ),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -22,6 +22,8 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -32,6 +34,8 @@ from infopages.review_notice import notice_starts_on, review_overdue
 from infopages.sitemaps import SITEMAPS
 
 SEARCH_RESULTS_PER_PAGE = 20
+TOPIC_PAGE_SIZE = 50
+HOME_RECENT_PAGES = 8
 
 
 def page_validators(
@@ -106,9 +110,15 @@ def breadcrumb_topics(trail: list[selectors.TopicCrumb]) -> list[tuple[str, str]
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """Every live topic with its count of pages, and the latest updates: the same size with
+    20 pages or 20,000."""
+
     def build() -> HttpResponse:
-        topics = selectors.topics_with_pages(selectors.live_topic_tree())
-        context = {"topics": topics, "site_url": settings.SITE_URL}
+        context = {
+            "topics": selectors.live_topic_tree(),
+            "recent": selectors.recently_updated(HOME_RECENT_PAGES),
+            "site_url": settings.SITE_URL,
+        }
         return caching.set_public_headers(render(request, "infopages/home.html", context))
 
     return caching.cached_public_response(request, "home", build)
@@ -116,15 +126,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
+    """A topic's subtopics, and its own pages A to Z, ``TOPIC_PAGE_SIZE`` at a time."""
+    number = request.GET.get("page") or "1"
+
     def build() -> HttpResponse:
         node = selectors.find_topic(selectors.live_topic_tree(), topic_path)
         if node is None:
             raise Http404("No published pages in this topic.")
-        context = {"node": node, "site_url": settings.SITE_URL}
+        paginator = Paginator(selectors.live_pages_in_topic(node.path), TOPIC_PAGE_SIZE)
+        try:
+            page_obj = paginator.page(number) if node.direct_count else None
+        except (EmptyPage, PageNotAnInteger):
+            raise Http404("No such page of this topic.") from None
+        context = {"node": node, "page_obj": page_obj, "site_url": settings.SITE_URL}
         response = render(request, "infopages/topic_detail.html", context)
         return caching.set_public_headers(response)
 
-    return caching.cached_public_response(request, f"topic:{topic_path}", build)
+    return caching.cached_public_response(request, f"topic:{topic_path}:{number}", build)
 
 
 def live_page_response(
@@ -138,8 +156,8 @@ def live_page_response(
 ) -> HttpResponse:
     """A response about the page live at ``slug`` (the HTML page, its print view, the API).
 
-    0 queries from the Redis cache; 2 (the validators) for a 304 or for a response this
-    process rendered before for the same validators; the render's own queries otherwise.
+    No query when this process or the shared cache has it (``caching``); 2 (the validators)
+    for a 304 otherwise; the render's own queries for a 200.
     """
 
     def build() -> HttpResponse:
@@ -152,16 +170,8 @@ def live_page_response(
         not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-
-        def render() -> HttpResponse:
-            response = render_page(publication, related, today)
-            return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
-
-        # Everything the response depends on that can change: the ETag names the
-        # publication, its live related pages and the review notice; Last-Modified adds when
-        # each was published (a restored database cannot reuse an id with other content).
-        validators = (variant, slug, etag, last_modified.isoformat(), settings.SITE_URL)
-        return caching.rendered_for_validators(validators, render)
+        response = render_page(publication, related, today)
+        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
 
     return caching.cached_public_response(request, f"{variant}:{slug}", build)
 
@@ -209,29 +219,56 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
+    """Search results, kept like any public response until the next publication: a popular
+    search is answered from memory; a new one costs four indexed queries."""
     query = search.clean_query(request.GET.get("q"))
-    context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
-    if query:
-        paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
-        try:
-            page_obj = paginator.page(request.GET.get("page") or 1)
-        except (EmptyPage, PageNotAnInteger):
-            page_obj = paginator.page(1)
-        context["page_obj"] = page_obj
-        context["results"] = search.with_snippets(page_obj.object_list, query)
-    if not context["results"]:
-        context["topics"] = selectors.live_topic_tree()
-    response = caching.set_public_headers(render(request, "infopages/search.html", context))
-    return caching.answer_conditionally(request, response)
+    number = request.GET.get("page") or "1"
+
+    def build() -> HttpResponse:
+        context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
+        if query:
+            paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
+            try:
+                page_obj = paginator.page(number)
+            except (EmptyPage, PageNotAnInteger):
+                page_obj = paginator.page(1)
+            context["page_obj"] = page_obj
+            context["results"] = search.with_snippets(page_obj.object_list, query)
+        if not context["results"]:
+            context["topics"] = selectors.live_topic_tree()
+        return caching.set_public_headers(render(request, "infopages/search.html", context))
+
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    return caching.cached_public_response(request, f"search:{digest}:{number[:8]}", build)
 
 
 @require_safe
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    """The sitemap index: one entry per section, and per thousand pages."""
+
     def build() -> HttpResponse:
-        response = sitemap(request, sitemaps=SITEMAPS)
+        entries = []
+        for section, sitemap_class in SITEMAPS.items():
+            url = canonical_url(reverse("infopages:sitemap_section", args=[section]))
+            for number in sitemap_class().paginator.page_range:
+                entries.append(SitemapIndexItem(url + (f"?p={number}" if number > 1 else "")))
+        response = TemplateResponse(
+            request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+        )
         return caching.set_public_headers(response.render())
 
     return caching.cached_public_response(request, "sitemap", build)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    number = request.GET.get("p") or "1"
+
+    def build() -> HttpResponse:
+        response = sitemap(request, sitemaps=SITEMAPS, section=section)
+        return caching.set_public_headers(response.render())
+
+    return caching.cached_public_response(request, f"sitemap:{section}:{number}", build)
 
 
 @require_safe

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search vectors (infopages.search_index); harmless on SQLite
     "reversion",
     "markdownx",
     "axes",
@@ -121,11 +122,11 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or (600 if REDIS_URL else 0)
 )
-# Each worker also keeps the public pages it rendered in its own memory, keyed by their
-# validators, which every request reads from the database first: safe with any number of
-# workers, because a publication changes the key rather than having to reach each worker.
-# Bounded by entries (a page is 20-40 kB; 0 turns it off); TIMEOUT bounds how long a renamed
-# topic can lag in breadcrumbs (see infopages.caching).
+# Each worker also keeps the public responses it rendered in its own memory, keyed by the
+# publication generation, which it reads from the database at most every
+# PUBLIC_FRESHNESS_SECONDS: safe with any number of workers and app servers, because a
+# publication changes the key rather than having to reach each worker (infopages.caching).
+# Bounded by entries (a page is 20-40 kB; 0 turns it off) and by TIMEOUT.
 PUBLIC_PAGE_LOCAL_CACHE_ENTRIES = int(os.environ.get("PUBLIC_PAGE_LOCAL_CACHE_ENTRIES", "500"))
 if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
     CACHES["pages"] = {
@@ -134,6 +135,10 @@ if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
         "TIMEOUT": 300,
         "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGE_LOCAL_CACHE_ENTRIES},
     }
+# How long a worker may go on serving cached public responses before it reads the publication
+# generation again (infopages.caching): the bound on how late a publication or a take-down
+# reaches every worker of every app server. One small query per worker per period.
+PUBLIC_FRESHNESS_SECONDS = float(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "1"))
 # Where the client's address is, for rate limits and sign-in throttling, when a proxy stands in
 # front (e.g. HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used).
 # Empty: REMOTE_ADDR. See portal.clients.

@@ -51,13 +51,22 @@ def markdown_files(paths: list[Path | str], *, errors: list[str], warnings: list
 
 @transaction.atomic
 def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
-    """Write one file's page as a single revision; return it and related slugs not yet found."""
+    """Write one file's page as a single revision; return it and related slugs not yet found.
+
+    Every object saved here becomes a version in that one revision (author, comment), and its
+    edit counter moves on, so edit forms opened before the import conflict, as with any save.
+    """
     comment = f"Imported from {parsed.path.name}"
     with reversion.create_revision():
-        page = Page.objects.filter(slug=parsed.slug).first() or Page(slug=parsed.slug)
+        reversion.set_comment(comment)
+        if by is not None and by.is_authenticated:
+            reversion.set_user(by)
+        page = Page.objects.select_for_update().filter(slug=parsed.slug).first() or Page(
+            slug=parsed.slug
+        )
         page.title, page.summary = parsed.title, parsed.summary
         page.topic = _topic(parsed.topic_path)
-        save_with_version(page, by=by, comment=comment)
+        _save(page)
         found = dict(Page.objects.filter(slug__in=parsed.related).values_list("slug", "pk"))
         page.related_pages.set(found.values())
         reversion.add_to_revision(page)  # again, so the version has its related pages
@@ -66,8 +75,16 @@ def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
             (Reference, "citation", parsed.references),
             (Resource, "url", parsed.resources),
         ]:
-            _sync_rows(page=page, model=model, key=key, rows=rows, by=by, comment=comment)
+            _sync_rows(page=page, model=model, key=key, rows=rows)
     return page, [slug for slug in parsed.related if slug not in found]
+
+
+def _save(obj: models.Model) -> None:
+    """Save inside the import's revision (which records the version), moving the edit
+    counter of an existing row on from what this transaction read (rows are locked)."""
+    if obj.pk is not None:
+        obj.lock_version = (obj.lock_version or 0) + 1
+    obj.save()
 
 
 def _topic(names: list[str]) -> Topic:
@@ -90,15 +107,13 @@ def imported_reviewers(parsed: ParsedPage) -> list[dict]:
     ]
 
 
-def _sync_rows(
-    *, page: Page, model: type[models.Model], key: str, rows: list[dict], by, comment: str
-) -> None:
+def _sync_rows(*, page: Page, model: type[models.Model], key: str, rows: list[dict]) -> None:
     """Match existing rows by ``key``: save only what changed, add new ones, delete the rest.
 
     Deleting happens inside the import's revision, so the earlier versions stay restorable.
     """
     pool = defaultdict(list)
-    for obj in model.objects.filter(page=page).order_by("position", "id"):
+    for obj in model.objects.select_for_update().filter(page=page).order_by("position", "id"):
         pool[getattr(obj, key)].append(obj)
     plan = [
         (pool[row[key]].pop(0) if pool[row[key]] else model(page=page), position, row)
@@ -111,7 +126,7 @@ def _sync_rows(
             continue
         for name, value in wanted.items():
             setattr(obj, name, value)
-        save_with_version(obj, by=by, comment=comment)
+        _save(obj)
 
 
 def link_related(page: Page, slugs: list[str], *, by, comment: str) -> list[str]:

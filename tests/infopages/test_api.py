@@ -69,7 +69,8 @@ def test_api_is_read_only(client, demo_site):
 
 
 def test_api_needs_few_queries(client, demo_site, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    # + 1 on the first request after a publication: the generation (infopages.caching).
+    with django_assert_max_num_queries(3):
         client.get("/api/pages/")
     with django_assert_max_num_queries(3):
         client.get("/api/pages/secondary-breast-cancer/")

@@ -73,14 +73,16 @@ def test_markdown_is_not_rendered_on_each_request(client, make_page, publish, mo
     assert client.get(page.get_absolute_url()).status_code == 200
 
 
-def test_home_lists_published_pages_by_topic(client, make_page, publish):
+def test_home_lists_topics_and_recently_published_pages(client, make_page, publish):
     publish(make_page())
     make_page(slug="bone-scan", title="Bone scan")  # never published
 
     html = client.get(reverse("infopages:home")).content.decode()
 
-    assert "Cancer types &gt; Breast cancer" in html
-    assert "Secondary breast cancer" in html
+    assert '<a href="/topics/cancer-types/">Cancer types</a>' in html
+    assert '<a href="/topics/cancer-types/breast-cancer/">Breast cancer</a>' in html
+    assert "(1 page)" in html
+    assert '<a href="/info/secondary-breast-cancer/">Secondary breast cancer</a>' in html
     assert "Bone scan" not in html
 
 
