@@ -48,25 +48,49 @@ class WorkspaceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PageChoiceField(forms.ModelChoiceField):
-    """Pages by title; a page that already has an open change request says so."""
+class PageField(forms.CharField):
+    """A page named by its title or its address, typed (or pasted as a link).
 
-    def label_from_instance(self, page: Page) -> str:
-        open_change = getattr(page, "open_change_id", None)
-        if open_change:
-            return _("%(title)s (open change request #%(pk)s)") % {
-                "title": page.title,
-                "pk": open_change,
-            }
-        return page.title
+    A text field, not a list of every page: a list grows with the site, and at thousands of
+    pages no one can use it. An unclear name gets an error naming a few pages it might be.
+    """
+
+    SUGGESTIONS = 8
+
+    def __init__(self, *args, pages=None, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        super().__init__(*args, **kwargs)
+        self.pages = pages if pages is not None else Page.objects.all()
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        slug = text.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+        found = self.pages.filter(slug=slug).first() or self._one_titled(text)
+        if found is not None:
+            return found
+        like = list(self.pages.filter(title__icontains=text).order_by("title")[: self.SUGGESTIONS])
+        if not like:
+            raise forms.ValidationError(
+                _("No page is called “%(text)s”. Type part of its title to see suggestions.")
+                % {"text": text}
+            )
+        names = "; ".join(f"{p.title} ({p.slug})" for p in like)
+        raise forms.ValidationError(
+            _("Which page? Type its full title or its address: %(names)s") % {"names": names}
+        )
+
+    def _one_titled(self, text: str):
+        titled = list(self.pages.filter(title__iexact=text.strip())[:2])
+        return titled[0] if len(titled) == 1 else None
 
 
 class StartChangeForm(WorkspaceForm):
-    page = PageChoiceField(
+    page = PageField(
         label=_("Page"),
-        queryset=Page.objects.none(),
-        empty_label=_("Choose a page"),
-        error_messages={"required": _("Choose the page you want to change.")},
+        help_text=_("Its title or its address, e.g. “Bone scan” or bone-scan."),
+        error_messages={"required": _("Say which page you want to change.")},
     )
     summary = forms.CharField(
         label=_("What will change and why (optional for now)"),
@@ -78,11 +102,6 @@ class StartChangeForm(WorkspaceForm):
         label=_("This is a full review (every section is checked; a lay reviewer signs off too)"),
         required=False,
     )
-
-    def __init__(self, *args, pages=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if pages is not None:
-            self.fields["page"].queryset = pages
 
 
 class ChangeDetailsForm(WorkspaceForm):
@@ -206,11 +225,10 @@ class NotificationPreferenceForm(WorkspaceForm):
 
 
 class UnpublishForm(WorkspaceForm):
-    page = forms.ModelChoiceField(
+    page = PageField(
         label=_("Page to take down"),
-        queryset=Page.objects.none(),
-        empty_label=_("Choose a live page"),
-        error_messages={"required": _("Choose the page to take down.")},
+        help_text=_("Its title or its address."),
+        error_messages={"required": _("Say which page to take down.")},
     )
     reason = forms.CharField(
         label=_("Reason (goes in the audit log)"),
@@ -221,7 +239,7 @@ class UnpublishForm(WorkspaceForm):
     def __init__(self, *args, pages=None, **kwargs):
         super().__init__(*args, **kwargs)
         if pages is not None:
-            self.fields["page"].queryset = pages
+            self.fields["page"].pages = pages
 
 
 class RestoreForm(WorkspaceForm):

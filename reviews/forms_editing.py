@@ -16,7 +16,7 @@ from markdownx.widgets import MarkdownxWidget
 from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page, Topic
 from infopages.services import address_taken
-from reviews.forms import TextField, WorkspaceForm
+from reviews.forms import PageField, TextField, WorkspaceForm
 
 # Dates as browsers' date pickers send them, and as people in the UK type them.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y"]
@@ -154,20 +154,39 @@ class PageTopicForm(EditForm):
 
 
 class RelatedPagesForm(EditForm):
+    """The pages related now (untick to remove) and one to add, typed: never a list of every
+    page, which would grow with the site."""
+
     related_pages = forms.ModelMultipleChoiceField(
         label=_("Related pages"),
         queryset=Page.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Readers are pointed to these pages at the end of this one."),
+        help_text=_(
+            "Readers are pointed to these pages at the end of this one. Untick a page to remove it."
+        ),
     )
-    field_order = ["related_pages", "comment", "lock_version"]
+    add_page = PageField(
+        label=_("Add a related page (optional)"),
+        required=False,
+        help_text=_("Its title or its address."),
+    )
+    field_order = ["related_pages", "add_page", "comment", "lock_version"]
 
     def __init__(self, *args, page: Page, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_pages"].queryset = Page.objects.exclude(pk=page.pk).order_by(
-            "title", "pk"
-        )
+        self.page = page
+        self.fields["related_pages"].queryset = page.related_pages.order_by("title", "pk")
+        self.fields["add_page"].pages = Page.objects.exclude(pk=page.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        related = list(cleaned.get("related_pages") or [])
+        added = cleaned.get("add_page")
+        if added is not None and added not in related:
+            related.append(added)
+        cleaned["related_pages"] = related
+        return cleaned
 
 
 class ReferenceForm(EditForm):

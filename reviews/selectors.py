@@ -10,7 +10,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from reversion.models import Version
 
@@ -136,14 +135,6 @@ def recently_published_changes(*, limit: int = 10) -> QuerySet[ChangeRequest]:
         .select_related("page", "created_by", "publication__published_by")
         .order_by("-published_at", "-id")[:limit]
     )
-
-
-def pages_with_open_change() -> QuerySet[Page]:
-    """Every page, each with ``open_change_id`` (its open change request, or None)."""
-    open_change = ChangeRequest.objects.filter(
-        page=OuterRef("pk"), state__in=ChangeRequest.OPEN_STATES
-    ).values("pk")[:1]
-    return Page.objects.annotate(open_change_id=Subquery(open_change)).order_by("title", "pk")
 
 
 def live_pages() -> QuerySet[Page]:

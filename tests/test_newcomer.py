@@ -54,7 +54,7 @@ def test_the_demo_leaves_a_page_free_for_the_editor_to_start_a_change(loaddemo, 
 
     response = client.post(
         reverse("reviews:start_change"),
-        {"page": Page.objects.get(slug="bone-scan").pk, "summary": ""},
+        {"page": "bone-scan", "summary": ""},
         follow=True,
     )
 
@@ -67,7 +67,7 @@ def test_starting_a_second_change_links_to_the_open_one(loaddemo, client):
     client.login(request=HttpRequest(), username="editor", password="demo-editor-2026")
 
     response = client.post(
-        reverse("reviews:start_change"), {"page": open_change.page_id, "summary": ""}
+        reverse("reviews:start_change"), {"page": "Secondary breast cancer", "summary": ""}
     )
 
     html = response.content.decode()

@@ -40,9 +40,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         context["my_open"] = [
             c for c in selectors.open_changes_of(editor=user) if c.state != State.CHANGES_REQUESTED
         ]
-        context["start_form"] = forms.get("start_form") or StartChangeForm(
-            pages=selectors.pages_with_open_change()
-        )
+        context["start_form"] = forms.get("start_form") or StartChangeForm()
         context["looked_after"], context["looked_after_count"] = pages_looked_after(
             owner=user, limit=LOOKED_AFTER_CAP
         )
@@ -51,9 +49,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         context["scheduled"] = selectors.changes_in_state(State.SCHEDULED).order_by(
             "scheduled_for", "id"
         )
-        context["unpublish_form"] = forms.get("unpublish_form") or UnpublishForm(
-            pages=selectors.live_pages()
-        )
+        context["unpublish_form"] = forms.get("unpublish_form") or UnpublishForm()
     return render(request, "reviews/dashboard.html", context, status=status)
 
 
@@ -68,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def start_change(request: HttpRequest) -> HttpResponse:
     if not policy.is_editor(request.user):
         return forbidden(request, "Only editors can start a change request.")
-    form = StartChangeForm(request.POST, pages=selectors.pages_with_open_change())
+    form = StartChangeForm(request.POST)
     if form.is_valid():
         try:
             change = services.start_change(

@@ -316,7 +316,7 @@ def test_the_address_form_warns_that_readers_are_sent_on_and_refuses_a_taken_add
     assert Page.objects.get(pk=page.pk).slug == "metastatic-breast-cancer"
 
 
-def test_editor_chooses_related_pages_and_a_stale_choice_shows_both(
+def test_editor_adds_a_related_page_by_name_and_a_stale_choice_shows_both(
     draft_change, author, second_editor, make_page
 ):
     bone_scan = make_page(slug="bone-scan", title="Bone scan")
@@ -326,22 +326,41 @@ def test_editor_chooses_related_pages_and_a_stale_choice_shows_both(
     mine.force_login(author)
     theirs.force_login(second_editor)
     form = html_of(mine.get(url("edit_related", draft_change)))
-    assert "Bone scan" in form and ">Secondary breast cancer<" not in form  # not itself
+    assert "Add a related page" in form and "Bone scan" not in form  # no list of every page
     theirs.post(
         url("edit_related", draft_change),
-        {"related_pages": [ct_scan.pk], "comment": "CT", "lock_version": page.lock_version},
+        {"add_page": "ct-scan", "comment": "CT", "lock_version": page.lock_version},
     )
 
     response = mine.post(
         url("edit_related", draft_change),
-        {"related_pages": [bone_scan.pk], "comment": "Bone", "lock_version": page.lock_version},
+        {"add_page": "Bone scan", "comment": "Bone", "lock_version": page.lock_version},
     )
 
     assert response.status_code == 409
     html = html_of(response)
     assert "Saved meanwhile by Sam Second" in html
-    assert f'value="{bone_scan.pk}" id="id_related_pages_0" checked' in html  # mine, ticked
+    assert 'value="Bone scan"' in html  # what I typed stays in the form
     assert list(Page.objects.get(pk=page.pk).related_pages.all()) == [ct_scan]
+
+    form = html_of(mine.get(url("edit_related", draft_change)))
+    assert f'value="{ct_scan.pk}"' in form and "checked" in form  # related now: untick to remove
+    page.refresh_from_db()
+    mine.post(
+        url("edit_related", draft_change),
+        {
+            "related_pages": [ct_scan.pk],
+            "add_page": "bone",
+            "comment": "Bone",
+            "lock_version": page.lock_version,
+        },
+    )
+    assert list(Page.objects.get(pk=page.pk).related_pages.all()) == [ct_scan]  # unclear name
+    mine.post(
+        url("edit_related", draft_change),
+        {"add_page": "/info/bone-scan/", "comment": "Bone", "lock_version": page.lock_version},
+    )
+    assert list(Page.objects.get(pk=page.pk).related_pages.all()) == [bone_scan]
 
 
 # Putting the sections in order

@@ -146,7 +146,7 @@ def post_data(change: ChangeRequest, page) -> dict:
         "seen_hash": change.content_hash,
         "lock_version": "0",
         "frequency": "daily",
-        "page": str(page.pk),
+        "page": page.slug,
         "publish_at": "2099-01-01T09:00",
         "version": str(Version.objects.get_for_object(page).first().pk),
         "publication": str(PublishedPage.objects.filter(page=page).first().pk),

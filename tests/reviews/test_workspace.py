@@ -140,7 +140,7 @@ def test_editor_starts_a_change_for_a_page(as_user, live_page, second_editor):
 
     response = client.post(
         reverse("reviews:start_change"),
-        {"page": live_page.pk, "summary": "Update the symptoms."},
+        {"page": live_page.slug, "summary": "Update the symptoms."},
         follow=True,
     )
 
@@ -157,7 +157,7 @@ def test_starting_a_second_change_for_a_page_says_why_and_keeps_the_summary(
 ):
     response = as_user(second_editor).post(
         reverse("reviews:start_change"),
-        {"page": draft_change.page.pk, "summary": "My own plan for this page."},
+        {"page": draft_change.page.slug, "summary": "My own plan for this page."},
     )
 
     html = html_of(response)
@@ -169,7 +169,7 @@ def test_starting_a_second_change_for_a_page_says_why_and_keeps_the_summary(
 
 
 def test_reviewer_cannot_start_a_change(as_user, live_page, medic):
-    response = as_user(medic).post(reverse("reviews:start_change"), {"page": live_page.pk})
+    response = as_user(medic).post(reverse("reviews:start_change"), {"page": live_page.slug})
 
     assert response.status_code == 403
     assert not ChangeRequest.objects.exists()
@@ -462,7 +462,7 @@ def test_reviewer_cannot_withdraw(as_user, submitted_change, medic):
 def test_publisher_takes_a_page_down_with_a_reason(as_user, client, live_page, publisher):
     response = as_user(publisher).post(
         reverse("reviews:unpublish"),
-        {"page": live_page.pk, "reason": "Dosage error"},
+        {"page": live_page.title, "reason": "Dosage error"},
         follow=True,
     )
 
@@ -474,7 +474,7 @@ def test_publisher_takes_a_page_down_with_a_reason(as_user, client, live_page, p
 
 def test_taking_a_page_down_needs_a_reason(as_user, client, live_page, publisher):
     response = as_user(publisher).post(
-        reverse("reviews:unpublish"), {"page": live_page.pk, "reason": ""}
+        reverse("reviews:unpublish"), {"page": live_page.slug, "reason": ""}
     )
 
     assert "Give the reason for taking the page down." in html_of(response)
@@ -484,7 +484,7 @@ def test_taking_a_page_down_needs_a_reason(as_user, client, live_page, publisher
 
 def test_an_editor_cannot_take_a_page_down(as_user, client, live_page, author):
     response = as_user(author).post(
-        reverse("reviews:unpublish"), {"page": live_page.pk, "reason": "I think it is wrong"}
+        reverse("reviews:unpublish"), {"page": live_page.slug, "reason": "I think it is wrong"}
     )
 
     assert response.status_code == 403
@@ -521,3 +521,24 @@ def test_posts_without_the_csrf_token_are_refused(submitted_change, medic):
 
     assert response.status_code == 403
     assert not SignOff.objects.exists()
+
+
+def test_pages_are_named_by_title_or_address_never_listed_all(as_user, author, make_page):
+    """At thousands of pages a list of every page is unusable: the dashboard asks for a
+    title or an address, and suggests pages when it is unclear."""
+    for n in range(30):
+        make_page(slug=f"bone-scan-{n}", title=f"Bone scan {n}")
+    client = as_user(author)
+
+    dashboard = html_of(client.get(reverse("reviews:dashboard")))
+    assert "Bone scan 17" not in dashboard
+
+    unclear = html_of(client.post(reverse("reviews:start_change"), {"page": "bone scan"}))
+    assert "Which page?" in unclear and "Bone scan 1 (bone-scan-1)" in unclear
+    assert unclear.count("(bone-scan-") == 8  # a few suggestions, not every page
+    missing = html_of(client.post(reverse("reviews:start_change"), {"page": "no such thing"}))
+    assert "No page is called “no such thing”" in missing
+
+    by_link = client.post(reverse("reviews:start_change"), {"page": "/info/bone-scan-17/"})
+    assert by_link.status_code == 302
+    assert ChangeRequest.objects.get().page.slug == "bone-scan-17"
