@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.http import HttpRequest
 from django.urls import reverse
 
-from infopages.models import Page
 from reviews.models import ChangeRequest, Frequency, Notification
 
 ROOT = Path(__file__).resolve().parent.parent
