@@ -314,3 +314,25 @@ def test_invitations_and_outside_decisions_are_in_the_audit_csv(
     assert by_action["signed_off"]["who (name)"] == "Dr Amira Hale"
     assert by_action["approved"]["who"] == "system"
     assert PublishedPage.objects.count() == 1  # nothing published by any of this
+
+
+def test_invited_again_after_an_edit_they_see_first_what_changed_since_they_approved(
+    client, submitted_change, invite, open_link, publisher, author, edit_section
+):
+    first, _ = invite(submitted_change)
+    decide(first, submitted_change)
+    edit_section(submitted_change, "symptoms", "Pain, and sneaked words.", by=author)
+    client.force_login(publisher)
+    again = client.get(
+        reverse("reviews:invite", args=[submitted_change.pk]) + f"?again={first.pk}"
+    ).content.decode()
+    assert 'value="amira.hale@hospital.example"' in again and 'value="MBBS FRCR"' in again
+    client.logout()
+
+    _second, path = invite(submitted_change)
+    open_link(client, path)
+    html = client.get(path).content.decode()
+
+    assert "What changed since you approved" in html
+    since = html[html.index('id="since-heading"') : html.index('id="why-heading"')]
+    assert "sneaked words" in since
