@@ -7,6 +7,9 @@ read model, sends the same validators (ETag / Last-Modified, 304 on a match) and
 by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
 it holds nothing that is not public.
 
+A page's detail also gives its public history, newest first (``"history"``: each entry's
+``date``, ``kind``, ``label`` and ``note``, see ``infopages.history``).
+
 Every error is JSON, ``{"detail": "..."}``, and never cached: 404 here and for unknown
 addresses under ``/api/``, 405 for anything but GET and HEAD, 500, and 503 with
 ``Retry-After`` when the database is unavailable (``infopages.errors``,
@@ -21,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from infopages import caching, errors, selectors
+from infopages.history import history_json
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
 from infopages.views import canonical_url, live_page_response, review_notice
@@ -125,6 +129,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "references": publication.references,
             "reviewers": publication.reviewers,
             "resources": publication.resources,
+            "history": history_json(publication),
             "related": [
                 {
                     "slug": p.slug,

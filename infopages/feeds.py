@@ -2,8 +2,10 @@
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 
 from infopages import selectors
+from infopages.history import latest_entry
 from infopages.views import canonical_url
 
 FEED_ENTRIES = 30
@@ -22,7 +24,13 @@ class RecentlyUpdatedFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        """The page's summary, after what this publication did, as its public history says
+        ("Reviewed and updated: ..."). Atom carries it as HTML: both are escaped."""
+        entry = latest_entry(item)
+        if entry is None:
+            return format_html("<p>{}</p>", item.summary)
+        what = f"{entry.label}: {entry.note}" if entry.note else entry.label
+        return format_html("<p>{}</p><p>{}</p>", what, item.summary)
 
     def item_link(self, item):
         return canonical_url(item.get_absolute_url())

@@ -17,6 +17,7 @@ from markdownx.models import MarkdownxField
 
 from infopages.versions import SourceVersions
 
+PUBLIC_NOTE_MAX_LENGTH = 200  # one line in the page's public history
 MAX_REVIEW_INTERVAL_MONTHS = 36  # patient information is reviewed at least every 3 years
 DEFAULT_REVIEW_INTERVAL_MONTHS = 36
 
@@ -306,6 +307,12 @@ class PublishedPage(models.Model):
     )
     published_at = models.DateTimeField(_("published"), db_index=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    public_note = models.CharField(
+        _("note for readers"),
+        max_length=PUBLIC_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("What changed, in one line, shown in the page's public history."),
+    )
     is_current = models.BooleanField(_("current"), default=False)
     superseded_at = models.DateTimeField(_("replaced or withdrawn"), null=True, blank=True)
     # Written once at publication (on PostgreSQL; SQLite keeps an FTS5 table instead: see

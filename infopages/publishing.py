@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from infopages.markdown import render_markdown
 from infopages.models import (
+    PUBLIC_NOTE_MAX_LENGTH,
     Page,
     PublicReviewNotice,
     PublishedPage,
@@ -215,10 +216,13 @@ def publish_content(
     review: ReviewRecord,
     by=None,
     note: str = "",
+    public_note: str = "",
     at: datetime | None = None,
 ) -> PublishedPage:
     """Replace what readers see of ``page`` with ``content``, atomically.
 
+    ``note``: for the team (where it came from); ``public_note``: one line of plain text
+    readers see in the page's history, what changed (empty for a minor change).
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
@@ -249,6 +253,7 @@ def publish_content(
         published_by=by if by is not None and by.is_authenticated else None,
         published_at=now,
         note=note[:300],
+        public_note=" ".join(public_note.split())[:PUBLIC_NOTE_MAX_LENGTH],
         is_current=True,
     )
     # Kept on the returned object too, so the caller need not read them back.
@@ -301,6 +306,7 @@ def republish_with_next_review(
     copy.published_by = by if by is not None and by.is_authenticated else None
     copy.published_at = now
     copy.note = note[:300]
+    copy.public_note = ""  # what changed was said by the publication it copies
     copy.is_current, copy.superseded_at = True, None
     copy.save()
     for section in sections:

@@ -245,10 +245,11 @@ def live_addresses():
 
 
 def recently_updated(limit: int) -> list[PublishedPage]:
-    """The live pages published most recently, newest first."""
+    """The live pages published most recently, newest first, with what each publication did
+    (its kind and public note, for the feed)."""
     return list(
         PublishedPage.objects.current()
-        .only("slug", "title", "summary", "page_id", "published_at")
+        .only("slug", "title", "summary", "page_id", "published_at", "kind", "public_note")
         .order_by("-published_at", "-id")[:limit]
     )
 

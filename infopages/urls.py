@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from infopages import api, feedback, views
+from infopages import api, feedback, history, views
 from infopages.feeds import RecentlyUpdatedFeed
 
 app_name = "infopages"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("topics/<path:topic_path>/", views.topic_detail, name="topic"),
     path("info/<slug:slug>/", views.page_detail, name="page"),
     path("info/<slug:slug>/print/", views.page_print, name="page_print"),
+    path("info/<slug:slug>/history/", history.page_history_view, name="page_history"),
     path("info/<slug:slug>/feedback/", feedback.feedback, name="feedback"),
     path("info/<slug:slug>/feedback/thanks/", feedback.feedback_thanks, name="feedback_thanks"),
     path("search/", views.search_results, name="search"),

@@ -31,6 +31,7 @@ from reviews.models import (
     ChangeRequest,
     ChangeRequestItem,
     Comment,
+    Invitation,
     Notification,
     NotificationPreference,
     ReviewReminder,
@@ -161,7 +162,27 @@ class ItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 class SignOffInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SignOff
     extra = 0
-    fields = ["created_at", "reviewer", "role", "decision", "comment", "content_hash"]
+    fields = ["created_at", "reviewer", "invitation", "role", "decision", "comment", "content_hash"]
+    readonly_fields = fields
+
+
+class InvitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Outside reviewers invited (never their link's or code's hashes)."""
+
+    model = Invitation
+    extra = 0
+    fields = [
+        "created_at",
+        "name",
+        "email",
+        "role",
+        "invited_by",
+        "expires_at",
+        "opened_at",
+        "decided_at",
+        "revoked_at",
+        "named_publicly",
+    ]
     readonly_fields = fields
 
 
@@ -178,7 +199,7 @@ class ChangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "is_full_review"]
     search_fields = ["page__title", "summary"]
     list_select_related = ["page", "created_by"]
-    inlines = [ItemInline, SignOffInline, CommentInline]
+    inlines = [ItemInline, SignOffInline, InvitationInline, CommentInline]
 
 
 @admin.register(SignOffRequirement)

@@ -35,6 +35,10 @@ class Action:
     CREDIT_CHANGED = "credit_changed"
     CALENDAR_FEED_CREATED = "calendar_feed_created"
     CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
+    INVITATION_SENT = "invitation_sent"  # an outside reviewer asked, by a secure link
+    INVITATION_OPENED = "invitation_opened"  # their one-time code accepted, the first time
+    INVITATION_LOCKED = "invitation_locked"  # too many wrong codes: the link stops working
+    INVITATION_REVOKED = "invitation_revoked"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"

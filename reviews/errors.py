@@ -26,3 +26,11 @@ class StaleContent(WorkflowError):
 
 class InvalidInput(WorkflowError):
     """Something the person typed or chose cannot be used (an empty reason, a past date)."""
+
+
+class TooManyTries(WorkflowError):
+    """Asked too often (one-time codes, their tries): nothing was done; wait and ask again."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -32,13 +32,13 @@ def _cell(value) -> str:
 def audit_rows(events: Iterable[AuditEvent]) -> Iterable[list[str]]:
     yield HEADER
     for event in events:
-        actor = event.actor
+        who, name = _who(event)
         yield [
             _cell(value)
             for value in (
                 timezone.localtime(event.created_at).isoformat(),
-                actor.get_username() if actor else "system",
-                (actor.get_full_name() if actor else "") or "",
+                who,
+                name,
                 event.action,
                 event.page.slug if event.page else "",
                 event.page.title if event.page else "",
@@ -47,6 +47,16 @@ def audit_rows(events: Iterable[AuditEvent]) -> Iterable[list[str]]:
                 event.message,
             )
         ]
+
+
+def _who(event: AuditEvent) -> tuple[str, str]:
+    """(who, their name): a user, an outside reviewer (by their invitation), or the system."""
+    if event.actor is not None:
+        return event.actor.get_username(), event.actor.get_full_name() or ""
+    outside = (event.versions or {}).get("outside_reviewer")
+    if isinstance(outside, dict):
+        return f"outside reviewer {outside.get('email', '')}", str(outside.get("name", ""))
+    return "system", ""
 
 
 def write_audit_csv(events: Iterable[AuditEvent], stream) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from infopages.models import Page
+from infopages.models import PUBLIC_NOTE_MAX_LENGTH, Page
 from reviews.models import Decision, Frequency, Role
 
 
@@ -205,6 +205,35 @@ class WithdrawForm(WorkspaceForm):
     )
 
 
+class PublicNoteField(forms.CharField):
+    """One line readers see in the page's history: plain text, on one line."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Note for readers (optional)"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", PUBLIC_NOTE_MAX_LENGTH)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "One line for the page's public history, saying what changed, for example "
+                "“Updated the information about bone scans”. A minor change may have none. "
+                "No names or internal details."
+            ),
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
+class PublishForm(WorkspaceForm):
+    """The publisher confirms what goes live (``seen_hash``), with a note for readers."""
+
+    public_note = PublicNoteField()
+    seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class ScheduleForm(WorkspaceForm):
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
@@ -216,6 +245,7 @@ class ScheduleForm(WorkspaceForm):
             "invalid": _("Enter a date and time, e.g. 2026-12-01 09:00."),
         },
     )
+    public_note = PublicNoteField()
 
 
 class NotificationPreferenceForm(WorkspaceForm):

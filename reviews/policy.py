@@ -8,6 +8,10 @@ it, never these checks alone.
 
 Checks that depend on a change's sign-offs or authors take its ``ReviewStatus``, read once
 by the service or screen that asks.
+
+An outside reviewer acts through their ``Invitation``, which is never a signed-in person: it
+is in no group, so every staff check refuses it; only signing off asks about it
+(``invitee_refusal``).
 """
 
 from django.contrib.auth import get_user_model
@@ -15,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from reviews.errors import NotAllowed
-from reviews.models import Role
+from reviews.models import Invitation, Role
 from reviews.status import ReviewStatus
 
 EDITORS = "Editors"
@@ -112,7 +116,11 @@ def require_can_sign_off(user, role: Role, review: ReviewStatus) -> None:
 
 
 def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
-    """The roles ``user`` may sign the change off in, or why they may not (if a reviewer)."""
+    """The roles ``user`` may sign the change off in, or why they may not (if a reviewer).
+    ``user`` may be an outside reviewer's invitation: its one role, or why not."""
+    if isinstance(user, Invitation):
+        reason = invitee_refusal(user, review)
+        return ([], reason) if reason else ([Role(user.role)], "")
     held = reviewer_roles(user)
     roles, reason = [], ""
     for role in [role for role in Role if role in review.required and role in held]:
@@ -135,6 +143,54 @@ def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
             who = " or a ".join(needed)
             reason = f"This change needs a sign-off from a {who}, and you are not one."
     return [], reason
+
+
+def wrote_part(email: str, review: ReviewStatus) -> bool:
+    """Whether one of the change's authors has this address (four eyes for outsiders)."""
+    address = email.strip().lower()
+    return any((author.email or "").strip().lower() == address for author in review.authors)
+
+
+def invitee_refusal(invitation: Invitation, review: ReviewStatus) -> str:
+    """Why this outside reviewer may not sign the change off now ("" when they may): the
+    link must still work, for this change, in a role it needs, and they must have written
+    none of it (their address is none of its authors')."""
+    if invitation.change_id != review.change.pk:
+        return "This link is for another change."
+    status = invitation.status()
+    if status == Invitation.Status.REVOKED:
+        return "This invitation was withdrawn by the information team."
+    if status == Invitation.Status.DECIDED:
+        return "You have already given your decision on this change."
+    if status == Invitation.Status.LOCKED:
+        return "This link stopped working after too many wrong codes."
+    if status == Invitation.Status.EXPIRED:
+        return "This link has expired."
+    role = Role(invitation.role)
+    if role not in review.required:
+        return f"This change no longer needs a {role.label}'s sign-off."
+    if wrote_part(invitation.email, review):
+        return (
+            "Someone with your email address wrote part of this change, so someone else "
+            "must sign it off."
+        )
+    key = invitation.reviewer_key
+    if any(s.reviewer_key == key and s.role != role for s in review.sign_offs):
+        return f"You have already reviewed this change in another role than {role.label}."
+    return ""
+
+
+def require_can_invite(user, review: ReviewStatus) -> None:
+    """Publishers, and the editor who looks after the page (its owner), invite outside
+    reviewers and revoke their invitations."""
+    page = review.change.page
+    if is_publisher(user):
+        return
+    if is_editor(user) and page.owner_id is not None and page.owner_id == user.pk:
+        return
+    raise NotAllowed(
+        "Only publishers and the editor who looks after the page can invite outside reviewers."
+    )
 
 
 def require_can_publish(user, review: ReviewStatus) -> None:

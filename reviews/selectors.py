@@ -21,6 +21,7 @@ from reviews.models import (
     ChangeRequestItem,
     Comment,
     Decision,
+    Invitation,
     PageReadability,
     SignOff,
 )
@@ -46,8 +47,11 @@ def change_with_details(pk: int) -> ChangeRequest:
                     "content_type", "version", "base_version"
                 ),
             ),
-            Prefetch("sign_offs", queryset=SignOff.objects.select_related("reviewer")),
+            Prefetch(
+                "sign_offs", queryset=SignOff.objects.select_related("reviewer", "invitation")
+            ),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("invitations", queryset=Invitation.objects.select_related("invited_by")),
         )
         .get(pk=pk)
     )
@@ -82,7 +86,9 @@ def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
 def changes_sent_back() -> list[ChangeRequest]:
     """Changes a reviewer asked changes of, oldest first, each with ``requests_for_changes``
     (oldest first: the last one is what the editors are working on). Two queries."""
-    asked = SignOff.objects.filter(decision=Decision.REQUEST_CHANGES).select_related("reviewer")
+    asked = SignOff.objects.filter(decision=Decision.REQUEST_CHANGES).select_related(
+        "reviewer", "invitation"
+    )
     return list(
         changes_in_state(State.CHANGES_REQUESTED).prefetch_related(
             Prefetch(

@@ -7,7 +7,8 @@ request. Which sign-offs a change needs comes from the page's or its topic's
 
 - a reviewer's latest decision only (an approval replaced by a request for changes is gone);
 - given on the change's current content (its hash), so an edit after it voids it;
-- from a reviewer who is still active and still in the role they signed in.
+- from a reviewer who is still active and still in the role they signed in, or from an
+  outside reviewer whose invitation has not been revoked.
 """
 
 from collections.abc import Iterable
@@ -20,7 +21,14 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from infopages.models import Page, Section, Topic
 from reviews import contents
-from reviews.models import ChangeRequest, Decision, Role, SignOff, SignOffRequirement
+from reviews.models import (
+    ChangeRequest,
+    Decision,
+    Invitation,
+    Role,
+    SignOff,
+    SignOffRequirement,
+)
 
 
 def requirement_for(page: Page) -> SignOffRequirement:
@@ -120,14 +128,14 @@ class ReviewStatus:
         if "sign_offs" in getattr(change, "_prefetched_objects_cache", {}):
             given = change.sign_offs.all()
         else:  # not kept on the change: a service reads afresh after each write
-            given = change.sign_offs.select_related("reviewer")
+            given = change.sign_offs.select_related("reviewer", "invitation")
         return sorted(given, key=lambda s: (s.created_at, s.pk))
 
     @property
     def roles(self) -> dict[int, set[Role]]:
         """The roles each reviewer who gave a decision holds now."""
         if self._roles is None:
-            self._roles = roles_of(s.reviewer_id for s in self.sign_offs)
+            self._roles = roles_of(s.reviewer_id for s in self.sign_offs if s.reviewer_id)
         return self._roles
 
     @cached_property
@@ -142,14 +150,17 @@ class ReviewStatus:
 
     @cached_property
     def latest(self) -> list[SignOff]:
-        """Each reviewer's most recent decision, oldest first."""
-        latest: dict[int, SignOff] = {}
+        """Each reviewer's most recent decision, oldest first (an outside reviewer is one
+        reviewer however many times they were invited: see ``SignOff.reviewer_key``)."""
+        latest: dict[str, SignOff] = {}
         for sign_off in self.sign_offs:
-            latest[sign_off.reviewer_id] = sign_off
+            latest[sign_off.reviewer_key] = sign_off
         return sorted(latest.values(), key=lambda s: (s.created_at, s.pk))
 
     def latest_of(self, reviewer) -> SignOff | None:
-        return next((s for s in self.latest if s.reviewer_id == reviewer.pk), None)
+        """The latest decision of a staff reviewer (a user) or an outside one (an invitation)."""
+        key = reviewer.reviewer_key if isinstance(reviewer, Invitation) else f"user:{reviewer.pk}"
+        return next((s for s in self.latest if s.reviewer_key == key), None)
 
     @cached_property
     def _current_approvals(self) -> list[SignOff]:
@@ -165,6 +176,10 @@ class ReviewStatus:
         """Approvals of the current content that stopped counting because of their reviewer."""
         lapsed = []
         for sign_off in self._current_approvals:
+            if sign_off.is_outside:
+                if sign_off.invitation.revoked_at is not None:
+                    lapsed.append(LapsedSignOff(sign_off, "their invitation was revoked"))
+                continue
             reviewer = sign_off.reviewer
             if not reviewer.is_active:
                 reason = "their account has been closed"
@@ -178,7 +193,7 @@ class ReviewStatus:
     @cached_property
     def counting(self) -> list[SignOff]:
         """Approvals that count now: a reviewer's latest decision, on the current content, by
-        someone still active and in the role."""
+        someone still active and in the role (or invited, and not revoked since)."""
         gone = {entry.sign_off.pk for entry in self.lapsed}
         return [s for s in self._current_approvals if s.pk not in gone]
 
@@ -226,11 +241,13 @@ def review_statuses(changes: Iterable[ChangeRequest]) -> dict[int, ReviewStatus]
     prefetch_related_objects(
         changes,
         "items",
-        Prefetch("sign_offs", queryset=SignOff.objects.select_related("reviewer")),
+        Prefetch("sign_offs", queryset=SignOff.objects.select_related("reviewer", "invitation")),
     )
     requirements = requirements_for(change.page for change in changes)
     authors = contents.authors_by_change(changes)
-    roles = roles_of(s.reviewer_id for change in changes for s in change.sign_offs.all())
+    roles = roles_of(
+        s.reviewer_id for change in changes for s in change.sign_offs.all() if s.reviewer_id
+    )
     return {
         change.pk: ReviewStatus(
             change,

@@ -29,6 +29,8 @@ class Step(StrEnum):
     SCHEDULE = "schedule"
     UNSCHEDULE = "unschedule"
     COMMENT = "comment"
+    INVITE = "invite"  # ask an outside reviewer, by a secure link, to sign this change off
+    REVOKE_INVITATION = "revoke_invitation"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def _editor(user, review: ReviewStatus) -> None:
 
 
 def _reviewer(user, review: ReviewStatus) -> None:
+    # ``user`` may be an outside reviewer's invitation (see ``policy.invitee_refusal``).
     roles, reason = policy.sign_off_roles(user, review)
     if not roles:
         raise NotAllowed(reason)
@@ -68,6 +71,10 @@ def _any_publisher(user, review: ReviewStatus) -> None:
 
 def _member(user, review: ReviewStatus) -> None:
     policy.require_can_comment(user)
+
+
+def _inviter(user, review: ReviewStatus) -> None:
+    policy.require_can_invite(user, review)
 
 
 UNDER_REVIEW = tuple(ChangeRequest.UNDER_REVIEW_STATES)
@@ -115,6 +122,18 @@ TRANSITIONS: dict[Step, Transition] = {
             _any_publisher,
         ),
         Transition(Step.COMMENT, OPEN, OPEN, "commented on", _member),
+        # Outside reviewers are asked once reviewers are (and while editors act on a request
+        # for changes, to line them up); they may decide only while it is in review.
+        Transition(
+            Step.INVITE,
+            (State.IN_REVIEW, State.CHANGES_REQUESTED),
+            (State.IN_REVIEW, State.CHANGES_REQUESTED),
+            "given an outside reviewer",
+            _inviter,
+        ),
+        # Revoking a decided invitation makes its approval stop counting: an approved or
+        # scheduled change it relied on goes back to review.
+        Transition(Step.REVOKE_INVITATION, OPEN, (*OPEN, State.IN_REVIEW), "changed", _inviter),
     ]
 }
 

@@ -1,6 +1,7 @@
 """The review workflow's records, one module per concept.
 
 - ``changes``: change requests, the exact versions they contain, sign-offs and comments.
+- ``invitations``: outside reviewers asked, by a secure link, to sign off one change.
 - ``requirements``: which sign-offs a topic or page needs.
 - ``notifications``: who wants email when, and the outbox of emails to send.
 - ``schedule``: review reminders sent, and owners' private calendar feeds.
@@ -16,6 +17,7 @@ from reviews.models.changes import (
     Role,
     SignOff,
 )
+from reviews.models.invitations import Invitation
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
 from reviews.models.readability import PageReadability
 from reviews.models.requirements import SignOffRequirement
@@ -29,6 +31,7 @@ __all__ = [
     "Comment",
     "Decision",
     "Frequency",
+    "Invitation",
     "Notification",
     "NotificationPreference",
     "PageReadability",

@@ -89,6 +89,15 @@ class ChangeRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    public_note = models.CharField(
+        _("note for readers"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Given when the change is scheduled: the one line readers see in the page's "
+            "history once it is published."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -197,7 +206,9 @@ class ChangeRequestItem(models.Model):
 class SignOff(models.Model):
     """A reviewer's decision on exactly the content they saw (its hash and versions).
 
-    It counts only while the change request's content hash is still the one signed.
+    It counts only while the change request's content hash is still the one signed. It is
+    given by a staff reviewer (``reviewer``) or by an outside reviewer through their
+    invitation (``invitation``): exactly one of the two.
     """
 
     change = models.ForeignKey(
@@ -209,6 +220,16 @@ class SignOff(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sign_offs",
+    )
+    invitation = models.ForeignKey(
+        "reviews.Invitation",
+        verbose_name=_("outside reviewer's invitation"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="sign_offs",
     )
@@ -239,9 +260,35 @@ class SignOff(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("sign-off")
         verbose_name_plural = _("sign-offs")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reviewer__isnull=False) & Q(invitation__isnull=True))
+                | (Q(reviewer__isnull=True) & Q(invitation__isnull=False)),
+                name="sign_off_by_a_reviewer_or_an_invitation",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer} ({self.get_role_display()}): {self.get_decision_display()}"
+        return f"{self.reviewer_name} ({self.get_role_display()}): {self.get_decision_display()}"
+
+    @property
+    def is_outside(self) -> bool:
+        """Given by an outside reviewer, through their invitation."""
+        return self.invitation_id is not None
+
+    @property
+    def reviewer_key(self) -> str:
+        """Who gave it, for "each reviewer's latest decision": a staff reviewer by account,
+        an outside reviewer by address (see ``Invitation.reviewer_key``)."""
+        if self.invitation_id is not None:
+            return self.invitation.reviewer_key
+        return f"user:{self.reviewer_id}"
+
+    @property
+    def reviewer_name(self) -> str:
+        if self.invitation_id is not None:
+            return self.invitation.name
+        return self.reviewer.get_full_name() or self.reviewer.get_username()
 
     def save(self, *args, **kwargs):
         if self.pk and not self._state.adding:

@@ -14,6 +14,8 @@ from reviews.services.changes import (
     withdraw,
 )
 from reviews.services.editing import edit_in_change, remove_in_change, reorder_in_change
+from reviews.services.invitation_access import check_code, invitation_for_key, send_code
+from reviews.services.invitations import decide_as_invited, invite_reviewer, revoke_invitation
 from reviews.services.people import set_public_credit
 from reviews.services.publishing import (
     publish,
@@ -33,7 +35,11 @@ from reviews.services.signoffs import reconsider_approvals, sign_off
 
 __all__ = [
     "add_comment",
+    "check_code",
+    "decide_as_invited",
     "edit_in_change",
+    "invitation_for_key",
+    "invite_reviewer",
     "publish",
     "publish_due",
     "reconsider_approvals",
@@ -42,7 +48,9 @@ __all__ = [
     "restore_as_draft",
     "restore_publication_as_draft",
     "review_record_now",
+    "revoke_invitation",
     "schedule",
+    "send_code",
     "set_next_review",
     "set_owner",
     "set_public_credit",

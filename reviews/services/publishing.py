@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from infopages.models import Page, PublishedPage
+from infopages.models import PUBLIC_NOTE_MAX_LENGTH, Page, PublishedPage
 from infopages.publishing import (
     PublishingRefused,
     ReviewRecord,
@@ -91,17 +91,36 @@ def _review_record(
 
 
 def _approvers(review: ReviewStatus) -> list[dict]:
-    return [
-        {
-            "name": s.reviewer.get_full_name() or s.reviewer.get_username(),
-            "username": s.reviewer.get_username(),
-            "role": s.role,
-            "role_label": str(s.get_role_display()),
-            "at": s.created_at.isoformat(),
-            "sign_off": s.pk,
+    return [_approver(s) for s in review.counting]
+
+
+def _approver(s) -> dict:
+    entry = {
+        "name": s.reviewer_name,
+        "role": s.role,
+        "role_label": str(s.get_role_display()),
+        "at": s.created_at.isoformat(),
+        "sign_off": s.pk,
+    }
+    if s.is_outside:
+        return entry | {
+            "role_label": f"{entry['role_label']}, outside reviewer",
+            "email": s.invitation.email,
+            "invitation": s.invitation_id,
         }
-        for s in review.counting
-    ]
+    return entry | {"username": s.reviewer.get_username()}
+
+
+def clean_public_note(note: str) -> str:
+    """The note readers see in the page's history: one line of plain text, at most
+    ``PUBLIC_NOTE_MAX_LENGTH`` characters (it is shown escaped, never as markup)."""
+    note = " ".join(note.split())
+    if len(note) > PUBLIC_NOTE_MAX_LENGTH:
+        raise InvalidInput(
+            f"Keep the note for readers to one line of at most {PUBLIC_NOTE_MAX_LENGTH} "
+            f"characters (it has {len(note)})."
+        )
+    return note
 
 
 def review_record_now(change: ChangeRequest, review: ReviewStatus) -> ReviewRecord | None:
@@ -116,12 +135,19 @@ def review_record_now(change: ChangeRequest, review: ReviewStatus) -> ReviewReco
 
 @transaction.atomic
 def publish(
-    *, change: ChangeRequest, by, note: str = "", seen_hash: str | None = None
+    *,
+    change: ChangeRequest,
+    by,
+    note: str = "",
+    seen_hash: str | None = None,
+    public_note: str | None = None,
 ) -> PublishedPage:
     """Publish exactly the versions that were signed off; readers see them at once.
 
     ``seen_hash``: the content the publisher confirmed (the change's ``content_hash`` on
     the confirmation screen); publishing is refused if it is not what would go live.
+    ``public_note``: one line readers see in the page's history ("Updated the information
+    about bone scans"); optional. None: the note given when it was scheduled, if any.
     The previous publication stays in the history, marked as replaced.
     """
     review = lock(change)
@@ -131,6 +157,7 @@ def publish(
             "This change was edited and signed off again after you opened it, so it was not "
             "published. Look at what would go live now and confirm again."
         )
+    public_note = clean_public_note(change.public_note if public_note is None else public_note)
     now = timezone.now()
     content = content_from_versions(page=change.page, versions=ready.versions, trail=ready.trail)
     record = _review_record(change, review, on=timezone.localdate(now), last=ready.last)
@@ -141,6 +168,7 @@ def publish(
             review=record,
             by=by,
             note=(note.strip() or f"Change request #{change.pk}: {change.summary}")[:300],
+            public_note=public_note,
             at=now,
         )
     except PublishingRefused as refusal:
@@ -152,10 +180,13 @@ def publish(
     change.state = State.PUBLISHED
     change.publication = publication
     change.published_at = now
-    change.save(update_fields=["state", "publication", "published_at"])
+    change.public_note = public_note
+    change.save(update_fields=["state", "publication", "published_at", "public_note"])
     message = f"Published as publication {publication.pk}"
     if was_scheduled:
         message += f" (scheduled for {timezone.localtime(change.scheduled_for):%d %b %Y %H:%M})"
+    if public_note:
+        message += f", with the note for readers “{public_note}”"
     audit.record_change(
         change,
         action=Action.PUBLISHED,
@@ -171,23 +202,26 @@ def publish(
 
 
 @transaction.atomic
-def schedule(*, change: ChangeRequest, by, at: datetime) -> ChangeRequest:
-    """Have an approved change published automatically at ``at`` (by ``publish_scheduled``)."""
+def schedule(*, change: ChangeRequest, by, at: datetime, public_note: str = "") -> ChangeRequest:
+    """Have an approved change published automatically at ``at`` (by ``publish_scheduled``),
+    with the note for readers given now (see ``publish``)."""
     review = lock(change)
     _require_publishable(change, by, step=Step.SCHEDULE, review=review)
     if timezone.is_naive(at):
         raise InvalidInput("Give the publication time with its time zone.")
     if at <= timezone.now():
         raise InvalidInput("Choose a publication time in the future, or publish now.")
+    change.public_note = clean_public_note(public_note)
     change.state = State.SCHEDULED
     change.scheduled_for = at
     change.scheduled_by = by
-    change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
+    change.save(update_fields=["state", "scheduled_for", "scheduled_by", "public_note"])
+    note = f", with the note for readers “{change.public_note}”" if change.public_note else ""
     audit.record_change(
         change,
         action=Action.SCHEDULED,
         actor=by,
-        message=f"To be published at {timezone.localtime(at):%d %b %Y %H:%M}.",
+        message=f"To be published at {timezone.localtime(at):%d %b %Y %H:%M}{note}.",
     )
     return change
 

@@ -10,7 +10,7 @@ from reviews import audit, notifications, policy, selectors
 from reviews.audit import Action
 from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
-from reviews.models import ChangeRequest, Decision, Role, SignOff
+from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
 from reviews.services.common import State, ask_reviewers, lock, tell_authors
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
@@ -48,13 +48,44 @@ def sign_off(
 
     In a full review, an approval must confirm every section (``sections``: the ids of those
     the reviewer ticked as read); otherwise it covers the sections the change alters. The
-    sign-off carries the reviewer's public credit as it is now.
+    sign-off carries the reviewer's public credit as it is now. (Outside reviewers decide
+    through ``invitations.decide_as_invited``, which records the decision the same way.)
     """
     review = lock(change)
-    decision = Decision(decision)
     require(Step.SIGN_OFF, user=reviewer, change=change, review=review)
     role = _resolve_role(reviewer, review, role)
     policy.require_can_sign_off(reviewer, role, review)
+    return record_decision(
+        change,
+        review=review,
+        reviewer=reviewer,
+        role=role,
+        decision=decision,
+        seen_hash=seen_hash,
+        comment=comment,
+        sections=sections,
+        credit=credit_for(reviewer, role),
+    )
+
+
+def record_decision(
+    change: ChangeRequest,
+    *,
+    review: ReviewStatus,
+    role: Role,
+    decision: Decision | str,
+    seen_hash: str,
+    comment: str,
+    sections: Iterable[int | str],
+    credit: dict,
+    reviewer=None,
+    invitation: Invitation | None = None,
+) -> SignOff:
+    """The decision of a staff ``reviewer`` or of an outside reviewer (``invitation``), once
+    the caller has locked the change and checked who decides: what every sign-off checks
+    (the content seen, a reason for changes, not the same decision twice, the sections of a
+    full review), the sign-off itself, its audit event, and where the change goes next."""
+    decision = Decision(decision)
     if seen_hash != change.content_hash:
         raise StaleContent(
             "This change was edited after you opened it, so your decision was not recorded. "
@@ -63,7 +94,7 @@ def sign_off(
     comment = comment.strip()
     if decision == Decision.REQUEST_CHANGES and not comment:
         raise InvalidInput("Say what needs to change, so the editor can act on it.")
-    latest = review.latest_of(reviewer)
+    latest = review.latest_of(invitation or reviewer)
     if latest and latest.decision == decision and latest.content_hash == change.content_hash:
         raise InvalidTransition("You have already given this decision on this version.")
     covered = _sections_covered(change, review, decision, {str(pk) for pk in sections})
@@ -71,15 +102,18 @@ def sign_off(
     signed = SignOff.objects.create(
         change=change,
         reviewer=reviewer,
+        invitation=invitation,
         role=role,
         decision=decision,
         comment=comment,
         content_hash=change.content_hash,
         versions=change.source_versions().to_json(),
         sections=covered,
-        credit=credit_for(reviewer, role),
+        credit=credit,
     )
     now = timezone.now()
+    as_whom = f"As {role.label}" + (f" ({outside_reviewer(invitation)})" if invitation else "")
+    extra = outside_actor(invitation) if invitation else {}
     if decision == Decision.REQUEST_CHANGES:
         change.state = State.CHANGES_REQUESTED
         change.decided_at = now
@@ -89,7 +123,8 @@ def sign_off(
             action=Action.CHANGES_REQUESTED,
             actor=reviewer,
             role=role,
-            message=f"As {role.label}: {comment}",
+            message=f"{as_whom}: {comment}",
+            **extra,
         )
         tell_authors(
             change,
@@ -100,17 +135,35 @@ def sign_off(
         )
         return signed
 
+    approved = f"Approved as {role.label}" + (
+        f" ({outside_reviewer(invitation)})" if invitation else ""
+    )
     audit.record_change(
         change,
         action=Action.SIGNED_OFF,
         actor=reviewer,
         role=role,
-        message=f"Approved as {role.label}" + (f": {comment}" if comment else "."),
+        message=approved + (f": {comment}" if comment else "."),
+        **extra,
     )
     review = review.after_write()
     if review.is_fully_approved:
         _approve(change, review=review, reviewer=reviewer, at=now)
     return signed
+
+
+def outside_reviewer(invitation: Invitation) -> str:
+    """How the workspace and the audit log name an outside reviewer."""
+    return f"outside reviewer {invitation.name}, {invitation.email}"
+
+
+def outside_actor(invitation: Invitation) -> dict:
+    """What an audit event of a step an outside reviewer took records of them (they are not
+    a user, so the event has no actor): the audit CSV names them from it."""
+    return {
+        "invitation": invitation.pk,
+        "outside_reviewer": {"name": invitation.name, "email": invitation.email},
+    }
 
 
 def _sections_covered(
@@ -139,7 +192,7 @@ def _approve(change: ChangeRequest, *, review: ReviewStatus, reviewer, at) -> No
     change.decided_at = at
     change.save(update_fields=["state", "decided_at"])
     names = ", ".join(
-        f"{s.reviewer.get_full_name() or s.reviewer.get_username()} ({s.get_role_display()})"
+        f"{s.reviewer_name} ({'outside reviewer, ' if s.is_outside else ''}{s.get_role_display()})"
         for s in approvals
     )
     audit.record_change(
@@ -169,19 +222,21 @@ def reconsider_approvals(*, reviewer_ids: set[int], reason: str) -> list[ChangeR
     ).values_list("change_id", flat=True)
     sent_back = []
     for change in ChangeRequest.objects.filter(pk__in=set(signed)).select_related("page"):
-        if _send_back_if_short(change, reason=reason):
+        if send_back_if_short(change, reason=reason):
             sent_back.append(change)
     return sent_back
 
 
 @transaction.atomic
-def _send_back_if_short(change: ChangeRequest, *, reason: str) -> bool:
+def send_back_if_short(change: ChangeRequest, *, reason: str) -> bool:
+    """An approved or scheduled change no longer has every sign-off it needs (one it relied
+    on stopped counting): back to review, with the reviewers asked again. True if so."""
     review = lock(change)
     if change.state not in (State.APPROVED, State.SCHEDULED) or review.is_fully_approved:
         return False
     lapsed = ", ".join(
-        f"{entry.sign_off.reviewer.get_full_name() or entry.sign_off.reviewer.get_username()} "
-        f"({entry.reason})"
+        f"{entry.sign_off.reviewer_name} "
+        f"({'outside reviewer, ' if entry.sign_off.is_outside else ''}{entry.reason})"
         for entry in review.lapsed
     )
     was = change.get_state_display()

@@ -24,6 +24,7 @@ from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
     ChangeDetailsForm,
     CommentForm,
+    PublishForm,
     ScheduleForm,
     SignOffForm,
     WithdrawForm,
@@ -143,6 +144,7 @@ def render_change(
         "parts": change_diff(change, renderings=renderings),
         "was_published": change.was_published,
         "comments": change.comments.all(),
+        "invitations": [{"invitation": i, "status": i.status()} for i in change.invitations.all()],
         "authors": sorted(person(a) for a in review.authors),
         "editing": edit_panel(change.page) if may["may_edit"] else None,
         **may,
@@ -333,6 +335,11 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = _person_refusal(Step.PUBLISH, request.user, change)
     if refusal:
         return forbidden(request, refusal)
+    initial = {"seen_hash": change.content_hash, "public_note": change.public_note}
+    return _confirm_publish(request, change, PublishForm(initial=initial))
+
+
+def _confirm_publish(request: HttpRequest, change: ChangeRequest, form: PublishForm):
     review = ReviewStatus(change)
     if Step.PUBLISH not in workflow.available_steps(request.user, change, review):
         messages.error(request, f"It cannot be published now. {state_in_words(change, {})}")
@@ -349,14 +356,25 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         "parts": change_diff(change, preview=False),
         "kinds": PublishedPage.Kind,
+        "form": form,
     }
     return render(request, "reviews/publish_confirm.html", context)
 
 
 def _publish(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PublishForm(request.POST)
+    if not form.is_valid():  # the note for readers is too long: confirm again, note kept
+        change = get_change(pk)
+        refusal = _person_refusal(Step.PUBLISH, request.user, change)
+        return forbidden(request, refusal) if refusal else _confirm_publish(request, change, form)
+
     def run(change: ChangeRequest, data: dict) -> None:
-        seen_hash = request.POST.get("seen_hash")
-        services.publish(change=change, by=request.user, seen_hash=seen_hash or None)
+        services.publish(
+            change=change,
+            by=request.user,
+            seen_hash=form.cleaned_data["seen_hash"] or None,
+            public_note=form.cleaned_data["public_note"],
+        )
 
     def done(change: ChangeRequest, data: dict) -> str:
         return f"Published: readers now see the new “{change.page}”."
@@ -368,7 +386,9 @@ def _publish(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     def run(change: ChangeRequest, data: dict) -> None:
-        services.schedule(change=change, by=request.user, at=data["publish_at"])
+        services.schedule(
+            change=change, by=request.user, at=data["publish_at"], public_note=data["public_note"]
+        )
 
     def done(change: ChangeRequest, data: dict) -> str:
         return f"Scheduled for {timezone.localtime(data['publish_at']):%-d %B %Y at %H:%M}."

@@ -1,5 +1,8 @@
 """Workflow fixtures: people in their roles, a live page, and a change request to review."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -143,3 +146,46 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def invite(publisher, mailoutbox, django_capture_on_commit_callbacks):
+    """Invite an outside reviewer to a change as a publisher does; returns the invitation and
+    the path of the link in the email they were sent (the only place it exists)."""
+
+    def do(change, *, email="amira.hale@hospital.example", by=None, **details):
+        details = {
+            "name": "Dr Amira Hale",
+            "role": "medical",
+            "public_role": "Consultant Clinical Oncologist",
+            "credentials": "MBBS FRCR",
+            **details,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invite_reviewer(
+                change=change, by=by or publisher, email=email, **details
+            )
+        sent = [m for m in mailoutbox if m.to == [email]]
+        link = re.search(r"https?://\S+/outside-review/\S+/", sent[-1].body).group(0)
+        return invitation, urlsplit(link).path
+
+    return do
+
+
+def code_in(mailoutbox) -> str:
+    """The one-time code of the newest email."""
+    return re.search(r"^(\d{6})$", mailoutbox[-1].body, re.MULTILINE).group(1)
+
+
+@pytest.fixture
+def open_link(mailoutbox):
+    """Open an invitation's link in ``client`` as its reviewer does: ask for a code, read it
+    from the email, enter it. The client's session is then verified for that invitation."""
+
+    def do(client, path: str):
+        assert client.post(path + "code/").status_code == 302
+        response = client.post(path + "code/check/", {"code": code_in(mailoutbox)})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return do

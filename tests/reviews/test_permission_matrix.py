@@ -5,6 +5,10 @@ says who may use it.
 For each request the effect is checked, not only the status: a refused request (403, or the
 sign-in page for anonymous people) changes nothing at all (no audit event, version,
 publication, comment, sign-off or state), and no request answers with a server error.
+
+An outside reviewer's link ("token": its key is the only way in) is "not found" with any
+other key, for everyone; with a real one, in a session that gave its code, no other
+workspace URL opens.
 """
 
 import pytest
@@ -15,7 +19,7 @@ from reversion.models import Version
 from infopages.models import PublishedPage, Reference, Resource
 from infopages.services import save_with_version
 from reviews import policy
-from reviews.models import AuditEvent, ChangeRequest, Comment, SignOff
+from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, SignOff
 
 ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"
 EDITORS = {"author", "second_editor"}
@@ -77,7 +81,16 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:change_interval": {"GET": "-", "POST": PUBLISHERS},
     "reviews:bring_review_forward": {"GET": "-", "POST": PUBLISHERS},
     "reviews:start_full_review": {"GET": "-", "POST": EDITORS},
+    # Inviting outside reviewers: publishers, and the page's owner (not set on this page).
+    "reviews:invite": {"GET": PUBLISHERS, "POST": PUBLISHERS},
+    "reviews:revoke_invitation": {"GET": "-", "POST": PUBLISHERS},
+    # An outside reviewer's link: whoever has it, nobody signed in (see the test below).
+    "reviews:outside_review": {"GET": "token", "POST": "-"},
+    "reviews:outside_send_code": {"GET": "-", "POST": "token"},
+    "reviews:outside_check_code": {"GET": "-", "POST": "token"},
+    "reviews:outside_decide": {"GET": "-", "POST": "token"},
 }
+OUTSIDE_REVIEW = {name for name, methods in EXPECTED.items() if "token" in methods.values()}
 
 
 def workspace_patterns() -> list[tuple[str, list[str]]]:
@@ -113,7 +126,7 @@ def signed_in_no_role(make_user):
 
 
 @pytest.fixture
-def sample_kwargs(live_page, author, submitted_change):
+def sample_kwargs(live_page, author, submitted_change, invite):
     page = submitted_change.page
     reference = save_with_version(
         Reference(page=page, citation="NICE CG81"), by=author, comment="Added"
@@ -130,6 +143,7 @@ def sample_kwargs(live_page, author, submitted_change):
         "kind": "sections",
         "key": "not-a-real-key",
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
+        "invitation_pk": invite(submitted_change)[0].pk,
     }
 
 
@@ -169,6 +183,7 @@ def footprint() -> tuple:
         Comment.objects.count(),
         SignOff.objects.count(),
         tuple(ChangeRequest.objects.order_by("pk").values_list("state", flat=True)),
+        tuple(Invitation.objects.order_by("pk").values_list("revoked_at", "decided_at")),
     )
 
 
@@ -202,7 +217,7 @@ def test_each_role_gets_exactly_what_the_matrix_says(
             elif allowed == "-":
                 if status != 405:
                     problems.append(f"expected 405: {where}")
-            elif allowed == "key":  # a wrong secret address is simply not there, for anyone
+            elif allowed in ("key", "token"):  # a wrong secret address is not there, for anyone
                 if status != 404 or after != before:
                     problems.append(f"expected 404 for a wrong key: {where}")
             elif role == ANONYMOUS:
@@ -229,3 +244,38 @@ def test_a_membership_change_is_seen_at_once(client, submitted_change, signed_in
 
     signed_in_no_role.groups.remove(groups[policy.EDITORS])
     assert client.get(url).status_code == 403
+
+
+def test_a_session_that_gave_an_invitations_code_opens_no_workspace_url(
+    client, submitted_change, sample_kwargs, invite, open_link
+):
+    """The outside reviewer's own change opens; every other workspace URL sends them to sign
+    in (or is not there, or not served), and changes nothing."""
+    _invitation, path = invite(submitted_change, email="lay.expert@example.net", role="medical")
+    open_link(client, path)
+    assert client.get(path).status_code == 200
+    client.raise_request_exception = False
+    data = post_data(submitted_change, submitted_change.page)
+    problems = []
+    for name, converters in workspace_patterns():
+        if name in OUTSIDE_REVIEW:
+            continue
+        url = reverse(name, kwargs={key: sample_kwargs[key] for key in converters})
+        for method in ("GET", "POST"):
+            allowed = EXPECTED[name][method]
+            before = footprint()
+            with transaction.atomic():
+                response = client.get(url) if method == "GET" else client.post(url, data)
+                after = footprint()
+                transaction.set_rollback(True)
+            status, where = response.status_code, f"{method} {url} -> {response.status_code}"
+            if allowed == "-":
+                expected = status == 405
+            elif allowed == "key":
+                expected = status == 404
+            else:
+                expected = status == 302 and response["Location"].startswith(reverse("login"))
+            if not expected or after != before:
+                problems.append(where)
+    assert problems == []
+    assert client.get(path).status_code == 200  # and their own link still opens

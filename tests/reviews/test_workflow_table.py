@@ -1,6 +1,9 @@
 """The workflow's one table, walked: for every role, every state and every step, a step the
 screens offer (``available_steps``) is one its service takes, and a step they do not offer is
-one its service refuses, changing nothing. Then the same through the HTTP endpoints."""
+one its service refuses, changing nothing. Then the same through the HTTP endpoints.
+
+An outside reviewer's invitation is one of the actors: it may sign off (in review) and take
+no other step."""
 
 import datetime as dt
 
@@ -11,12 +14,13 @@ from django.utils import timezone
 
 from reviews import services, workflow
 from reviews.errors import WorkflowError
-from reviews.models import ChangeRequest, Comment, Decision, SignOff
+from reviews.models import ChangeRequest, Comment, Decision, Invitation, SignOff
+from reviews.models.invitations import hash_token
 from reviews.status import ReviewStatus
 from reviews.workflow import Step
 
 State = ChangeRequest.State
-ROLES = ["author", "second_editor", "medic", "lay", "publisher", "staff_admin"]
+ROLES = ["author", "second_editor", "medic", "lay", "publisher", "staff_admin", "outside"]
 STATES = [s.value for s in State]
 
 
@@ -24,6 +28,20 @@ STATES = [s.value for s in State]
 def staff_admin(make_user):
     """Staff with no workflow role: may look at the workspace, may take no step."""
     return make_user("admin-without-role", is_staff=True)
+
+
+def invitation_to(change: ChangeRequest, *, by, email: str, role: str = "medical") -> Invitation:
+    """An invitation made as the service makes it, whatever the change's state (arranging)."""
+    return Invitation.objects.create(
+        change=change,
+        name=f"Dr {email.split('@')[0].title()}",
+        email=email,
+        role=role,
+        public_role="Consultant Clinical Oncologist",
+        token_hash=hash_token(email),
+        invited_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
 
 
 @pytest.fixture
@@ -59,8 +77,16 @@ def change_in(draft_change, author, medic, publisher, approve):
 
 
 def take(step: Step, change: ChangeRequest, user) -> None:
-    """Take ``step`` through its service, with input a person could send."""
-    if step == Step.EDIT:
+    """Take ``step`` through its service, with input a person could send (or an outside
+    reviewer, through their invitation)."""
+    if step == Step.SIGN_OFF and isinstance(user, Invitation):
+        services.decide_as_invited(
+            invitation=user,
+            decision=Decision.REQUEST_CHANGES,
+            seen_hash=change.content_hash,
+            comment="One more thing.",
+        )
+    elif step == Step.EDIT:
         section = change.page.sections.get(anchor="symptoms")
         section.body = "Pain, and tiredness."
         services.edit_in_change(
@@ -92,6 +118,18 @@ def take(step: Step, change: ChangeRequest, user) -> None:
         services.unschedule(change=change, by=user)
     elif step == Step.COMMENT:
         services.add_comment(change=change, by=user, body="A question.")
+    elif step == Step.INVITE:
+        services.invite_reviewer(
+            change=change,
+            by=user,
+            name="Dr Ana Silva",
+            email="ana.silva@hospital.example",
+            role="medical",
+            public_role="Consultant Radiologist",
+        )
+    elif step == Step.REVOKE_INVITATION:
+        standing = change.invitations.get(email="standing@hospital.example")
+        services.revoke_invitation(invitation=standing, by=user)
     else:  # a new step needs a line here
         raise AssertionError(f"no way to take {step}")
 
@@ -106,14 +144,21 @@ def footprint(change: ChangeRequest) -> tuple:
         change.scheduled_for,
         SignOff.objects.filter(change=change).count(),
         Comment.objects.filter(change=change).count(),
+        tuple(change.invitations.order_by("pk").values_list("pk", "revoked_at", "decided_at")),
         change.page.sections.get(anchor="symptoms").body,
     )
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_every_step_offered_is_taken_and_every_other_is_refused(request, change_in, state):
+def test_every_step_offered_is_taken_and_every_other_is_refused(
+    request, change_in, publisher, state
+):
     change = change_in(state)
-    users = {role: request.getfixturevalue(role) for role in ROLES}
+    invitation_to(change, by=publisher, email="standing@hospital.example", role="lay")
+    outside = invitation_to(change, by=publisher, email="consultant@hospital.example")
+    users = {
+        role: outside if role == "outside" else request.getfixturevalue(role) for role in ROLES
+    }
     for role, user in users.items():
         for step in Step:
             fresh = ChangeRequest.objects.get(pk=change.pk)
@@ -155,6 +200,16 @@ STEP_URLS = {
     Step.SCHEDULE: ("reviews:schedule", {"publish_at": "2099-01-01T09:00"}),
     Step.UNSCHEDULE: ("reviews:unschedule", {}),
     Step.COMMENT: ("reviews:comment", {"body": "A question."}),
+    Step.INVITE: (
+        "reviews:invite",
+        {
+            "name": "Dr Ana Silva",
+            "email": "ana.silva@hospital.example",
+            "role": "medical",
+            "public_role": "Consultant Radiologist",
+            "days": "14",
+        },
+    ),
     Step.EDIT: (
         "reviews:add_reference",
         {"citation": "NICE. Advanced breast cancer. 2017.", "comment": "A source."},
@@ -168,6 +223,8 @@ def test_a_step_not_offered_on_the_screen_changes_nothing_through_its_url(
 ):
     change = change_in(state)
     for role in ROLES:
+        if role == "outside":  # never signed in: see test_invitations for their screens
+            continue
         user = request.getfixturevalue(role)
         client.force_login(user)
         for step, (name, data) in STEP_URLS.items():
