@@ -76,3 +76,31 @@ def test_a_form_too_large_to_read_says_so(client, submitted_change, author, sett
     html = response.content.decode()
     assert "too large for us to accept" in html
     assert "Back button" in html
+
+
+def test_an_edit_too_long_for_a_section_keeps_the_text_with_the_reason(
+    client, draft_change, author
+):
+    """Finding 8: an edit over 2.5 MB got a bare 400 page. Up to 5 MB reaches the form, which
+    refuses it with the limit and keeps the text."""
+    section = draft_change.page.sections.get(anchor="what-is-it")
+    body = "Cancer that has spread. " * 120_000  # 2.9 MB
+    saved = section.body
+    client.force_login(author)
+
+    response = client.post(
+        reverse("reviews:edit_section", args=[draft_change.pk, section.pk]),
+        {
+            "heading": section.heading,
+            "body": body,
+            "comment": "Pasted the whole booklet",
+            "lock_version": section.lock_version,
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the most a section can hold is 60,000" in html
+    assert html.count("Cancer that has spread.") >= 120_000  # the text is in the form
+    section.refresh_from_db()
+    assert section.body == saved  # nothing saved
