@@ -26,6 +26,7 @@ from infopages.models import (
     Section,
     Topic,
 )
+from infopages.register import final_ids
 from infopages.versions import SourceVersions
 
 
@@ -55,6 +56,7 @@ class PageContent:
     resources: list[dict] = field(default_factory=list)
     related_page_ids: list[int] = field(default_factory=list)
     source_versions: SourceVersions = field(default_factory=SourceVersions)
+    source_ids: list[int] = field(default_factory=list)  # the register's sources cited
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def content_from_working_copy(page: Page) -> PageContent:
             references=tuple(_latest_version_ids(references)),
             resources=tuple(_latest_version_ids(resources)),
         ),
+        source_ids=[r.source_id for r in references if r.source_id],
     )
 
 
@@ -195,7 +198,19 @@ def content_from_versions(
             references=tuple(v.pk for v in references),
             resources=tuple(v.pk for v in resources),
         ),
+        source_ids=_cited_sources(references),
     )
+
+
+def _cited_sources(references: list[Version]) -> list[int]:
+    """The register's sources these reference versions cite. A version saved before the
+    register existed names none: the source its reference was linked to then is used."""
+    named = {int(v.object_id): v.field_dict.get("source_id") for v in references}
+    unnamed = [pk for pk, source_id in named.items() if source_id is None]
+    if unnamed:
+        linked = Reference.objects.filter(pk__in=unnamed, source__isnull=False)
+        named.update(linked.values_list("pk", "source_id"))
+    return [source_id for source_id in named.values() if source_id]
 
 
 @transaction.atomic
@@ -241,6 +256,8 @@ def publish_content(
         note=note[:300],
         is_current=True,
     )
+    if content.source_ids:
+        publication.sources.set(sorted(set(final_ids(content.source_ids).values())))
     # Kept on the returned object too, so the caller need not read them back.
     publication.new_sections = PublishedSection.objects.bulk_create(
         PublishedSection(
@@ -292,6 +309,7 @@ def republish_with_next_review(
     copy.note = note[:300]
     copy.is_current, copy.superseded_at = True, None
     copy.save()
+    copy.sources.set(current.sources.all())
     for section in sections:
         section.pk = section.id = None
         section._state.adding = True

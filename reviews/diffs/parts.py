@@ -157,7 +157,8 @@ def part_diff(
     shown = {name for name, _label in SHOWN_FIELDS[model]} | IGNORED_FIELDS
     other_names = (set(before) | set(after)) - shown
     other_changes = status == "changed" and any(
-        _comparable(before.get(name)) != _comparable(after.get(name)) for name in other_names
+        _differs(before.get(name), after.get(name), later=name in contents.LATER_FIELDS)
+        for name in other_names
     )
     body_changed = model is Section and (before.get("body") or "") != (after.get("body") or "")
     if not fields and not other_changes and not body_changed and status == "changed":
@@ -240,6 +241,14 @@ def _left_out(tops: list[Top]) -> SafeString:
 
 def _comparable(value):
     return sorted(value) if isinstance(value, list) else value
+
+
+def _differs(before, after, *, later: bool) -> bool:
+    """Whether a field differs; a field added since one of the versions was saved (``later``,
+    empty in it) does not count as changed."""
+    if later and (before is None or after is None):
+        return False
+    return _comparable(before) != _comparable(after)
 
 
 def sort_parts(parts: list[PartDiff]) -> list[PartDiff]:
