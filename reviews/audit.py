@@ -35,6 +35,12 @@ class Action:
     CREDIT_CHANGED = "credit_changed"
     CALENDAR_FEED_CREATED = "calendar_feed_created"
     CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
+    SOURCE_ADDED = "source_added"
+    SOURCE_CHANGED = "source_changed"
+    SOURCE_MARKED = "source_marked"  # updated, withdrawn or current again
+    SOURCES_MERGED = "sources_merged"
+    REVIEW_FLAGGED = "review_flagged"  # a source the page cites changed
+    REVIEW_FLAGS_CLEARED = "review_flags_cleared"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"

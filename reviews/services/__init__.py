@@ -30,10 +30,15 @@ from reviews.services.review_schedule import (
     set_review_interval,
 )
 from reviews.services.signoffs import reconsider_approvals, sign_off
+from reviews.services.sources import add_source, edit_source, mark_source, merge_sources
 
 __all__ = [
     "add_comment",
+    "add_source",
     "edit_in_change",
+    "edit_source",
+    "mark_source",
+    "merge_sources",
     "publish",
     "publish_due",
     "reconsider_approvals",

@@ -26,6 +26,7 @@ from reviews.errors import InvalidInput, InvalidTransition, StaleContent, Workfl
 from reviews.models import ChangeRequest
 from reviews.schedule import next_review_after
 from reviews.services.common import NEVER_PUBLISHED, State, lock, tell_authors
+from reviews.services.flags import clear_seen_flags
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -146,6 +147,7 @@ def publish(
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
     readability.record_for(publication)
+    cleared, still_open = clear_seen_flags(change=change, approvals=review.counting, at=now)
     if change.is_full_review:  # only a full review tells readers it is under way
         end_review_notice(page=change.page, at=now)
     was_scheduled = change.state == State.SCHEDULED
@@ -156,12 +158,20 @@ def publish(
     message = f"Published as publication {publication.pk}"
     if was_scheduled:
         message += f" (scheduled for {timezone.localtime(change.scheduled_for):%d %b %Y %H:%M})"
+    message += "."
+    if cleared:
+        message += " Review no longer needed (its reviewers saw why): " + "; ".join(
+            flag.summary for flag in cleared
+        )
+    if still_open:
+        message += f" Still needing review, not shown to every reviewer: {len(still_open)}."
     audit.record_change(
         change,
         action=Action.PUBLISHED,
         actor=by,
-        message=message + ".",
+        message=message,
         publication=publication.pk,
+        cleared_flags=[flag.pk for flag in cleared],
     )
     public_url = f"{settings.SITE_URL}{change.page.get_absolute_url()}"
     tell_authors(

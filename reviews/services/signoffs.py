@@ -12,6 +12,7 @@ from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ChangeRequest, Decision, Role, SignOff
 from reviews.services.common import State, ask_reviewers, lock, tell_authors
+from reviews.services.flags import record_shown, require_shown
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -39,6 +40,7 @@ def sign_off(
     comment: str = "",
     role: Role | str | None = None,
     sections: Iterable[int | str] = (),
+    flags_shown: Iterable[int] | None = None,
 ) -> SignOff:
     """Record a reviewer's decision on exactly the content they saw.
 
@@ -49,6 +51,11 @@ def sign_off(
     In a full review, an approval must confirm every section (``sections``: the ids of those
     the reviewer ticked as read); otherwise it covers the sections the change alters. The
     sign-off carries the reviewer's public credit as it is now.
+
+    ``flags_shown``: the ids of the page's open review flags the reviewer's screen listed
+    (why the page needs review); recorded with the decision, so that publishing clears
+    them. A flag raised since the screen was read refuses the decision, as an edit does.
+    None: the screen showed none (the flags then stay open when the change is published).
     """
     review = lock(change)
     decision = Decision(decision)
@@ -67,6 +74,7 @@ def sign_off(
     if latest and latest.decision == decision and latest.content_hash == change.content_hash:
         raise InvalidTransition("You have already given this decision on this version.")
     covered = _sections_covered(change, review, decision, {str(pk) for pk in sections})
+    flags = require_shown(change=change, shown=flags_shown) if flags_shown is not None else []
 
     signed = SignOff.objects.create(
         change=change,
@@ -79,6 +87,7 @@ def sign_off(
         sections=covered,
         credit=credit_for(reviewer, role),
     )
+    record_shown(sign_off=signed, flags=flags)
     now = timezone.now()
     if decision == Decision.REQUEST_CHANGES:
         change.state = State.CHANGES_REQUESTED
