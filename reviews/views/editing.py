@@ -45,7 +45,7 @@ def edit_panel(page: Page) -> dict:
         "topic": " › ".join(step["name"] for step in topic_trail(page.topic_id)),
         "related_pages": list(page.related_pages.order_by("title").only("title")),
         "sections": list(page.sections.order_by("position", "id").only("heading", "position")),
-        "references": list(page.references.order_by("position", "id")),
+        "references": list(page.references.select_related("source").order_by("position", "id")),
         "resources": list(page.resources.order_by("position", "id")),
     }
 

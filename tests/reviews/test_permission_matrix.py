@@ -12,10 +12,10 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
-from infopages.models import PublishedPage, Reference, Resource
+from infopages.models import PublishedPage, Reference, Resource, Source
 from infopages.services import save_with_version
 from reviews import policy
-from reviews.models import AuditEvent, ChangeRequest, Comment, SignOff
+from reviews.models import AuditEvent, ChangeRequest, Comment, ReviewFlag, SignOff
 
 ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"
 EDITORS = {"author", "second_editor"}
@@ -77,6 +77,14 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:change_interval": {"GET": "-", "POST": PUBLISHERS},
     "reviews:bring_review_forward": {"GET": "-", "POST": PUBLISHERS},
     "reviews:start_full_review": {"GET": "-", "POST": EDITORS},
+    # The evidence register: read by everyone in the workspace, changed by editors.
+    "reviews:sources": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:source": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:broken_links": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:add_source": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_source": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:mark_source": {"GET": "-", "POST": EDITORS},
+    "reviews:merge_sources": {"GET": EDITORS, "POST": EDITORS},
 }
 
 
@@ -130,6 +138,7 @@ def sample_kwargs(live_page, author, submitted_change):
         "kind": "sections",
         "key": "not-a-real-key",
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
+        "source_pk": Source.objects.create(citation="NICE. Early breast cancer (NG101).").pk,
     }
 
 
@@ -151,6 +160,9 @@ def post_data(change: ChangeRequest, page) -> dict:
         "version": str(Version.objects.get_for_object(page).first().pk),
         "publication": str(PublishedPage.objects.filter(page=page).first().pk),
         "name": "Dr A Reviewer",
+        "citation": "NICE. Suspected cancer: recognition and referral (NG12). 2015.",
+        "status": "updated",
+        "note": "NICE NG101 updated.",
     }
 
 
@@ -168,6 +180,8 @@ def footprint() -> tuple:
         PublishedPage.objects.count(),
         Comment.objects.count(),
         SignOff.objects.count(),
+        tuple(Source.objects.order_by("pk").values_list("citation", "status", "merged_into")),
+        ReviewFlag.objects.count(),
         tuple(ChangeRequest.objects.order_by("pk").values_list("state", flat=True)),
     )
 

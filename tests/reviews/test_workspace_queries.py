@@ -21,7 +21,7 @@ from reviews.status import ReviewStatus
 # have a device?); one on the change page reads the roles reviewers hold now (lapsed
 # sign-offs). Comparing with the publication reads it once, and its versions only when a
 # part was removed.
-CHANGE_PAGE_MAX = 16
+CHANGE_PAGE_MAX = 17  # 16, and the page's open review flags
 DASHBOARD_MAX = 14
 
 
