@@ -26,7 +26,7 @@ class SourceForm(WorkspaceForm):
         label=_("Link (optional)"),
         max_length=500,
         required=False,
-        help_text=_("The web address of the source, starting https://. Checked every week."),
+        help_text=_("The web address of the source, starting https:// (checked every week)."),
         error_messages={"invalid": _("Enter a web address, e.g. https://www.nice.org.uk/…")},
     )
     publisher = forms.CharField(
