@@ -2,9 +2,9 @@
 
 Each link is asked for with HEAD, then with GET when HEAD is refused (403, 405, 501) or
 fails; redirects are followed one by one (at most ``MAX_REDIRECTS``) and recorded. Politeness:
-at most one request to a host per ``interval`` seconds, redirects included (a shared
-throttle reserves each host's next slot); each host's links are checked in turn by one
-worker, hosts in parallel (``workers`` at a time); every request has a timeout and a
+one request at a time to a host, each at least ``interval`` seconds after the last one ended,
+redirects included (a throttle shared by all workers); each host's links are checked in turn
+by one worker, hosts in parallel (``workers`` at a time); every request has a timeout and a
 User-Agent naming the portal, so a site's owner knows who is asking. A timeout is not tried
 again with GET: it would double the wait on a slow host. Only the status line and headers
 are read, never a body.
@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -46,25 +47,30 @@ class LinkResult:
 
 
 class HostThrottle:
-    """One request per host per ``interval``: each caller reserves the host's next free
-    slot and sleeps until it comes, so requests to one host are spaced however many
-    threads ask."""
+    """One request at a time per host, each starting at least ``interval`` after the one
+    before it ended: so a host never sees two of our requests closer than ``interval``,
+    however many threads ask or however slowly one of them was sent."""
 
     def __init__(self, interval: float, *, clock=time.monotonic, sleep=time.sleep):
         self.interval = interval
         self._clock, self._sleep = clock, sleep
         self._next: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def wait(self, host: str) -> float:
-        """Sleep until a request to ``host`` may be sent; returns when that is (clock time)."""
+    @contextmanager
+    def request(self, host: str):
+        """Wait for ``host``'s turn; the request is made inside the ``with`` block."""
         with self._lock:
-            now = self._clock()
-            slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + self.interval
-        if slot > now:
-            self._sleep(slot - now)
-        return slot
+            host_lock = self._locks.setdefault(host, threading.Lock())
+        with host_lock:
+            wait = self._next.get(host, 0.0) - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._next[host] = self._clock() + self.interval
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -124,9 +130,9 @@ def check_url(url: str, *, throttle: HostThrottle, timeout: float, user_agent: s
         host = _host(current)
         code, location, error = None, "", ""
         for method in ("HEAD", "GET"):
-            throttle.wait(host)
             try:
-                code, location = _ask(current, method, timeout=timeout, user_agent=user_agent)
+                with throttle.request(host):
+                    code, location = _ask(current, method, timeout=timeout, user_agent=user_agent)
             except Exception as failed:  # noqa: BLE001 - any failure is a result to record
                 error, timed_out = _failure(failed, timeout)
                 code = None
@@ -177,7 +183,8 @@ class Budget:
         return (
             f"{self.links} link{'s' if self.links != 1 else ''} on {self.hosts} "
             f"host{'s' if self.hosts != 1 else ''}, at most {self.busiest} on one: "
-            f"at least {self.seconds:.1f} s at one request per host per interval"
+            f"at least {self.seconds:.1f} s at one request per host per interval (each "
+            "redirect is one request more)"
         )
 
 

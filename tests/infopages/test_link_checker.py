@@ -115,14 +115,28 @@ def test_requests_to_one_host_are_an_interval_apart_and_hosts_do_not_wait_for_ea
 
     def sleep(seconds):
         slept.append(seconds)
+        clock["now"] += seconds
 
     throttle = HostThrottle(1.0, clock=lambda: clock["now"], sleep=sleep)
+    started = []
 
-    slots = [throttle.wait("a.example"), throttle.wait("a.example"), throttle.wait("b.example")]
-    clock["now"] = 103.5  # later, the host's slot is free at once
-    slots.append(throttle.wait("a.example"))
+    def ask(host, takes=0.25):
+        with throttle.request(host):
+            started.append((host, clock["now"]))
+            clock["now"] += takes  # the answer takes a while
 
-    assert slots == [100.0, 101.0, 100.0, 103.5]
+    ask("a.example")
+    ask("a.example")  # one second after the first one ended
+    ask("b.example")  # another host: at once
+    clock["now"] = 110.0
+    ask("a.example")  # long after: at once
+
+    assert started == [
+        ("a.example", 100.0),
+        ("a.example", 101.25),
+        ("b.example", 101.5),
+        ("a.example", 110.0),
+    ]
     assert slept == [1.0]
 
 
