@@ -5,7 +5,9 @@ fails; redirects are followed one by one (at most ``MAX_REDIRECTS``) and recorde
 one request at a time to a host, each at least ``interval`` seconds after the last one ended,
 redirects included (a throttle shared by all workers); each host's links are checked in turn
 by one worker, hosts in parallel (``workers`` at a time); every request has a timeout and a
-User-Agent naming the portal, so a site's owner knows who is asking. A timeout is not tried
+User-Agent naming the portal, so a site's owner knows who is asking. Links (and redirects)
+to this machine or a private network are not asked for: the checker is no way to probe the
+servers beside it. A timeout is not tried
 again with GET: it would double the wait on a slow host. Only the status line and headers
 are read, never a body.
 
@@ -14,6 +16,7 @@ caller's thread (``check_links`` hands each result to ``record``).
 """
 
 import http.client
+import ipaddress
 import math
 import queue
 import socket
@@ -115,8 +118,27 @@ def _failure(error: Exception, timeout: float) -> tuple[str, bool]:
     return (str(reason) or type(reason).__name__)[:300], False
 
 
-def check_url(url: str, *, throttle: HostThrottle, timeout: float, user_agent: str) -> LinkResult:
-    """Whether ``url`` works, where it ends and the redirects on the way."""
+def _private(hostname: str) -> bool:
+    """Whether the host is this machine or a private network, not the public web: the
+    checker must not be a way to probe the servers beside it (a link, or a redirect, to
+    http://localhost:6379/ or a cloud metadata address)."""
+    try:
+        found = socket.getaddrinfo(hostname, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # not found: urllib says so, in its words
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in found)
+
+
+def check_url(
+    url: str,
+    *,
+    throttle: HostThrottle,
+    timeout: float,
+    user_agent: str,
+    allow_private: bool = False,
+) -> LinkResult:
+    """Whether ``url`` works, where it ends and the redirects on the way. Links to private
+    or local addresses are not asked for unless ``allow_private`` (a test server)."""
     redirects: list[dict] = []
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
@@ -128,6 +150,13 @@ def check_url(url: str, *, throttle: HostThrottle, timeout: float, user_agent: s
                 error="Not a web address (http or https)",
             )
         host = _host(current)
+        if not allow_private and _private(urlsplit(current).hostname):
+            return LinkResult(
+                LinkStatus.UNREACHABLE,
+                final_url=current[:2000],
+                redirects=redirects,
+                error="A private or local address: not checked",
+            )
         code, location, error = None, "", ""
         for method in ("HEAD", "GET"):
             try:
@@ -210,6 +239,7 @@ def check_links(
     timeout: float = DEFAULT_TIMEOUT,
     workers: int = DEFAULT_WORKERS,
     user_agent: str,
+    allow_private: bool = False,
 ) -> int:
     """Check each of ``urls`` (once each), one worker per host, hosts in parallel; hand each
     result to ``record(url, result)`` in the calling thread as it comes. Returns how many
@@ -226,7 +256,13 @@ def check_links(
     def check_host(links: list[str]) -> None:
         for url in links:
             try:
-                result = check_url(url, throttle=throttle, timeout=timeout, user_agent=user_agent)
+                result = check_url(
+                    url,
+                    throttle=throttle,
+                    timeout=timeout,
+                    user_agent=user_agent,
+                    allow_private=allow_private,
+                )
             except Exception as failed:  # noqa: BLE001 - a bug must not stop the run
                 result = LinkResult(LinkStatus.UNREACHABLE, final_url=url, error=str(failed))
             results.put((url, result))

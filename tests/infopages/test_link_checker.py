@@ -29,7 +29,14 @@ def source(url: str, citation: str = "") -> Source:
 def check(*extra: str) -> str:
     out = io.StringIO()
     call_command(
-        "check_reference_links", "--interval", "0", "--timeout", TIMEOUT, *extra, stdout=out
+        "check_reference_links",
+        "--interval",
+        "0",
+        "--timeout",
+        TIMEOUT,
+        "--allow-private-addresses",  # the test server is on this machine
+        *extra,
+        stdout=out,
     )
     return out.getvalue()
 
@@ -149,6 +156,20 @@ def test_the_politeness_budget_is_the_busiest_host_or_the_workers_share():
     assert (wide.links, wide.hosts, wide.busiest, wide.seconds) == (2000, 100, 20, 19.0)
     assert narrow.seconds == 190.0
     assert "2000 links on 100 hosts, at most 20 on one: at least 19.0 s" in str(wide)
+
+
+@pytest.mark.django_db
+def test_links_to_this_machine_are_not_asked_for_unless_allowed(servers):
+    (base, _other), seen = servers
+    local = source(f"{base}/ok")
+    out = io.StringIO()
+
+    call_command("check_reference_links", "--interval", "0", stdout=out)
+
+    local.refresh_from_db()
+    assert local.link_status == "unreachable"
+    assert local.link_error == "A private or local address: not checked"
+    assert seen == []
 
 
 @pytest.mark.django_db

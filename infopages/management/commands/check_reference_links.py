@@ -55,13 +55,18 @@ class Command(BaseCommand):
             help=f"Seconds to wait for an answer (default {DEFAULT_TIMEOUT:g}).",
         )
         parser.add_argument(
+            "--allow-private-addresses",
+            action="store_true",
+            help="Also check links to this machine and private networks (a test server).",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=DEFAULT_WORKERS,
             help=f"Hosts checked at the same time (default {DEFAULT_WORKERS}).",
         )
 
-    def handle(self, *args, interval, timeout, workers, **options):
+    def handle(self, *args, interval, timeout, workers, allow_private_addresses, **options):
         if interval < 0 or timeout <= 0 or workers < 1:
             raise CommandError("--interval must be 0 or more, --timeout and --workers above 0.")
         sources: dict[str, list[int]] = {}
@@ -111,6 +116,7 @@ class Command(BaseCommand):
             timeout=timeout,
             workers=workers,
             user_agent=user_agent(),
+            allow_private=allow_private_addresses,
         )
         save(pending)
         elapsed = time.monotonic() - started
