@@ -5,7 +5,7 @@ queries, whatever the number of pages or flags."""
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from reviews.models import ReviewFlag
+from reviews.models import ChangeRequest, Decision, ReviewFlag, SignOff
 
 
 def open_flags() -> QuerySet[ReviewFlag]:
@@ -60,3 +60,28 @@ def seen_by_every_approval(flags: list[ReviewFlag], approval_ids: list[int]) -> 
         ).values_list("reviewflag_id", "signoff_id")
     )
     return {flag.pk for flag in flags if all((flag.pk, pk) in shown for pk in approval_ids)}
+
+
+def on_change_page(change: ChangeRequest) -> dict:
+    """What a change page shows of why its page needs review: the page's open flags while
+    the change is open (``flags``), or those its publication cleared (``cleared_flags``).
+    One query."""
+    if change.is_open:
+        return {"flags": open_flags_of(change.page_id), "cleared_flags": []}
+    if change.state == ChangeRequest.State.PUBLISHED:
+        cleared = change.cleared_flags.select_related("source").order_by("raised_at", "id")
+        return {"flags": [], "cleared_flags": list(cleared)}
+    return {"flags": [], "cleared_flags": []}
+
+
+def on_publishing(change: ChangeRequest, *, approvals: list[SignOff]) -> dict:
+    """Which of the page's open flags publishing ``change`` would clear (every counting
+    approval was given with it on screen: ``flags_clearing``) and which stay
+    (``flags_staying``). Two queries."""
+    flags = open_flags_of(change.page_id)
+    approval_ids = [s.pk for s in approvals if s.decision == Decision.APPROVE]
+    seen = seen_by_every_approval(flags, approval_ids)
+    return {
+        "flags_clearing": [flag for flag in flags if flag.pk in seen],
+        "flags_staying": [flag for flag in flags if flag.pk not in seen],
+    }

@@ -130,7 +130,7 @@ def render_change(
     in_review = change.state == State.IN_REVIEW
     renderings = Renderings()  # each version's text rendered once for both comparisons
     context = {
-        **_flags_of(change),
+        **flags.on_change_page(change),
         "change": change,
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
@@ -166,17 +166,6 @@ def render_change(
     }
     _show_errors_of_hidden_forms(request, context, forms)
     return render(request, "reviews/change_detail.html", context, status=status)
-
-
-def _flags_of(change: ChangeRequest) -> dict:
-    """Why the page needs review (a source it cites changed): its open flags while the
-    change is open, or those its publication cleared. One query."""
-    if change.is_open:
-        return {"flags": flags.open_flags_of(change.page_id), "cleared_flags": []}
-    if change.state == State.PUBLISHED:
-        cleared = change.cleared_flags.select_related("source").order_by("raised_at", "id")
-        return {"flags": [], "cleared_flags": list(cleared)}
-    return {"flags": [], "cleared_flags": []}
 
 
 # Which step shows each form on the page.
@@ -361,21 +350,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         "parts": change_diff(change, preview=False),
         "kinds": PublishedPage.Kind,
-        **_flags_on_publishing(change, review),
+        **flags.on_publishing(change, approvals=review.counting),
     }
     return render(request, "reviews/publish_confirm.html", context)
-
-
-def _flags_on_publishing(change: ChangeRequest, review: ReviewStatus) -> dict:
-    """Which of the page's open flags publishing clears (every approving reviewer saw
-    why), and which stay. Two queries."""
-    open_flags = flags.open_flags_of(change.page_id)
-    approvals = [s.pk for s in review.counting if s.decision == Decision.APPROVE]
-    seen = flags.seen_by_every_approval(open_flags, approvals)
-    return {
-        "flags_clearing": [flag for flag in open_flags if flag.pk in seen],
-        "flags_staying": [flag for flag in open_flags if flag.pk not in seen],
-    }
 
 
 def _publish(request: HttpRequest, pk: int) -> HttpResponse:
