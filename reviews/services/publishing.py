@@ -123,7 +123,8 @@ def publish(
 
     ``seen_hash``: the content the publisher confirmed (the change's ``content_hash`` on
     the confirmation screen); publishing is refused if it is not what would go live.
-    The previous publication stays in the history, marked as replaced.
+    The previous publication stays in the history, marked as replaced. The page's review
+    flags whose reason every counting approval was given with are cleared.
     """
     review = lock(change)
     ready = _require_publishable(change, by, step=Step.PUBLISH, review=review)
