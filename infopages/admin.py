@@ -22,6 +22,7 @@ from infopages.models import (
     Reference,
     Resource,
     Section,
+    Source,
 )
 
 EDITED_IN_THE_WORKSPACE = _(
@@ -117,6 +118,16 @@ class ReferenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "page", "accessed_on"]
     list_filter = ["page"]
     list_select_related = ["page"]
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyAdmin):
+    """The evidence register: changed in the workspace (/reviews/sources/), audited."""
+
+    list_display = ["__str__", "identifier", "status", "link_status", "link_checked_at"]
+    list_filter = ["status", "link_status"]
+    search_fields = ["citation", "url", "identifier", "publisher"]
+    exclude = ["publications"]
 
 
 @admin.register(Resource)

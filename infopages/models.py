@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from infopages.sources import Source as Source  # the evidence register's model, here too
 from infopages.versions import SourceVersions
 
 PUBLIC_NOTE_MAX_LENGTH = 200  # one line in the page's public history
@@ -209,7 +210,11 @@ class Section(models.Model):
 
 @reversion.register()
 class Reference(models.Model):
-    """A source the page's information rests on."""
+    """A source the page's information rests on, as the page cites it.
+
+    The citation, link and accessed date are the page's own, as signed off; ``source`` is the
+    shared record in the evidence register (versioned too, so choosing another is an edit).
+    """
 
     page = models.ForeignKey(
         Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="references"
@@ -218,6 +223,14 @@ class Reference(models.Model):
     citation = models.TextField(_("citation"))
     url = models.URLField(_("link"), max_length=500, blank=True)
     accessed_on = models.DateField(_("accessed"), null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="references",
+    )
     lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
 
     class Meta:

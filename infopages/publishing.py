@@ -28,6 +28,7 @@ from infopages.models import (
     Section,
     Topic,
 )
+from infopages.register import final_ids
 from infopages.search_index import block_text, index_publication, unindex_publication
 from infopages.versions import SourceVersions
 
@@ -58,6 +59,7 @@ class PageContent:
     resources: list[dict] = field(default_factory=list)
     related_page_ids: list[int] = field(default_factory=list)
     source_versions: SourceVersions = field(default_factory=SourceVersions)
+    source_ids: list[int] = field(default_factory=list)  # the register's sources cited
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def content_from_working_copy(page: Page) -> PageContent:
             references=tuple(_latest_version_ids(references)),
             resources=tuple(_latest_version_ids(resources)),
         ),
+        source_ids=[r.source_id for r in references if r.source_id],
     )
 
 
@@ -205,7 +208,19 @@ def content_from_versions(
             references=tuple(v.pk for v in references),
             resources=tuple(v.pk for v in resources),
         ),
+        source_ids=_cited_sources(references),
     )
+
+
+def _cited_sources(references: list[Version]) -> list[int]:
+    """The register's sources these reference versions cite. A version saved before the
+    register existed names none: the source its reference was linked to then is used."""
+    named = {int(v.object_id): v.field_dict.get("source_id") for v in references}
+    unnamed = [pk for pk, source_id in named.items() if source_id is None]
+    if unnamed:
+        linked = Reference.objects.filter(pk__in=unnamed, source__isnull=False)
+        named.update(linked.values_list("pk", "source_id"))
+    return [source_id for source_id in named.values() if source_id]
 
 
 @transaction.atomic
@@ -256,6 +271,8 @@ def publish_content(
         public_note=" ".join(public_note.split())[:PUBLIC_NOTE_MAX_LENGTH],
         is_current=True,
     )
+    if content.source_ids:
+        publication.sources.set(sorted(set(final_ids(content.source_ids).values())))
     # Kept on the returned object too, so the caller need not read them back.
     publication.new_sections = PublishedSection.objects.bulk_create(
         PublishedSection(
@@ -309,6 +326,7 @@ def republish_with_next_review(
     copy.public_note = ""  # what changed was said by the publication it copies
     copy.is_current, copy.superseded_at = True, None
     copy.save()
+    copy.sources.set(current.sources.all())
     for section in sections:
         section.pk = section.id = None
         section._state.adding = True

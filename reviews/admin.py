@@ -34,6 +34,7 @@ from reviews.models import (
     Invitation,
     Notification,
     NotificationPreference,
+    ReviewFlag,
     ReviewReminder,
     SignOff,
     SignOffRequirement,
@@ -284,4 +285,14 @@ class ReviewReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sent_on", "page", "due_on", "kind", "escalated"]
     list_filter = ["kind", "escalated", "sent_on"]
     search_fields = ["page__title"]
+    list_select_related = ["page"]
+
+
+@admin.register(ReviewFlag)
+class ReviewFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Raised by marking a source in the evidence register, cleared by publishing."""
+
+    list_display = ["page", "source_status", "reason", "raised_at", "cleared_at"]
+    list_filter = ["source_status"]
+    search_fields = ["page__title", "reason", "citation"]
     list_select_related = ["page"]

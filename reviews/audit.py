@@ -39,6 +39,12 @@ class Action:
     INVITATION_OPENED = "invitation_opened"  # their one-time code accepted, the first time
     INVITATION_LOCKED = "invitation_locked"  # too many wrong codes: the link stops working
     INVITATION_REVOKED = "invitation_revoked"
+    SOURCE_ADDED = "source_added"
+    SOURCE_CHANGED = "source_changed"
+    SOURCE_MARKED = "source_marked"  # updated, withdrawn or current again
+    SOURCES_MERGED = "sources_merged"
+    REVIEW_FLAGGED = "review_flagged"  # a source the page cites changed
+    REVIEW_FLAGS_CLEARED = "review_flags_cleared"
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"

@@ -26,6 +26,11 @@ from reviews.models import AuditEvent, ChangeRequest, ChangeRequestItem
 # Saved with every version but not content: a no-op save must not void a sign-off.
 BOOKKEEPING_FIELDS = frozenset({"lock_version", "created_at", "updated_at"})
 
+# Fields added to a versioned model after versions of it were saved: left out of the hash
+# while empty, so content signed off before they existed keeps its hash (a reference's
+# source in the evidence register).
+LATER_FIELDS = frozenset({"source_id"})
+
 # Steps that change a change request's content: whoever took them is one of its authors.
 EDITING_ACTIONS = (Action.EDITED, Action.REMOVED, Action.REORDERED, Action.RESTORED)
 
@@ -84,7 +89,7 @@ def content_hash(versions: Iterable[Version], *, trail: list[dict] | None = None
         fields = {
             name: sorted(value) if isinstance(value, list) else value
             for name, value in version.field_dict.items()
-            if name not in BOOKKEEPING_FIELDS
+            if name not in BOOKKEEPING_FIELDS and not (name in LATER_FIELDS and value is None)
         }
         model = version._model._meta.label_lower
         entries.append({"model": model, "id": str(version.object_id), "fields": fields})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
 from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
-from infopages.models import Page, Topic
+from infopages.models import Page, Source, Topic
 from infopages.services import address_taken
 from reviews.forms import PageField, TextField, WorkspaceForm
 
@@ -190,6 +190,20 @@ class RelatedPagesForm(EditForm):
 
 
 class ReferenceForm(EditForm):
+    """A page's reference: its citation, link and accessed date as the page shows them, and
+    its source in the evidence register (chosen on the screen; empty: the exact duplicate of
+    this citation and link in the register, or a new source)."""
+
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.filter(merged_into__isnull=True),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That source is no longer in the register (it was merged): choose it again."
+            )
+        },
+    )
     citation = TextField(
         label=_("Citation"),
         max_length=1000,
@@ -215,7 +229,7 @@ class ReferenceForm(EditForm):
         help_text=_("When the link was last checked, e.g. 14/07/2025."),
         error_messages={"invalid": _("Enter a real date, e.g. 14/07/2025.")},
     )
-    field_order = ["citation", "url", "accessed_on", "comment", "lock_version"]
+    field_order = ["citation", "url", "accessed_on", "comment", "source", "lock_version"]
 
     def clean_accessed_on(self) -> dt.date | None:
         day = self.cleaned_data["accessed_on"]

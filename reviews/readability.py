@@ -112,9 +112,31 @@ def score_markdown(body: str) -> Score | None:
     return score_sentences(sentences_of_html(render_markdown(body)))
 
 
+def score_html(html: str) -> Score | None:
+    """The score of text already rendered (a preview, a diff's rendering): not rendered
+    again."""
+    return score_sentences(sentences_of_html(html))
+
+
 def score_page(sections_html: list[str]) -> Score | None:
     """The score of a whole page from its sections' rendered HTML."""
     return score_sentences([s for html in sections_html for s in sentences_of_html(html)])
+
+
+@dataclass(frozen=True)
+class ReadingChange:
+    """A section's score before and after a change, for its reviewers."""
+
+    before: Score | None
+    after: Score | None
+
+    @property
+    def verdict(self) -> str:
+        return compare(self.before, self.after)
+
+    @property
+    def target(self) -> int:
+        return target_reading_age()
 
 
 def compare(before: Score | None, after: Score | None) -> str:

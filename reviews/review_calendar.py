@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 
-from infopages.models import PublishedPage, Topic
-from reviews.models import ChangeRequest
+from infopages.models import Page, PublishedPage, Topic
+from reviews.flags import has_open_flag, open_flags_by_page
+from reviews.models import ChangeRequest, ReviewFlag
 from reviews.schedule import add_months, due_status
 
 
@@ -56,6 +57,15 @@ class CalendarFilter:
         ids = tuple(topic_and_below(topic)) if topic is not None else ()
         return cls(topic=topic, owner=owner, unowned=unowned, topic_ids=ids)
 
+    def apply_to_pages(self, pages: QuerySet[Page]) -> QuerySet[Page]:
+        if self.topic is not None:
+            pages = pages.filter(topic_id__in=self.topic_ids or topic_and_below(self.topic))
+        if self.owner is not None:
+            pages = pages.filter(owner=self.owner)
+        elif self.unowned:
+            pages = pages.filter(owner__isnull=True)
+        return pages
+
     def apply(self, publications: QuerySet[PublishedPage]) -> QuerySet[PublishedPage]:
         if self.topic is not None:
             ids = self.topic_ids or topic_and_below(self.topic)
@@ -93,6 +103,7 @@ def scheduled(filters: CalendarFilter = CalendarFilter()) -> QuerySet[PublishedP
         .annotate(
             open_change_id=Subquery(open_change.values("pk")[:1]),
             open_change_full=Subquery(open_change.values("is_full_review")[:1]),
+            needs_review=has_open_flag("page_id"),
         )
         .only(
             "pk",
@@ -113,6 +124,46 @@ def scheduled(filters: CalendarFilter = CalendarFilter()) -> QuerySet[PublishedP
         )
         .order_by("next_review_on", "title", "pk")
     )
+
+
+@dataclass
+class FlaggedList:
+    """Pages needing review now because a source they cite changed (live or not)."""
+
+    count: int
+    rows: list[Page] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def flagged_pages(filters: CalendarFilter, *, today: dt.date, cap: int) -> FlaggedList:
+    """Pages with an open review flag, the longest flagged first, each with ``flags`` (its
+    open flags), ``next_review_on`` and ``due``. Three queries (one when there are none)."""
+    current = PublishedPage.objects.filter(page=OuterRef("pk"), is_current=True)
+    pages = filters.apply_to_pages(Page.objects.filter(has_open_flag()))
+    count = pages.count()
+    if not count:
+        return FlaggedList(0)
+    first_raised = Subquery(
+        ReviewFlag.objects.filter(page=OuterRef("pk"), cleared_at__isnull=True)
+        .order_by("raised_at")
+        .values("raised_at")[:1]
+    )
+    rows = list(
+        pages.select_related("owner", "topic")
+        .annotate(
+            next_review_on=Subquery(current.values("next_review_on")[:1]),
+            first_flagged_at=first_raised,
+        )
+        .order_by("first_flagged_at", "title", "pk")[:cap]
+    )
+    by_page = open_flags_by_page(page.pk for page in rows)
+    for page in rows:
+        page.flags = by_page.get(page.pk, [])
+        page.due = due_status(page.next_review_on, today)
+    return FlaggedList(count, rows)
 
 
 @dataclass

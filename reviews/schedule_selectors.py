@@ -11,6 +11,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from infopages.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Page, PublishedPage, Topic
+from reviews.flags import open_flag_count, open_flags_by_page
 from reviews.models import ChangeRequest, Decision, ReviewReminder, Role, SignOff
 from reviews.schedule import add_months, due_status, interval_source, topic_interval_tree
 
@@ -140,15 +141,22 @@ def page_schedule(page: Page) -> PageSchedule:
 
 
 def pages_looked_after(*, owner, limit: int = 10) -> tuple[list[Page], int]:
-    """The pages ``owner`` looks after, the next review due first (overdue ones at the top,
-    pages not live last), each with ``next_review_on``, ``reviewed_on``, ``due``
-    (``due_status``) and its open change (``open_change_id``, ``open_change_state``,
-    ``open_change_full``); and how many in all. At most two queries."""
-    pages = _with_schedule(Page.objects.filter(owner=owner))
-    ordered = list(pages.order_by(F("next_review_on").asc(nulls_last=True), "title", "pk")[:limit])
+    """The pages ``owner`` looks after: those needing review because a source they cite
+    changed first, then the next review due first (overdue ones at the top, pages not live
+    last), each with ``next_review_on``, ``reviewed_on``, ``due`` (``due_status``), its
+    open change (``open_change_id``, ``open_change_state``, ``open_change_full``) and its
+    open review flags (``flags``); and how many in all. At most three queries."""
+    pages = _with_schedule(Page.objects.filter(owner=owner)).annotate(open_flags=open_flag_count())
+    ordered = list(
+        pages.order_by(
+            F("open_flags").desc(), F("next_review_on").asc(nulls_last=True), "title", "pk"
+        )[:limit]
+    )
     today = timezone.localdate()
+    flagged = open_flags_by_page(p.pk for p in ordered if p.open_flags)
     for page in ordered:
         page.due = due_status(page.next_review_on, today)
+        page.flags = flagged.get(page.pk, [])
     return ordered, len(ordered) if len(ordered) < limit else pages.count()
 
 

@@ -12,6 +12,7 @@ from reviews.views import (
     page_schedule,
     people,
     readability,
+    sources,
 )
 
 app_name = "reviews"
@@ -107,6 +108,13 @@ urlpatterns = [
         page_schedule.start_full_review,
         name="start_full_review",
     ),
+    path("sources/", sources.source_list, name="sources"),
+    path("sources/add/", sources.add_source, name="add_source"),
+    path("sources/merge/", sources.merge_sources, name="merge_sources"),
+    path("sources/broken-links/", sources.broken_links, name="broken_links"),
+    path("sources/<int:source_pk>/", sources.source_detail, name="source"),
+    path("sources/<int:source_pk>/edit/", sources.edit_source, name="edit_source"),
+    path("sources/<int:source_pk>/status/", sources.mark_source, name="mark_source"),
     path("pages/unpublish/", views.unpublish, name="unpublish"),
     path("pages/<int:page_pk>/history/", views.page_history, name="page_history"),
     path(

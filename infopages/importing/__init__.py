@@ -14,7 +14,9 @@ from django.utils.text import slugify
 
 from infopages.importing.parsing import BadFile, ParsedPage, parse_page
 from infopages.models import Page, Reference, Resource, Section, Topic
+from infopages.register import sources_for
 from infopages.services import save_with_version
+from infopages.sources import source_key
 
 __all__ = [
     "BadFile",
@@ -72,7 +74,7 @@ def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
         reversion.add_to_revision(page)  # again, so the version has its related pages
         for model, key, rows in [
             (Section, "anchor", parsed.sections),
-            (Reference, "citation", parsed.references),
+            (Reference, "citation", _with_sources(parsed.references)),
             (Resource, "url", parsed.resources),
         ]:
             _sync_rows(page=page, model=model, key=key, rows=rows)
@@ -85,6 +87,15 @@ def _save(obj: models.Model) -> None:
     if obj.pk is not None:
         obj.lock_version = (obj.lock_version or 0) + 1
     obj.save()
+
+
+def _with_sources(references: list[dict]) -> list[dict]:
+    """Each reference with its source in the evidence register (found, or added)."""
+    sources = sources_for((row["citation"], row["url"]) for row in references)
+    return [
+        {**row, "source_id": sources[source_key(row["citation"], row["url"])].pk}
+        for row in references
+    ]
 
 
 def _topic(names: list[str]) -> Topic:

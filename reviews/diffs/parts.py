@@ -20,6 +20,7 @@ from reviews import contents
 from reviews.diffs.blocks import Rendering, Top, split_blocks
 from reviews.diffs.compare import Gap, Row, compare, preview_marks, with_context
 from reviews.diffs.words import diff_html
+from reviews.readability import ReadingChange, Score, score_html
 
 # The fields reviewers read, per kind of part, with their labels (a section's text is
 # compared block by block instead). Other content fields (topic, related pages, people,
@@ -52,6 +53,7 @@ class Renderings:
 
     def __init__(self):
         self._by_version: dict[int, Rendering] = {}
+        self._scores: dict[int, Score | None] = {}
 
     def of(self, version: Version) -> Rendering:
         rendering = self._by_version.get(version.pk)
@@ -61,6 +63,12 @@ class Renderings:
             )
             rendering = self._by_version[version.pk] = split_blocks(html)
         return rendering
+
+    def score_of(self, version: Version) -> Score | None:
+        """The plain-English score of the version's text, from its one rendering."""
+        if version.pk not in self._scores:
+            self._scores[version.pk] = score_html(self.of(version).html)
+        return self._scores[version.pk]
 
 
 @dataclass
@@ -87,6 +95,7 @@ class PartDiff:
     whole_preview_html: SafeString | None = None  # all of it, when that is more
     preview_heading: str = ""
     places: list[str] = field(default_factory=list)  # where in the text the changes are
+    reading: ReadingChange | None = None  # a section's plain-English score, before and after
 
     @property
     def kind_label(self) -> str:
@@ -142,7 +151,8 @@ def part_diff(
     preview: bool = True,
 ) -> PartDiff | None:
     """What changed between two versions of one part (either may be missing); None when
-    nothing a reader would see changed. ``preview``: render how a changed section will look."""
+    nothing a reader would see changed. ``preview``: render how a changed section will look,
+    and score its plain English before and after (from the same renderings)."""
     renderings = renderings or Renderings()
     version = new or old
     model = version._model
@@ -157,7 +167,8 @@ def part_diff(
     shown = {name for name, _label in SHOWN_FIELDS[model]} | IGNORED_FIELDS
     other_names = (set(before) | set(after)) - shown
     other_changes = status == "changed" and any(
-        _comparable(before.get(name)) != _comparable(after.get(name)) for name in other_names
+        _differs(before.get(name), after.get(name), later=name in contents.LATER_FIELDS)
+        for name in other_names
     )
     body_changed = model is Section and (before.get("body") or "") != (after.get("body") or "")
     if not fields and not other_changes and not body_changed and status == "changed":
@@ -202,6 +213,11 @@ def _compare_text(
         )
     if not preview or new_rendering is None:
         return
+    if body_changed:  # how its plain English changed, from the same renderings
+        part.reading = ReadingChange(
+            before=renderings.score_of(old) if old is not None else None,
+            after=renderings.score_of(new),
+        )
     part.preview_heading = new.field_dict.get("heading", "")
     if not body_changed or part.status != "changed":
         part.preview_html = mark_safe(new_rendering.html)  # sanitised by the one renderer
@@ -240,6 +256,14 @@ def _left_out(tops: list[Top]) -> SafeString:
 
 def _comparable(value):
     return sorted(value) if isinstance(value, list) else value
+
+
+def _differs(before, after, *, later: bool) -> bool:
+    """Whether a field differs; a field added since one of the versions was saved (``later``,
+    empty in it) does not count as changed."""
+    if later and (before is None or after is None):
+        return False
+    return _comparable(before) != _comparable(after)
 
 
 def sort_parts(parts: list[PartDiff]) -> list[PartDiff]:

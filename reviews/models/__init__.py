@@ -5,6 +5,7 @@
 - ``requirements``: which sign-offs a topic or page needs.
 - ``notifications``: who wants email when, and the outbox of emails to send.
 - ``schedule``: review reminders sent, and owners' private calendar feeds.
+- ``flags``: pages needing review because a source they cite changed.
 - ``audit``: the append-only audit log.
 """
 
@@ -17,6 +18,7 @@ from reviews.models.changes import (
     Role,
     SignOff,
 )
+from reviews.models.flags import ReviewFlag
 from reviews.models.invitations import Invitation
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
 from reviews.models.readability import PageReadability
@@ -35,6 +37,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "PageReadability",
+    "ReviewFlag",
     "ReviewReminder",
     "Role",
     "SignOff",

@@ -26,7 +26,10 @@ class ReviewReminder(models.Model):
     kind = models.CharField(
         _("reminder"),
         max_length=20,
-        help_text=_('"90_days", "30_days", "7_days", "due", or "overdue_<weeks>".'),
+        help_text=_(
+            '"90_days", "30_days", "7_days", "due", or "overdue_<weeks>"; for a review flag, '
+            '"flag_<flag id>_<weeks since raised>" (due_on: the day it was raised).'
+        ),
     )
     sent_on = models.DateField(_("queued on"))
     recipients = models.JSONField(_("sent to"), default=list)

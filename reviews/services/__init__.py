@@ -32,6 +32,7 @@ from reviews.services.review_schedule import (
     set_review_interval,
 )
 from reviews.services.signoffs import reconsider_approvals, sign_off
+from reviews.services.sources import add_source, edit_source, mark_source, merge_sources
 
 __all__ = [
     "add_comment",
@@ -40,6 +41,11 @@ __all__ = [
     "edit_in_change",
     "invitation_for_key",
     "invite_reviewer",
+    "add_source",
+    "edit_in_change",
+    "edit_source",
+    "mark_source",
+    "merge_sources",
     "publish",
     "publish_due",
     "reconsider_approvals",

@@ -21,6 +21,7 @@ from reviews.audit import Action
 from reviews.errors import InvalidInput, StaleContent
 from reviews.models import ChangeRequest
 from reviews.services.common import State, ask_reviewers, lock
+from reviews.services.sources import source_for_reference
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -33,6 +34,7 @@ FIELD_NAMES = {
     "related_pages": "related pages",
     "url": "link",
     "accessed_on": "accessed date",
+    "source": "source in the register",
 }
 
 
@@ -122,6 +124,8 @@ def edit_in_change(
     """Save an edit to the page, or one of its sections, references or resources, as part of
     ``change``. A new part (no pk yet) is added at the end of its kind. ``related_pages``
     (the page only): the pages readers are pointed to from it, saved in the same version.
+    A reference without a source in the evidence register gets one: the exact duplicate of
+    its citation and link there, or a new one.
 
     Raises ``infopages.services.EditConflict`` (with both texts) when someone else saved the
     object after ``expected_lock_version``; then nothing is saved.
@@ -136,6 +140,8 @@ def edit_in_change(
     if adding:
         obj.position = _next_position(type(obj), change.page_id)
     _check(obj, related)
+    if isinstance(obj, Reference) and obj.source_id is None:
+        obj.source = source_for_reference(citation=obj.citation, url=obj.url, by=by)
     changed = _what_changed(obj, related)
     saved = save_with_version(
         obj,

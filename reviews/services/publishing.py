@@ -26,6 +26,7 @@ from reviews.errors import InvalidInput, InvalidTransition, StaleContent, Workfl
 from reviews.models import ChangeRequest
 from reviews.schedule import next_review_after
 from reviews.services.common import NEVER_PUBLISHED, State, lock, tell_authors
+from reviews.services.flags import clear_seen_flags
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -148,7 +149,8 @@ def publish(
     the confirmation screen); publishing is refused if it is not what would go live.
     ``public_note``: one line readers see in the page's history ("Updated the information
     about bone scans"); optional. None: the note given when it was scheduled, if any.
-    The previous publication stays in the history, marked as replaced.
+    The previous publication stays in the history, marked as replaced. The page's review
+    flags whose reason every counting approval was given with are cleared.
     """
     review = lock(change)
     ready = _require_publishable(change, by, step=Step.PUBLISH, review=review)
@@ -174,6 +176,7 @@ def publish(
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
     readability.record_for(publication)
+    cleared, still_open = clear_seen_flags(change=change, approvals=review.counting, at=now)
     if change.is_full_review:  # only a full review tells readers it is under way
         end_review_notice(page=change.page, at=now)
     was_scheduled = change.state == State.SCHEDULED
@@ -187,12 +190,20 @@ def publish(
         message += f" (scheduled for {timezone.localtime(change.scheduled_for):%d %b %Y %H:%M})"
     if public_note:
         message += f", with the note for readers “{public_note}”"
+    message += "."
+    if cleared:
+        message += " Review no longer needed (its reviewers saw why): " + "; ".join(
+            flag.summary for flag in cleared
+        )
+    if still_open:
+        message += f" Still needing review, not shown to every reviewer: {len(still_open)}."
     audit.record_change(
         change,
         action=Action.PUBLISHED,
         actor=by,
-        message=message + ".",
+        message=message,
         publication=publication.pk,
+        cleared_flags=[flag.pk for flag in cleared],
     )
     public_url = f"{settings.SITE_URL}{change.page.get_absolute_url()}"
     tell_authors(

@@ -4,6 +4,11 @@ Each live page's owner (or, for a page nobody looks after, ``REVIEW_TEAM_EMAIL``
 90, 30 and 7 days before the next review date readers are shown, on the day, and every week
 once it has passed; from more than 30 days overdue the publishers are told too.
 
+A page flagged "review needed" (a source it cites was updated or withdrawn) is due now: its
+owner is reminded on the first run after the flag is raised, then every week while it is
+open, the publishers too after 30 days; each flag has its own series (kind
+``flag_<id>_<weeks>``, due date: the day it was raised).
+
 Each reminder is recorded (``ReviewReminder``, unique per page, due date and kind) in the
 same transaction as its emails are written to the outbox, so a reminder is sent once however
 often, or however many at once, the command runs; the emails leave after the commit, and
@@ -23,8 +28,13 @@ from django.utils import timezone
 
 from infopages.models import PublishedPage
 from reviews import notifications, policy
-from reviews.models import ChangeRequest, ReviewReminder
-from reviews.schedule import REMINDER_DAYS_BEFORE, reminder_due, reminder_escalates
+from reviews.models import ChangeRequest, ReviewFlag, ReviewReminder
+from reviews.schedule import (
+    OVERDUE_REPEAT_DAYS,
+    REMINDER_DAYS_BEFORE,
+    reminder_due,
+    reminder_escalates,
+)
 from reviews.selectors import users_in_group_any
 
 logger = logging.getLogger(__name__)
@@ -47,6 +57,10 @@ class PlannedReminder:
         return self.publication.page
 
     @property
+    def title(self) -> str:
+        return self.publication.title
+
+    @property
     def due_on(self) -> dt.date:
         return self.publication.next_review_on
 
@@ -60,6 +74,32 @@ class PlannedReminder:
         first = [self.owner.get_username()] if self.owner else [team_address()]
         others = [p.get_username() for p in self.publishers if p != self.owner]
         return first + others
+
+
+@dataclass(frozen=True)
+class PlannedFlagReminder:
+    """A reminder that a flagged page needs review now, and to whom it goes."""
+
+    flag: ReviewFlag
+    kind: str
+    owner: object | None
+    publishers: tuple = ()
+    open_change: dict | None = None
+
+    @property
+    def page(self):
+        return self.flag.page
+
+    @property
+    def title(self) -> str:
+        return self.flag.page.title
+
+    @property
+    def due_on(self) -> dt.date:
+        return timezone.localdate(self.flag.raised_at)
+
+    escalated = PlannedReminder.escalated
+    recipients = PlannedReminder.recipients
 
 
 def team_address() -> str:
@@ -103,12 +143,7 @@ def plan_reminders(*, today: dt.date) -> list[PlannedReminder]:
     due = [(p, kind) for p, kind in due if (p.page_id, p.next_review_on, kind) not in recorded]
     escalating = any(reminder_escalates(p.next_review_on, today) for p, _ in due)
     publishers = tuple(users_in_group_any([policy.PUBLISHERS]).order_by("pk") if escalating else [])
-    open_changes = {
-        row["page_id"]: row
-        for row in ChangeRequest.objects.filter(
-            page_id__in=page_ids, state__in=ChangeRequest.OPEN_STATES
-        ).values("page_id", "pk", "is_full_review", "state")
-    }
+    open_changes = _open_changes(page_ids)
     return [
         PlannedReminder(
             publication=p,
@@ -121,18 +156,69 @@ def plan_reminders(*, today: dt.date) -> list[PlannedReminder]:
     ]
 
 
+def plan_flag_reminders(*, today: dt.date) -> list[PlannedFlagReminder]:
+    """Reminders of open review flags due today and not yet recorded: one the first run
+    after a flag is raised, then one a week. One query when no page is flagged, four at
+    most."""
+    open_flags = list(
+        ReviewFlag.objects.filter(cleared_at__isnull=True)
+        .select_related("page__owner")
+        .order_by("raised_at", "pk")
+    )
+    if not open_flags:
+        return []
+    due = []
+    for flag in open_flags:
+        raised_on = timezone.localdate(flag.raised_at)
+        weeks = max((today - raised_on).days, 0) // OVERDUE_REPEAT_DAYS
+        due.append((flag, f"flag_{flag.pk}_{weeks}", raised_on))
+    page_ids = {flag.page_id for flag, _kind, _on in due}
+    recorded = set(
+        ReviewReminder.objects.filter(
+            page_id__in=page_ids, kind__in={kind for _flag, kind, _on in due}
+        ).values_list("page_id", "kind")
+    )
+    due = [(f, kind, on) for f, kind, on in due if (f.page_id, kind) not in recorded]
+    escalating = any(reminder_escalates(on, today) for _f, _kind, on in due)
+    publishers = tuple(users_in_group_any([policy.PUBLISHERS]).order_by("pk") if escalating else [])
+    open_changes = _open_changes({f.page_id for f, _kind, _on in due})
+    return [
+        PlannedFlagReminder(
+            flag=flag,
+            kind=kind,
+            owner=flag.page.owner if _reachable(flag.page.owner) else None,
+            publishers=publishers if reminder_escalates(raised_on, today) else (),
+            open_change=open_changes.get(flag.page_id),
+        )
+        for flag, kind, raised_on in due
+    ]
+
+
+def _open_changes(page_ids) -> dict[int, dict]:
+    if not page_ids:
+        return {}
+    return {
+        row["page_id"]: row
+        for row in ChangeRequest.objects.filter(
+            page_id__in=page_ids, state__in=ChangeRequest.OPEN_STATES
+        ).values("page_id", "pk", "is_full_review", "state")
+    }
+
+
 def _reachable(user) -> bool:
     return user is not None and user.is_active and bool(user.email)
 
 
-def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> list[PlannedReminder]:
+def send_reminders(
+    *, today: dt.date | None = None, dry_run: bool = False
+) -> list[PlannedReminder | PlannedFlagReminder]:
     """Record and queue every reminder due today (none with ``dry_run``); returns them.
 
     Two runs at once: the second waits on the first's records (the unique constraint), finds
     them once the first commits, plans again and sends only what is left, i.e. nothing."""
     today = today or timezone.localdate()
     for attempt in range(ATTEMPTS):
-        planned = plan_reminders(today=today)
+        planned = [*plan_flag_reminders(today=today), *plan_reminders(today=today)]
         if dry_run or not planned:
             return planned
         try:
@@ -147,11 +233,13 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> li
     return []
 
 
-def _record_and_queue(planned: list[PlannedReminder], *, today: dt.date) -> None:
+def _record_and_queue(
+    planned: list[PlannedReminder | PlannedFlagReminder], *, today: dt.date
+) -> None:
     reminders = ReviewReminder.objects.bulk_create(
         [
             ReviewReminder(
-                page_id=r.publication.page_id,
+                page_id=r.page.pk,
                 due_on=r.due_on,
                 kind=r.kind,
                 sent_on=today,
@@ -180,7 +268,9 @@ def _record_and_queue(planned: list[PlannedReminder], *, today: dt.date) -> None
     notifications.queue(emails)
 
 
-def _render(reminder: PlannedReminder, *, today: dt.date) -> tuple[str, str]:
+def _render(reminder: PlannedReminder | PlannedFlagReminder, *, today: dt.date):
+    if isinstance(reminder, PlannedFlagReminder):
+        return _render_flag(reminder, today=today)
     days_left = (reminder.due_on - today).days
     context = {
         "title": reminder.publication.title,
@@ -200,3 +290,25 @@ def _render(reminder: PlannedReminder, *, today: dt.date) -> tuple[str, str]:
     }
     subject = render_to_string("reviews/email/review_reminder_subject.txt", context)
     return subject, render_to_string("reviews/email/review_reminder.txt", context)
+
+
+def _render_flag(reminder: PlannedFlagReminder, *, today: dt.date) -> tuple[str, str]:
+    flag = reminder.flag
+    context = {
+        "title": reminder.title,
+        "flag": flag,
+        "days_open": (today - reminder.due_on).days,
+        "escalated": reminder.escalated,
+        "owner": reminder.owner,
+        "open_change": reminder.open_change,
+        "schedule_url": settings.SITE_URL
+        + reverse("reviews:page_schedule", kwargs={"page_pk": flag.page_id}),
+        "source_url": settings.SITE_URL
+        + reverse("reviews:source", kwargs={"source_pk": flag.source_id}),
+        "change_url": settings.SITE_URL
+        + reverse("reviews:change", kwargs={"pk": reminder.open_change["pk"]})
+        if reminder.open_change
+        else "",
+    }
+    subject = render_to_string("reviews/email/review_flag_reminder_subject.txt", context)
+    return subject, render_to_string("reviews/email/review_flag_reminder.txt", context)

@@ -12,6 +12,7 @@ from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
 from reviews.services.common import State, ask_reviewers, lock, tell_authors
+from reviews.services.flags import record_shown, require_shown
 from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
@@ -39,6 +40,7 @@ def sign_off(
     comment: str = "",
     role: Role | str | None = None,
     sections: Iterable[int | str] = (),
+    flags_shown: Iterable[int] | None = None,
 ) -> SignOff:
     """Record a reviewer's decision on exactly the content they saw.
 
@@ -50,6 +52,11 @@ def sign_off(
     the reviewer ticked as read); otherwise it covers the sections the change alters. The
     sign-off carries the reviewer's public credit as it is now. (Outside reviewers decide
     through ``invitations.decide_as_invited``, which records the decision the same way.)
+
+    ``flags_shown``: the ids of the page's open review flags the reviewer's screen listed
+    (why the page needs review); recorded with the decision, so that publishing clears
+    them. A flag raised since the screen was read refuses the decision, as an edit does.
+    None: the screen showed none (the flags then stay open when the change is published).
     """
     review = lock(change)
     require(Step.SIGN_OFF, user=reviewer, change=change, review=review)
@@ -65,6 +72,7 @@ def sign_off(
         comment=comment,
         sections=sections,
         credit=credit_for(reviewer, role),
+        flags_shown=flags_shown,
     )
 
 
@@ -80,6 +88,7 @@ def record_decision(
     credit: dict,
     reviewer=None,
     invitation: Invitation | None = None,
+    flags_shown: Iterable[int] | None = None,
 ) -> SignOff:
     """The decision of a staff ``reviewer`` or of an outside reviewer (``invitation``), once
     the caller has locked the change and checked who decides: what every sign-off checks
@@ -98,6 +107,7 @@ def record_decision(
     if latest and latest.decision == decision and latest.content_hash == change.content_hash:
         raise InvalidTransition("You have already given this decision on this version.")
     covered = _sections_covered(change, review, decision, {str(pk) for pk in sections})
+    flags = require_shown(change=change, shown=flags_shown) if flags_shown is not None else []
 
     signed = SignOff.objects.create(
         change=change,
@@ -111,6 +121,7 @@ def record_decision(
         sections=covered,
         credit=credit,
     )
+    record_shown(sign_off=signed, flags=flags)
     now = timezone.now()
     as_whom = f"As {role.label}" + (f" ({outside_reviewer(invitation)})" if invitation else "")
     extra = outside_actor(invitation) if invitation else {}

@@ -25,6 +25,7 @@ from reviews.errors import WorkflowError
 from reviews.review_calendar import (
     due_per_month,
     due_status,
+    flagged_pages,
     horizon_lists,
     scheduled,
     topic_report,
@@ -54,6 +55,7 @@ def render_calendar(request: HttpRequest, *, new_feed_url: str = "") -> HttpResp
         "filters": filters,
         "today": today,
         "lists": horizon_lists(filters, today=today, cap=LIST_CAP),
+        "flagged": flagged_pages(filters, today=today, cap=LIST_CAP),
         "chart": bar_chart([(month.first_day, month.count) for month in months]),
         "query": request.GET.urlencode(),
         "is_editor": is_editor,
@@ -89,6 +91,7 @@ def calendar_csv(request: HttpRequest) -> HttpResponse:
             "Days until due",
             "Status",
             "Full review under way",
+            "Review needed now (a source changed)",
         ]
     )
     for publication in scheduled(filters).iterator(chunk_size=2000):
@@ -105,6 +108,7 @@ def calendar_csv(request: HttpRequest) -> HttpResponse:
                 (publication.next_review_on - today).days,
                 due_status(publication.next_review_on, today)[1],
                 "yes" if publication.open_change_full else "no",
+                "yes" if publication.needs_review else "no",
             ]
         )
     return response

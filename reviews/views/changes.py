@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from infopages.models import PublishedPage
-from reviews import policy, services, workflow
+from reviews import flags, policy, services, workflow
 from reviews.credits import credit_for
 from reviews.diffs import Renderings, SinceSignOff, change_diff, since_sign_off
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
@@ -131,6 +131,7 @@ def render_change(
     in_review = change.state == State.IN_REVIEW
     renderings = Renderings()  # each version's text rendered once for both comparisons
     context = {
+        **flags.on_change_page(change),
         "change": change,
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
@@ -357,6 +358,7 @@ def _confirm_publish(request: HttpRequest, change: ChangeRequest, form: PublishF
         "parts": change_diff(change, preview=False),
         "kinds": PublishedPage.Kind,
         "form": form,
+        **flags.on_publishing(change, approvals=review.counting),
     }
     return render(request, "reviews/publish_confirm.html", context)
 
@@ -444,6 +446,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 role=role,
                 sections=form.cleaned_data.get("sections", []),
+                flags_shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
             )
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.

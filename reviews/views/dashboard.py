@@ -12,6 +12,7 @@ from reviews.errors import WorkflowError
 from reviews.forms import NotificationPreferenceForm, StartChangeForm, UnpublishForm
 from reviews.models import ChangeRequest
 from reviews.schedule_selectors import pages_looked_after
+from reviews.source_selectors import register_counts
 from reviews.views.common import forbidden, workspace_view
 
 State = ChangeRequest.State
@@ -44,6 +45,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         context["looked_after"], context["looked_after_count"] = pages_looked_after(
             owner=user, limit=LOOKED_AFTER_CAP
         )
+        context["register_counts"] = register_counts()
     if is_publisher:
         context["ready_to_publish"] = selectors.changes_in_state(State.APPROVED)
         context["scheduled"] = selectors.changes_in_state(State.SCHEDULED).order_by(

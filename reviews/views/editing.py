@@ -27,7 +27,7 @@ from infopages.markdown import render_markdown
 from infopages.models import Page, Section
 from infopages.publishing import topic_trail
 from infopages.services import EditConflict
-from reviews import policy, services
+from reviews import policy, readability, services
 from reviews.diffs import diff_html
 from reviews.errors import WorkflowError
 from reviews.forms_editing import NewSectionForm, RemovePartForm, SectionForm
@@ -45,7 +45,7 @@ def edit_panel(page: Page) -> dict:
         "topic": " › ".join(step["name"] for step in topic_trail(page.topic_id)),
         "related_pages": list(page.related_pages.order_by("title").only("title")),
         "sections": list(page.sections.order_by("position", "id").only("heading", "position")),
-        "references": list(page.references.order_by("position", "id")),
+        "references": list(page.references.select_related("source").order_by("position", "id")),
         "resources": list(page.resources.order_by("position", "id")),
     }
 
@@ -90,7 +90,20 @@ def render_editor(
         "preview_html": None,
         **extra,
     }
+    context["reading"] = _reading(context.get("form"), context["preview_html"])
     return render(request, template, context, status=status)
+
+
+def _reading(form: forms.Form | None, preview_html: str | None) -> dict | None:
+    """A section's plain-English score, of the text in the form: as saved, or as typed (a
+    preview, or a save refused). From the preview's rendering when there is one."""
+    if form is None or "body" not in form.fields:
+        return None
+    if preview_html is not None:
+        score = readability.score_html(preview_html)
+    else:
+        score = readability.score_markdown(form["body"].value() or "")
+    return {"score": score, "target": readability.target_reading_age(), "of_typed": form.is_bound}
 
 
 @dataclass

@@ -1,5 +1,10 @@
 """Editing the page's references and resources within a change: adding one, editing it (with
-the same conflict handling as a section) and removing it with a reason."""
+the same conflict handling as a section) and removing it with a reason.
+
+A reference's source in the evidence register is chosen on its screen: "Find a source"
+lists the register's matches, and "Use this source" fills the form with its citation and
+link. Without one chosen, saving finds the exact duplicate in the register, or adds it.
+"""
 
 from dataclasses import dataclass
 
@@ -9,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
-from infopages.models import Reference, Resource
+from infopages.models import Reference, Resource, Source
 from reviews.forms_editing import (
     EditForm,
     NewReferenceForm,
@@ -19,6 +24,7 @@ from reviews.forms_editing import (
     ResourceForm,
 )
 from reviews.models import ChangeRequest
+from reviews.source_selectors import matching
 from reviews.views.common import workspace_view
 from reviews.views.editing import (
     Removal,
@@ -40,6 +46,7 @@ class PartKind:
     noun: str  # "reference"
     fields: tuple[tuple[str, str], ...]  # (label, field name) the form edits
     url_name: str  # "reference": reviews:edit_reference, add_reference, remove_reference
+    hidden_fields: tuple[str, ...] = ()  # also saved, chosen on the screen (the source)
 
     def name_of(self, part) -> str:
         return Truncator(str(part)).chars(80)
@@ -53,6 +60,7 @@ KINDS = {
         noun="reference",
         fields=(("Citation", "citation"), ("Link", "url"), ("Accessed", "accessed_on")),
         url_name="reference",
+        hidden_fields=("source",),
     ),
     "resources": PartKind(
         model=Resource,
@@ -90,8 +98,50 @@ def _edit_extra(change: ChangeRequest, kind: PartKind, part) -> dict:
 
 
 def _initial(kind: PartKind, part) -> dict:
-    values = {name: stored_value(part, name) for _label, name in kind.fields}
+    names = [name for _label, name in kind.fields] + list(kind.hidden_fields)
+    values = {name: stored_value(part, name) for name in names}
     return {**values, "lock_version": part.lock_version}
+
+
+def _chosen_source(request: HttpRequest, kind: PartKind, initial: dict) -> dict:
+    """The form's starting values with the source the editor chose ("Use this source":
+    ``?source=<id>``): its id, citation and link."""
+    chosen = request.GET.get("source", "")
+    if "source" not in kind.hidden_fields or not chosen.isdigit():
+        return initial
+    source = Source.objects.filter(pk=int(chosen), merged_into__isnull=True).first()
+    if source is None:
+        return initial
+    return {**initial, "source": source.pk, "citation": source.citation, "url": source.url}
+
+
+def _source_picker(request: HttpRequest, kind: PartKind, form) -> dict | None:
+    """What the reference screen shows of the register: the source chosen, and the sources
+    matching what the editor searched for. Two queries at most."""
+    if "source" not in kind.hidden_fields:
+        return None
+    value = form["source"].value()
+    chosen = None
+    if str(value or "").isdigit():
+        chosen = Source.objects.filter(pk=int(value)).first()
+    find = request.GET.get("find", "").strip()[:200]
+    return {
+        "chosen": chosen,
+        "find": find,
+        "matches": matching(find),
+        "path": request.path,
+    }
+
+
+def _render(request: HttpRequest, change: ChangeRequest, kind: PartKind, form, **extra):
+    return render_editor(
+        request, change, form=form, source_picker=_source_picker(request, kind, form), **extra
+    )
+
+
+def _saved_values(kind: PartKind, form) -> dict:
+    names = [name for _label, name in kind.fields] + list(kind.hidden_fields)
+    return {name: form.cleaned_data[name] for name in names}
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,13 +153,13 @@ def add_part(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return refusal
     extra = {"title": f"Add a {part_kind.noun}"}
     if request.method == "GET":
-        return render_editor(request, change, form=part_kind.new_form(), **extra)
+        form = part_kind.new_form(initial=_chosen_source(request, part_kind, {}))
+        return _render(request, change, part_kind, form, **extra)
     form = part_kind.new_form(request.POST)
     if not form.is_valid():
-        return render_editor(request, change, form=form, **extra)
-    part = part_kind.model(
-        page=change.page, **{name: form.cleaned_data[name] for _label, name in part_kind.fields}
-    )
+        return _render(request, change, part_kind, form, **extra)
+    part = part_kind.model(page=change.page, **_saved_values(part_kind, form))
+    extra["source_picker"] = _source_picker(request, part_kind, form)
     return save_edit(
         request,
         change,
@@ -142,13 +192,14 @@ def edit_part(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpRes
         raise Http404(f"No such {part_kind.noun} on this page.")
     extra = _edit_extra(change, part_kind, part)
     if request.method == "GET":
-        form = part_kind.form(initial=_initial(part_kind, part))
-        return render_editor(request, change, form=form, **extra)
+        form = part_kind.form(initial=_chosen_source(request, part_kind, _initial(part_kind, part)))
+        return _render(request, change, part_kind, form, **extra)
     form = part_kind.form(request.POST)
     if not form.is_valid():
-        return render_editor(request, change, form=form, **extra)
-    for _label, name in part_kind.fields:
-        setattr(part, name, form.cleaned_data[name])
+        return _render(request, change, part_kind, form, **extra)
+    for name, value in _saved_values(part_kind, form).items():
+        setattr(part, name, value)
+    extra["source_picker"] = _source_picker(request, part_kind, form)
     return save_edit(
         request,
         change,

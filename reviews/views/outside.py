@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.clients import client_address
-from reviews import policy, services, workflow
+from reviews import flags, policy, services, workflow
 from reviews.diffs import Renderings, change_diff
 from reviews.errors import StaleContent, TooManyTries, WorkflowError
 from reviews.forms_invitations import OutsideCodeForm, OutsideDecisionForm
@@ -222,6 +222,7 @@ def decide(request: HttpRequest, invitation: Invitation, key: str) -> HttpRespon
                 comment=data["comment"],
                 sections=data.get("sections", []),
                 named=data.get("named"),
+                flags_shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
             )
         except StaleContent as error:
             change = get_change(invitation.change_id)
@@ -287,5 +288,6 @@ def _render_change(
         "role_label": Role(invitation.role).label,
         "sign_off_form": sign_off_form or _decision_form(change, invitation),
         "credit": invitation.credit(named=True) if change.is_full_review else None,
+        **flags.on_change_page(change),
     }
     return render(request, "reviews/outside/change.html", context)

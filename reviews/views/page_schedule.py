@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from infopages.models import DEFAULT_REVIEW_NOTICE, Page, PublicWording
 from reviews import policy, services
 from reviews.errors import WorkflowError
+from reviews.flags import open_flags_of
 from reviews.schedule import due_status
 from reviews.schedule_forms import (
     IntervalForm,
@@ -53,6 +54,7 @@ def render_schedule(request: HttpRequest, page: Page, **forms) -> HttpResponse:
         "next_review_form": forms.get("next_review_form")
         or (NextReviewForm() if is_publisher and schedule.is_live else None),
         "full_review_form": forms.get("full_review_form") or StartFullReviewForm(),
+        "flags": open_flags_of(page.pk),
     }
     return render(request, "reviews/page_schedule.html", context)
 

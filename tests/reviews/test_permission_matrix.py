@@ -16,10 +16,10 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
-from infopages.models import PublishedPage, Reference, Resource
+from infopages.models import PublishedPage, Reference, Resource, Source
 from infopages.services import save_with_version
 from reviews import policy
-from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, SignOff
+from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, ReviewFlag, SignOff
 
 ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"
 EDITORS = {"author", "second_editor"}
@@ -89,6 +89,14 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:outside_send_code": {"GET": "-", "POST": "token"},
     "reviews:outside_check_code": {"GET": "-", "POST": "token"},
     "reviews:outside_decide": {"GET": "-", "POST": "token"},
+    # The evidence register: read by everyone in the workspace, changed by editors.
+    "reviews:sources": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:source": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:broken_links": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:add_source": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_source": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:mark_source": {"GET": "-", "POST": EDITORS},
+    "reviews:merge_sources": {"GET": EDITORS, "POST": EDITORS},
 }
 OUTSIDE_REVIEW = {name for name, methods in EXPECTED.items() if "token" in methods.values()}
 
@@ -144,6 +152,7 @@ def sample_kwargs(live_page, author, submitted_change, invite):
         "key": "not-a-real-key",
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
         "invitation_pk": invite(submitted_change)[0].pk,
+        "source_pk": Source.objects.create(citation="NICE. Early breast cancer (NG101).").pk,
     }
 
 
@@ -165,6 +174,9 @@ def post_data(change: ChangeRequest, page) -> dict:
         "version": str(Version.objects.get_for_object(page).first().pk),
         "publication": str(PublishedPage.objects.filter(page=page).first().pk),
         "name": "Dr A Reviewer",
+        "citation": "NICE. Suspected cancer: recognition and referral (NG12). 2015.",
+        "status": "updated",
+        "note": "NICE NG101 updated.",
     }
 
 
@@ -182,6 +194,8 @@ def footprint() -> tuple:
         PublishedPage.objects.count(),
         Comment.objects.count(),
         SignOff.objects.count(),
+        tuple(Source.objects.order_by("pk").values_list("citation", "status", "merged_into")),
+        ReviewFlag.objects.count(),
         tuple(ChangeRequest.objects.order_by("pk").values_list("state", flat=True)),
         tuple(Invitation.objects.order_by("pk").values_list("revoked_at", "decided_at")),
     )

@@ -19,8 +19,9 @@ MAX_QUERIES = {
     "sign_off": 37,
     # + 6 since publishing writes the search index (SQLite: adds the new snapshot's rows and
     # removes the old one's; PostgreSQL: stores the vectors) and moves the publication
-    # generation of the caches, in the same transaction.
-    "publish": 37,
+    # generation of the caches, in the same transaction; + 1 for the page's open review
+    # flags (issue 13).
+    "publish": 38,
 }
 
 

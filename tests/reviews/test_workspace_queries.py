@@ -20,8 +20,9 @@ from reviews.status import ReviewStatus
 # length. One of each is the two-factor check every staff request makes (does this person
 # have a device?); one on the change page reads the roles reviewers hold now (lapsed
 # sign-offs). Comparing with the publication reads it once, and its versions only when a
-# part was removed. One more reads the outside reviewers invited (their list on the page).
-CHANGE_PAGE_MAX = 17
+# part was removed. One more reads the outside reviewers invited (their list on the page),
+# and one the page's open review flags.
+CHANGE_PAGE_MAX = 18
 DASHBOARD_MAX = 14
 
 
