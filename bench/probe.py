@@ -3,7 +3,7 @@
 - ``queries PATH...``: status, size and queries of each path, first rendered (nothing cached,
   with its time) and then again (from this process's memory), as a reviewer for
   ``/reviews/`` paths.
-- ``session USERNAME``: a signed-in session's cookie value; ``page-id SLUG``: a page's id.
+- ``session USERNAME``: a signed-in session's cookie value.
 - ``publish N``: the time to publish N pages again (new snapshots), and the reminder command.
 - ``republish SLUG`` / ``take-down SLUG``: publish a page again, or take it down, and print
   the wall-clock time of the commit (for the two-app-server freshness check).
@@ -118,10 +118,6 @@ def main(argv: list[str]) -> None:
         result = session(args[0])
     elif command == "publish":
         result = publish(int(args[0]))
-    elif command == "page-id":
-        from infopages.models import Page
-
-        result = {"id": Page.objects.get(slug=args[0]).pk}
     else:
         result = flip(command, args[0], float(args[1]) if len(args) > 1 else 1.5)
     print(json.dumps(result))

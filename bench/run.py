@@ -334,9 +334,8 @@ def two_app_servers(env: dict, port: int, redis_url: str) -> dict:
 def take_down_through(base: str, env: dict) -> float:
     """Take bench-page-00002 down through the workspace of the server at ``base``."""
     cookie = probe(env, "session", "bench-publisher")["cookie"]
-    page_id = probe(env, "page-id", "bench-page-00002")["id"]
-    token = "b" * 32
-    data = f"page={page_id}&reason=Bench+take-down&csrfmiddlewaretoken={token}".encode()
+    token = "b" * 32  # the form names a page by its title or address
+    data = f"page=bench-page-00002&reason=Bench+take-down&csrfmiddlewaretoken={token}".encode()
     request = urllib.request.Request(
         f"{base}/reviews/pages/unpublish/",
         data=data,
@@ -348,10 +347,12 @@ def take_down_through(base: str, env: dict) -> float:
             return None
 
     try:
-        urllib.request.build_opener(NoRedirect).open(request, timeout=10)
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as response:
+            status = response.status  # 200: the form came back with an error, nothing done
     except urllib.error.HTTPError as error:
-        if error.code != 302:
-            raise SystemExit(f"take-down through the workspace failed: {error.code}") from None
+        status = error.code
+    if status != 302:
+        raise SystemExit(f"take-down through the workspace failed: {status}")
     return time.time()
 
 
