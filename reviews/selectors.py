@@ -136,9 +136,10 @@ def open_changes_of(*, editor) -> QuerySet[ChangeRequest]:
 
 
 def recently_published_changes(*, limit: int = 10) -> QuerySet[ChangeRequest]:
+    """The newest published changes, read from an index of their own (no sort of them all)."""
     return (
         ChangeRequest.objects.filter(state=State.PUBLISHED)
-        .select_related("page", "created_by", "publication__published_by")
+        .select_related("page", "created_by")
         .order_by("-published_at", "-id")[:limit]
     )
 
