@@ -31,6 +31,7 @@ import bisect
 import html
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -485,15 +486,25 @@ def _nested_things(*, lists: int, quotes: int, details: int) -> str:
 # Rendering -----------------------------------------------------------------------------------
 
 
+_per_thread = threading.local()
+
+
 def _converter(id_prefix: str) -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=["tables", "sane_lists", "toc", "pymdownx.blocks.details"],
-        extension_configs={
-            "tables": {"use_align_attribute": True},
-            "toc": {"slugify": lambda value, _sep: id_prefix + make_anchor(value)},
-        },
-        output_format="html",
-    )
+    """This thread's converter, reset for a new text. Building one (loading the extensions)
+    costs more than converting a short section, and a page has many sections."""
+    converter = getattr(_per_thread, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=["tables", "sane_lists", "toc", "pymdownx.blocks.details"],
+            extension_configs={
+                "tables": {"use_align_attribute": True},
+                "toc": {"slugify": lambda value, _sep: _per_thread.id_prefix + make_anchor(value)},
+            },
+            output_format="html",
+        )
+        _per_thread.converter = converter
+    _per_thread.id_prefix = id_prefix
+    return converter.reset()
 
 
 def render_markdown(text: str, *, id_prefix: str = "") -> str:
@@ -516,6 +527,7 @@ def render_markdown(text: str, *, id_prefix: str = "") -> str:
             strip_comments=True,
         )
     except Exception:  # RecursionError and any bug in the extensions: show the words
+        _per_thread.converter = None  # and start the next text with a new converter
         logger.exception("Markdown could not be rendered; showing it as plain text")
         return plain_paragraphs(text)
     # Links to other sites open normally but never get a handle on our window or our URL.

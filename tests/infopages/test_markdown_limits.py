@@ -245,6 +245,42 @@ def test_any_text_renders_in_bounded_time_without_raising(text):
     timed_render(text, id_prefix="p-")
 
 
+def fresh_render(text: str, **kwargs) -> str:
+    """What a new converter makes of ``text`` (the renderer keeps one per thread)."""
+    renderer._per_thread.converter = None
+    return render_markdown(text, **kwargs)
+
+
+# A text that leaves state behind if anything does: headings (toc ids), tables, expanders.
+STATEFUL = (
+    "## Side effects\n\n/// details | Side effects\n- a\n///\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+)
+
+
+@PROPERTY
+@given(st.one_of(markdown_text, nesting), st.one_of(markdown_text, st.just(STATEFUL)))
+def test_a_text_renders_the_same_whatever_was_rendered_before(before, text):
+    expected = fresh_render(text, id_prefix="b-")
+    render_markdown(before, id_prefix="a-")
+    render_markdown(STATEFUL, id_prefix="a-")
+    assert render_markdown(text, id_prefix="b-") == expected
+
+
+def test_headings_take_the_prefix_of_their_own_section_each_time():
+    first = render_markdown("## Side effects", id_prefix="treatment-")
+    second = render_markdown("## Side effects", id_prefix="surgery-")
+    assert 'id="treatment-side-effects"' in first
+    assert 'id="surgery-side-effects"' in second and "treatment-" not in second
+
+
+def test_after_a_renderer_crash_the_next_text_renders_normally(monkeypatch):
+    expected = fresh_render(STATEFUL, id_prefix="x-")
+    converter = renderer._converter("x-")
+    monkeypatch.setattr(converter, "convert", lambda text: (_ for _ in ()).throw(RecursionError()))
+    assert render_markdown("Some words") == "<p>Some words</p>"
+    assert render_markdown(STATEFUL, id_prefix="x-") == expected
+
+
 over_the_limit = st.builds(
     lambda unit, extra: unit * (MAX_SECTION_CHARACTERS // len(unit) + 1) + extra,
     st.text(alphabet=ALPHABET, min_size=1, max_size=20),
