@@ -239,6 +239,10 @@ def build(*, pages: int, sections: int, seed: int = 1, progress: bool = True) ->
             print(f"\r  corpus: {done}/{pages} pages ({rate:.0f}/s)", end="", file=sys.stderr)
     if progress:
         print(file=sys.stderr)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load: the planner
+        cursor.execute("ANALYZE")  # sees the real row counts, not those of empty tables
     return {
         "pages": pages,
         "sections_per_page": sections,
