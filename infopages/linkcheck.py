@@ -212,8 +212,8 @@ class Budget:
         return (
             f"{self.links} link{'s' if self.links != 1 else ''} on {self.hosts} "
             f"host{'s' if self.hosts != 1 else ''}, at most {self.busiest} on one: "
-            f"at least {self.seconds:.1f} s at one request per host per interval (each "
-            "redirect is one request more)"
+            f"at least {self.seconds:.1f} s, one request per host at a time (each redirect "
+            "is one request more)"
         )
 
 

@@ -79,8 +79,8 @@ class Command(BaseCommand):
             sources.setdefault(url, []).append(pk)
         budget = politeness_budget(sources, interval=interval, workers=workers)
         self.stdout.write(
-            f"Checking {budget} of {interval:g} s (timeout {timeout:g} s, {workers} hosts "
-            "at a time)."
+            f"Checking {budget}, {interval:g} s apart (timeout {timeout:g} s, {workers} "
+            "hosts at a time)."
         )
         pending: list[Source] = []
         counts = {status: 0 for status in Source.LinkStatus.values}
