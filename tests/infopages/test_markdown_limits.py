@@ -273,6 +273,11 @@ def test_headings_take_the_prefix_of_their_own_section_each_time():
     assert 'id="surgery-side-effects"' in second and "treatment-" not in second
 
 
+def test_a_link_defined_in_one_section_does_not_reach_the_next():
+    render_markdown("[nhs]: https://www.nhs.uk/\n\nSee [the NHS][nhs].")
+    assert "nhs.uk" not in render_markdown("See [the NHS][nhs].")
+
+
 def test_after_a_renderer_crash_the_next_text_renders_normally(monkeypatch):
     expected = fresh_render(STATEFUL, id_prefix="x-")
     converter = renderer._converter("x-")
