@@ -22,6 +22,12 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # axe-core as packaged by axe-playwright-python (requirements.txt): no download at test time.
 AXE_SOURCE = (files("axe_playwright_python") / "axe.min.js").read_text()
+# Kept in the page, so a test can ask what the Content-Security-Policy blocked.
+RECORD_CSP_VIOLATIONS = (
+    "window.__cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -137,3 +143,19 @@ def reader(chromium, site):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def tab(chromium, live_server):
+    """Opens a browser context (its own cookies) per person; all closed at the end."""
+    contexts = []
+
+    def open_tab(*, width=1280, height=900) -> Reader:
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        contexts.append(context)
+        return Reader(context.new_page(), live_server.url)
+
+    yield open_tab
+    for context in contexts:
+        context.close()

@@ -18,7 +18,7 @@ from infopages.services import save_with_version
 from reviews import policy
 from reviews.models import ReviewFlag
 from tests.browser.conftest import Reader
-from tests.browser.test_workspace_flow import RECORD_CSP_VIOLATIONS, check, sign_in
+from tests.browser.test_workspace_flow import check, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -70,21 +70,6 @@ def register(live_server, transactional_db, make_user, make_page, publish):
     )
     yield people, source
     cache.clear()
-
-
-@pytest.fixture
-def tab(chromium, live_server):
-    contexts = []
-
-    def open_tab(*, width=1280, height=900) -> Reader:
-        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        contexts.append(context)
-        return Reader(context.new_page(), live_server.url)
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 def photograph(tab: Reader, name: str, artifacts, notes: dict) -> None:

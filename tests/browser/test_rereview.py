@@ -16,7 +16,7 @@ from infopages.models import Page, Section
 from reviews import policy, services
 from reviews.models import ChangeRequest, Decision
 from tests.browser.conftest import Reader
-from tests.browser.test_workspace_flow import RECORD_CSP_VIOLATIONS, sign_in
+from tests.browser.test_workspace_flow import sign_in
 from tests.infopages.content import publish_demo_pages
 
 pytestmark = pytest.mark.browser
@@ -50,21 +50,6 @@ def demo(live_server, transactional_db, make_user, editor):
         "publisher": person("pat", "Pat", "Jones", policy.PUBLISHERS),
     }
     cache.clear()
-
-
-@pytest.fixture
-def tab(chromium, live_server):
-    contexts = []
-
-    def open_tab(*, width=1280, height=900) -> Reader:
-        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        contexts.append(context)
-        return Reader(context.new_page(), live_server.url)
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 def clean(tab: Reader, what: str) -> None:

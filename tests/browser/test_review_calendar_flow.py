@@ -17,7 +17,7 @@ from reviews import policy
 from reviews.models import ChangeRequest
 from reviews.schedule import add_months
 from tests.browser.conftest import Reader
-from tests.browser.test_workspace_flow import RECORD_CSP_VIOLATIONS, check, sign_in
+from tests.browser.test_workspace_flow import check, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,21 +59,6 @@ def people(live_server, transactional_db, make_user, make_page, publish):
         Page.objects.filter(pk=page.pk).update(owner=found["editor"] if days < 100 else None)
     yield found
     cache.clear()
-
-
-@pytest.fixture
-def tab(chromium, live_server):
-    contexts = []
-
-    def open_tab(*, width=1280, height=900) -> Reader:
-        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        contexts.append(context)
-        return Reader(context.new_page(), live_server.url)
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 def approve_every_section(tab: Reader) -> None:

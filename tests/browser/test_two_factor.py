@@ -7,16 +7,11 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Reader
+from tests.browser.conftest import RECORD_CSP_VIOLATIONS, Reader
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password"  # tests/conftest.py make_user
-RECORD_CSP_VIOLATIONS = (
-    "window.__cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e =>"
-    " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from infopages.models import Page, Reference, Resource, Section
 from reviews import policy, services
 from reviews.models import ChangeRequest
-from tests.browser.conftest import Reader
-from tests.browser.test_workspace_flow import PASSWORD, RECORD_CSP_VIOLATIONS, focused
+from tests.browser.conftest import RECORD_CSP_VIOLATIONS, Reader
+from tests.browser.test_workspace_flow import PASSWORD, focused
 
 pytestmark = pytest.mark.browser
 

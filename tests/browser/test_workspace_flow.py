@@ -29,11 +29,6 @@ NEW_TEXT = (
 )
 SUMMARY = "Say which parts of the body it most often spreads to (NICE NG101)."
 IMPACTS = ("minor", "moderate", "serious", "critical")
-RECORD_CSP_VIOLATIONS = (
-    "window.__cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation', e =>"
-    " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
 
 
 @pytest.fixture
@@ -63,22 +58,6 @@ def workspace(live_server, transactional_db, make_user, make_page, publish):
     publish(page)  # live before the workflow existed, as the import does
     yield people
     cache.clear()
-
-
-@pytest.fixture
-def tab(chromium, live_server):
-    """Opens a browser context (its own cookies) per person; all closed at the end."""
-    contexts = []
-
-    def open_tab(*, width=1280, height=900) -> Reader:
-        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        contexts.append(context)
-        return Reader(context.new_page(), live_server.url)
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
