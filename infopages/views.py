@@ -36,6 +36,9 @@ from infopages.sitemaps import SITEMAPS
 SEARCH_RESULTS_PER_PAGE = 20
 TOPIC_PAGE_SIZE = 50
 HOME_RECENT_PAGES = 8
+# Who readers, feeds and link previews are told the information comes from.
+SITE_NAME = "Cancer information"
+INFORMATION_TEAM = "The Cancer information team"
 
 
 def page_validators(
