@@ -121,6 +121,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "topics": selectors.live_topic_tree(),
             "recent": selectors.recently_updated(HOME_RECENT_PAGES),
             "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
         }
         return caching.set_public_headers(render(request, "infopages/home.html", context))
 
@@ -141,7 +142,12 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
             page_obj = paginator.page(number) if node.direct_count else None
         except (EmptyPage, PageNotAnInteger):
             raise Http404("No such page of this topic.") from None
-        context = {"node": node, "page_obj": page_obj, "site_url": settings.SITE_URL}
+        context = {
+            "node": node,
+            "page_obj": page_obj,
+            "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
+        }
         response = render(request, "infopages/topic_detail.html", context)
         return caching.set_public_headers(response)
 
@@ -193,6 +199,7 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
             "breadcrumb_topics": breadcrumb_topics(trail),
             "canonical_url": url,
             "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
             "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
         }
         return render(request, template, context)
