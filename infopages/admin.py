@@ -54,6 +54,15 @@ class ReadOnlyInline:
     can_delete = False
     show_change_link = False
 
+
+# Django's inline table without its empty headers (axe: empty-table-header), for every
+# read-only tabular inline.
+READ_ONLY_TABULAR_TEMPLATE = "infopages/admin/tabular_read_only.html"
+
+
+class ReadOnlyTabularInline(ReadOnlyInline, admin.TabularInline):
+    template = READ_ONLY_TABULAR_TEMPLATE
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -69,12 +78,12 @@ class SectionInline(ReadOnlyInline, admin.StackedInline):
     fields = ["position", "heading", "anchor", "body"]
 
 
-class ReferenceInline(ReadOnlyInline, admin.TabularInline):
+class ReferenceInline(ReadOnlyTabularInline):
     model = Reference
     fields = ["position", "citation", "url", "accessed_on"]
 
 
-class ResourceInline(ReadOnlyInline, admin.TabularInline):
+class ResourceInline(ReadOnlyTabularInline):
     model = Resource
     fields = ["position", "title", "url", "description"]
 

@@ -1,12 +1,14 @@
 """An Atom feed of recently published or re-reviewed pages, for partners who follow changes."""
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
+from django.views.decorators.http import require_safe
 
-from infopages import selectors
+from infopages import caching, selectors
 from infopages.history import latest_entry
-from infopages.views import canonical_url
+from infopages.views import INFORMATION_TEAM, canonical_url
 
 FEED_ENTRIES = 30
 
@@ -16,6 +18,11 @@ class RecentlyUpdatedFeed(Feed):
     title = "Cancer information: recently updated pages"
     subtitle = "Pages newly published or updated after review by medical experts."
     link = "/"
+    # Atom requires an author of the feed (or of every entry): who writes the pages.
+    author_name = INFORMATION_TEAM
+
+    def author_link(self):
+        return canonical_url("/")
 
     def items(self):
         return selectors.recently_updated(FEED_ENTRIES)
@@ -45,3 +52,13 @@ class RecentlyUpdatedFeed(Feed):
 
     def item_updateddate(self, item):
         return item.published_at
+
+
+@require_safe
+def recently_updated_feed(request: HttpRequest) -> HttpResponse:
+    """The feed, cached and revalidated like every public response (``infopages.caching``)."""
+
+    def build() -> HttpResponse:
+        return caching.set_public_headers(RecentlyUpdatedFeed()(request))
+
+    return caching.cached_public_response(request, "feed:updated", build)

@@ -1,8 +1,7 @@
 from django.urls import path
-from django.views.decorators.cache import cache_control
 
 from infopages import api, feedback, history, views
-from infopages.feeds import RecentlyUpdatedFeed
+from infopages.feeds import recently_updated_feed
 
 app_name = "infopages"
 
@@ -17,11 +16,7 @@ urlpatterns = [
     path("search/", views.search_results, name="search"),
     path("api/pages/", api.page_list, name="api_pages"),
     path("api/pages/<slug:slug>/", api.page_detail, name="api_page"),
-    path(
-        "feeds/updated/",
-        cache_control(public=True, max_age=300, s_maxage=300)(RecentlyUpdatedFeed()),
-        name="feed",
-    ),
+    path("feeds/updated/", recently_updated_feed, name="feed"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -36,6 +36,9 @@ from infopages.sitemaps import SITEMAPS
 SEARCH_RESULTS_PER_PAGE = 20
 TOPIC_PAGE_SIZE = 50
 HOME_RECENT_PAGES = 8
+# Who readers, feeds and link previews are told the information comes from.
+SITE_NAME = "Cancer information"
+INFORMATION_TEAM = "The Cancer information team"
 
 
 def page_validators(
@@ -118,6 +121,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "topics": selectors.live_topic_tree(),
             "recent": selectors.recently_updated(HOME_RECENT_PAGES),
             "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
         }
         return caching.set_public_headers(render(request, "infopages/home.html", context))
 
@@ -138,7 +142,12 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
             page_obj = paginator.page(number) if node.direct_count else None
         except (EmptyPage, PageNotAnInteger):
             raise Http404("No such page of this topic.") from None
-        context = {"node": node, "page_obj": page_obj, "site_url": settings.SITE_URL}
+        context = {
+            "node": node,
+            "page_obj": page_obj,
+            "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
+        }
         response = render(request, "infopages/topic_detail.html", context)
         return caching.set_public_headers(response)
 
@@ -190,6 +199,7 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
             "breadcrumb_topics": breadcrumb_topics(trail),
             "canonical_url": url,
             "site_url": settings.SITE_URL,
+            "site_name": SITE_NAME,
             "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
         }
         return render(request, template, context)

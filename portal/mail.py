@@ -1,4 +1,10 @@
-"""Email when no mail server is set up in production: refuse, loudly, and print nothing.
+"""Email without a mail server: printed whole in development, refused in production.
+
+In development (DEBUG on, no ``EMAIL_HOST``) emails are printed to the console by
+``ConsoleEmailBackend``: Django's own prints long lines quoted-printable, whose ``=`` soft
+breaks cut the links a developer wants to click; ours prints the text as it was written.
+
+In production, refuse, loudly, and print nothing.
 
 Django's console backend would print every email to the server's log, and with it every
 password-reset link, readable by anyone who reads the logs. With DEBUG off and no
@@ -8,8 +14,10 @@ error, logged without its contents. Review notifications stay in the outbox and 
 logged as not sent (Django does not tell the person, so as not to reveal who has an account).
 """
 
+import email.policy
 import logging
 
+from django.core.mail.backends import console
 from django.core.mail.backends.base import BaseEmailBackend
 
 logger = logging.getLogger(__name__)
@@ -31,3 +39,16 @@ class NotConfiguredEmailBackend(BaseEmailBackend):
         raise EmailNotConfigured(
             "Email is not set up: set EMAIL_HOST (see docs/operations.md, Settings). Nothing was sent."
         )
+
+
+# SMTP's own line limit instead of 78: lines up to it are left as typed (7 or 8 bit, UTF-8)
+# rather than quoted-printable, so a long link prints on one line.
+CONSOLE_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+class ConsoleEmailBackend(console.EmailBackend):
+    """Django's console backend, printing each message's text as written (8-bit UTF-8)."""
+
+    def write_message(self, message):
+        text = message.message(policy=CONSOLE_POLICY).as_bytes().decode("utf-8", "replace")
+        self.stream.write(f"{text}\n{'-' * 79}\n")

@@ -216,9 +216,10 @@ LOGIN_REDIRECT_URL = "reviews:dashboard"
 LOGOUT_REDIRECT_URL = "infopages:home"
 
 # Email: sent over SMTP when EMAIL_HOST is set; otherwise printed to the console in
-# development, and in production refused with an error and printed nowhere (portal.mail: a
-# log must never hold a password-reset link). So `check --deploy` passes either way; an
-# operator who wants email sets EMAIL_HOST.
+# development (whole: no quoted-printable line breaks cutting links), and in production
+# refused with an error and printed nowhere (portal.mail: a log must never hold a
+# password-reset link). So `check --deploy` passes either way; an operator who wants email
+# sets EMAIL_HOST.
 EMAIL_HOST_NAME = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST_NAME:
     MAILERS = {
@@ -234,7 +235,7 @@ if EMAIL_HOST_NAME:
         }
     }
 elif DEBUG:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "portal.mail.ConsoleEmailBackend"}}
 else:
     MAILERS = {"default": {"BACKEND": "portal.mail.NotConfiguredEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "information-team@localhost")
@@ -276,9 +277,14 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One handler, on the root logger. Django's own default config gives its "django" logger a
+# console handler of its own (with DEBUG on) and lets it propagate too, so each of its lines
+# was printed twice: its handlers are emptied here and its lines reach the root's alone.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -26,5 +26,5 @@ WHITENOISE_USE_FINDERS = True
 # django-axes logs each failed sign-in at WARNING: the throttling tests fail dozens on purpose.
 LOGGING = {
     **LOGGING,  # noqa: F405
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {**LOGGING["loggers"], "axes": {"level": "ERROR"}},  # noqa: F405
 }

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from infopages.admin import PageFeedbackAdmin, ReadOnlyAdminMixin
+from infopages.admin import READ_ONLY_TABULAR_TEMPLATE, PageFeedbackAdmin, ReadOnlyAdminMixin
 from infopages.models import Page, PageFeedback, Person, Topic
 from reviews import audit
 from reviews.audit import Action
@@ -155,6 +155,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class ItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ChangeRequestItem
+    template = READ_ONLY_TABULAR_TEMPLATE
     extra = 0
     fields = ["content_type", "object_id", "version", "base_version"]
     readonly_fields = fields
@@ -162,6 +163,7 @@ class ItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class SignOffInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SignOff
+    template = READ_ONLY_TABULAR_TEMPLATE
     extra = 0
     fields = ["created_at", "reviewer", "invitation", "role", "decision", "comment", "content_hash"]
     readonly_fields = fields
@@ -171,6 +173,7 @@ class InvitationInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Outside reviewers invited (never their link's or code's hashes)."""
 
     model = Invitation
+    template = READ_ONLY_TABULAR_TEMPLATE
     extra = 0
     fields = [
         "created_at",
@@ -189,6 +192,7 @@ class InvitationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class CommentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Comment
+    template = READ_ONLY_TABULAR_TEMPLATE
     extra = 0
     fields = ["created_at", "author", "body"]
     readonly_fields = fields

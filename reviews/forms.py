@@ -52,17 +52,22 @@ class PageField(forms.CharField):
     """A page named by its title or its address, typed (or pasted as a link).
 
     A text field, not a list of every page: a list grows with the site, and at thousands of
-    pages no one can use it. An unclear name gets an error naming a few pages it might be.
+    pages no one can use it. An unclear name gets an error naming a few pages it might be;
+    with ``offer_choices`` the error names none and the form offers them (``suggestions``)
+    as buttons that choose the page.
     """
 
     SUGGESTIONS = 8
 
-    def __init__(self, *args, pages=None, **kwargs):
+    def __init__(self, *args, pages=None, offer_choices: bool = False, **kwargs):
         kwargs.setdefault("max_length", 300)
         super().__init__(*args, **kwargs)
         self.pages = pages if pages is not None else Page.objects.all()
+        self.offer_choices = offer_choices
+        self.suggestions: list[Page] = []
 
     def clean(self, value):
+        self.suggestions = []
         text = super().clean(value)
         if not text:
             return None
@@ -76,6 +81,15 @@ class PageField(forms.CharField):
                 _("No page is called “%(text)s”. Type part of its title to see suggestions.")
                 % {"text": text}
             )
+        if self.offer_choices:
+            self.suggestions = like
+            raise forms.ValidationError(
+                _(
+                    "Which page? Several pages match “%(text)s”: choose one below, or type its "
+                    "full title or its address."
+                )
+                % {"text": text}
+            )
         names = "; ".join(f"{p.title} ({p.slug})" for p in like)
         raise forms.ValidationError(
             _("Which page? Type its full title or its address: %(names)s") % {"names": names}
@@ -87,10 +101,17 @@ class PageField(forms.CharField):
 
 
 class StartChangeForm(WorkspaceForm):
+    """Which page to change. When the name typed is unclear, the screen offers the pages it
+    might be as buttons (``CHOSEN_PAGE``) that start the change in one step, with the
+    summary and full-review box as typed."""
+
+    CHOSEN_PAGE = "chosen_page"
+
     page = PageField(
         label=_("Page"),
         help_text=_("Its title or its address, e.g. “Bone scan” or bone-scan."),
         error_messages={"required": _("Say which page you want to change.")},
+        offer_choices=True,
     )
     summary = forms.CharField(
         label=_("What will change and why (optional for now)"),
@@ -102,6 +123,18 @@ class StartChangeForm(WorkspaceForm):
         label=_("This is a full review (every section is checked; a lay reviewer signs off too)"),
         required=False,
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A suggestion's button names the page by its address, in place of what was typed.
+        if data is not None and data.get(self.CHOSEN_PAGE):
+            data = data.copy()
+            data["page"] = data[self.CHOSEN_PAGE]
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def page_suggestions(self) -> list[Page]:
+        """The pages an unclear name might be (after validation; empty otherwise)."""
+        return self.fields["page"].suggestions
 
 
 class ChangeDetailsForm(WorkspaceForm):

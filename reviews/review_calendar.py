@@ -126,6 +126,17 @@ def scheduled(filters: CalendarFilter = CalendarFilter()) -> QuerySet[PublishedP
     )
 
 
+def open_flags_of_owner(owner, *, cap: int) -> list[ReviewFlag]:
+    """The open review flags of the pages ``owner`` looks after (live or not), oldest first,
+    with their page. One query."""
+    return list(
+        ReviewFlag.objects.filter(cleared_at__isnull=True, page__owner=owner)
+        .select_related("page")
+        .only("pk", "page_id", "page__title", "source_status", "reason", "raised_at")
+        .order_by("raised_at", "id")[:cap]
+    )
+
+
 @dataclass
 class FlaggedList:
     """Pages needing review now because a source they cite changed (live or not)."""

@@ -133,3 +133,39 @@ def test_the_sites_name_is_in_each_title_once(loaddemo, client, settings, path):
 
     [title] = re.findall(r"<title>(.*?)</title>", html, re.S)
     assert title.count("Cancer information") == 1, title
+
+
+def test_a_full_review_in_the_demo_credits_its_reviewers_as_readers_see_them(
+    loaddemo, client, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    from infopages.models import Page
+    from reviews import services
+    from reviews.models import Decision
+    from reviews.status import ReviewStatus
+
+    loaddemo()
+    people = {user.username: user for user in get_user_model().objects.all()}
+    page = Page.objects.get(slug="bone-scan")
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.start_change(
+            page=page, by=people["editor"], summary="Checked every section.", is_full_review=True
+        )
+        services.submit_for_review(change=change, by=people["editor"])
+        for reviewer in ("medreviewer", "layreviewer"):
+            change.refresh_from_db()
+            services.sign_off(
+                change=change,
+                reviewer=people[reviewer],
+                decision=Decision.APPROVE,
+                seen_hash=change.content_hash,
+                sections=ReviewStatus(change).section_ids,
+            )
+        change.refresh_from_db()
+        services.publish(change=change, by=people["publisher"])
+
+    html = client.get("/info/bone-scan/").content.decode()
+
+    assert "<li>Dr Amira Hale, MBChB, FRCR, Consultant clinical oncologist</li>" in html
+    assert "<li>Sam Okafor, Lay reviewer, living with secondary breast cancer</li>" in html

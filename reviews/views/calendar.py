@@ -27,6 +27,7 @@ from reviews.review_calendar import (
     due_status,
     flagged_pages,
     horizon_lists,
+    open_flags_of_owner,
     scheduled,
     topic_report,
 )
@@ -42,6 +43,8 @@ from reviews.views.common import forbidden, person, workspace_view
 LIST_CAP = 25  # pages shown per list; the rest are counted, filtered or downloaded
 REPORT_CAP = 1000
 FEED_CAP = 1000
+# A new private address, between the POST that made it and the one GET that shows it.
+NEW_FEED_SESSION_KEY = "reviews:new_calendar_feed_url"
 
 
 def render_calendar(request: HttpRequest, *, new_feed_url: str = "") -> HttpResponse:
@@ -66,9 +69,12 @@ def render_calendar(request: HttpRequest, *, new_feed_url: str = "") -> HttpResp
 
 
 @require_safe
+@never_cache
 @workspace_view
 def review_calendar(request: HttpRequest) -> HttpResponse:
-    return render_calendar(request)
+    """The calendar; just after a new private address was made, with it, once: a reload or
+    the back button finds it gone (and never cached, so no browser keeps a copy)."""
+    return render_calendar(request, new_feed_url=request.session.pop(NEW_FEED_SESSION_KEY, ""))
 
 
 @require_safe
@@ -125,13 +131,18 @@ def _csv_safe(value):
 @never_cache
 @workspace_view
 def create_feed(request: HttpRequest) -> HttpResponse:
-    """A new private calendar address, shown once on the calendar page."""
+    """A new private calendar address, then the calendar page, which shows it once.
+
+    Post/redirect/get: reloading the page or going back to it never posts again, so it
+    never makes another address (which would stop the one just copied from working).
+    """
     try:
         _feed, key = create_calendar_feed(by=request.user)
     except WorkflowError as error:
         return forbidden(request, error.message)
     url = settings.SITE_URL + reverse("reviews:calendar_feed", kwargs={"key": key})
-    return render_calendar(request, new_feed_url=url)
+    request.session[NEW_FEED_SESSION_KEY] = url
+    return redirect(reverse("reviews:calendar") + "#calendar-feed")
 
 
 @require_POST
@@ -149,8 +160,9 @@ def revoke_feed(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
-    """An editor's pages' due reviews as all-day events, for their calendar app. The address
-    is the only key: a wrong or revoked one is "not found", whoever asks."""
+    """An editor's pages' due reviews as all-day events, for their calendar app, and each
+    "review needed now" flag on their pages on the day it was raised. The address is the
+    only key: a wrong or revoked one is "not found", whoever asks."""
     owner = feed_owner(key)
     if owner is None:
         raise Http404("No such calendar.")
@@ -175,10 +187,33 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
         event.add("description", f"Full review of “{publication.title}” due. Schedule: {url}")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
+    for flag in open_flags_of_owner(owner, cap=FEED_CAP):
+        calendar.add_component(_flag_event(flag, host))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _flag_event(flag, host: str) -> icalendar.Event:
+    """A "review needed now" flag as an all-day event on the day it was raised."""
+    raised_on = timezone.localdate(flag.raised_at)
+    url = settings.SITE_URL + reverse("reviews:page_schedule", kwargs={"page_pk": flag.page_id})
+    event = icalendar.Event()
+    event.add("uid", f"review-flag-{flag.pk}@{host}")
+    event.add("dtstamp", flag.raised_at)
+    event.add("dtstart", raised_on)
+    event.add("dtend", raised_on + dt.timedelta(days=1))
+    event.add("summary", f"Review needed now: {flag.page.title}")
+    event.add("url", url)
+    event.add(
+        "description",
+        f"A source “{flag.page.title}” cites was {flag.get_source_status_display().lower()}: "
+        f"“{flag.reason}”. Schedule: {url}",
+    )
+    event.add("categories", ["Review needed now"])
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 @require_safe

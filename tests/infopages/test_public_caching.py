@@ -128,7 +128,15 @@ def test_cached_page_answers_conditional_requests_without_queries(
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/topics/cancer-types/", "/sitemap.xml", "/api/pages/", "/info/x/print/"]
+    "url",
+    [
+        "/",
+        "/topics/cancer-types/",
+        "/sitemap.xml",
+        "/api/pages/",
+        "/info/x/print/",
+        "/feeds/updated/",
+    ],
 )
 def test_other_public_routes_are_served_from_the_cache(
     client, make_page, publish, page_cache, django_assert_num_queries, url
@@ -183,7 +191,7 @@ def test_not_found_is_not_cached(client, make_page, publish, page_cache):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/topics/cancer-types/", "/search/?q=secondary", "/sitemap.xml"]
+    "url", ["/", "/topics/cancer-types/", "/search/?q=secondary", "/sitemap.xml", "/feeds/updated/"]
 )
 def test_unchanged_lists_get_304_on_revalidation(client, live_page, url):
     etag = client.get(url)["ETag"]

@@ -188,6 +188,23 @@ def test_feed_lists_recently_published_pages(client, demo_site):
     assert "<title>Bone scan</title>" in response.content.decode()
 
 
+def test_feed_names_the_information_team_as_its_author(client, demo_site, settings):
+    settings.SITE_URL = "https://information.example.org"
+
+    xml = client.get(reverse("infopages:feed")).content.decode()
+
+    feed_head = xml.split("<entry>", 1)[0]
+    assert "<author><name>The Cancer information team</name>" in feed_head
+    assert "<uri>https://information.example.org/</uri></author>" in feed_head
+
+
+def test_feed_sends_the_cache_control_of_public_pages(client, demo_site):
+    response = client.get(reverse("infopages:feed"))
+
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-if-error=300"
+    assert response["ETag"] and response["Last-Modified"]
+
+
 def test_public_pages_load_nothing_from_other_sites(client, demo_site):
     for url in [
         "/",

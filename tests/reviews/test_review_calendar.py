@@ -12,8 +12,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from infopages.models import Page, Topic
-from reviews import policy
+from infopages.models import Page, Reference, Topic
+from infopages.services import save_with_version
+from reviews import policy, services
 from reviews.models import AuditEvent, CalendarFeed
 from reviews.views import calendar as calendar_views
 
@@ -229,7 +230,8 @@ def test_a_reviewer_may_read_the_calendar_and_strangers_may_not(
 
 def make_feed(client, user) -> str:
     client.force_login(user)
-    response = client.post("/reviews/calendar/feed/new/")
+    response = client.post("/reviews/calendar/feed/new/", follow=True)
+    assert response.redirect_chain == [("/reviews/calendar/#calendar-feed", 302)]
     assert response.status_code == 200
     url = re.search(
         r"<code>http://127\.0\.0\.1:8000(/reviews/calendar/feed/[^<]+\.ics)</code>",
@@ -328,8 +330,56 @@ def test_the_feed_reads_a_fixed_number_of_queries(
         live(index * 5, f"Page {index}", owner=author)
     url = make_feed(client, author)
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # the owner, their groups, the pages, the flags
         assert len(events(client.get(url))) == pages
+
+
+def test_the_new_address_is_shown_once_and_a_reload_makes_none(client, calendar_pages, author):
+    url = make_feed(client, author)  # posted, then redirected to the calendar, which shows it
+    client.force_login(author)
+
+    reloaded = client.get(CALENDAR)
+
+    assert url not in reloaded.content.decode()
+    assert "You have a private address" in reloaded.content.decode()
+    assert CalendarFeed.objects.count() == 1
+    assert client.get(url).status_code == 200  # the address shown still works
+
+
+def test_the_calendar_is_never_kept_by_a_browser(client, calendar_pages, author):
+    client.force_login(author)
+
+    assert "no-store" in client.get(CALENDAR)["Cache-Control"]  # nor restored by "back"
+
+
+def test_making_an_address_needs_a_post(client, calendar_pages, author):
+    client.force_login(author)
+
+    assert client.get("/reviews/calendar/feed/new/").status_code == 405
+    assert not CalendarFeed.objects.exists()
+
+
+def test_the_feed_shows_review_needed_now_flags_on_the_day_raised(
+    client, calendar_pages, author, second_editor
+):
+    page = calendar_pages["overdue"]
+    source = services.add_source(by=author, citation="NICE NG101", url="https://nice.org.uk/ng101")
+    save_with_version(
+        Reference(page=page, citation=source.citation, url=source.url, source=source),
+        by=author,
+        comment="Cite NICE",
+    )
+    services.mark_source(source=source, by=author, status="updated", note="NG101 updated May 2027")
+    url = make_feed(client, author)
+
+    found = events(client.get(url))
+
+    flag = next(e for e in found if str(e["SUMMARY"]) == "Review needed now: Bone secondaries")
+    assert flag.decoded("DTSTART") == TODAY
+    assert "“NG101 updated May 2027”" in str(flag["DESCRIPTION"])
+    assert str(flag["URL"]) == f"http://127.0.0.1:8000/reviews/pages/{page.pk}/schedule/"
+    theirs = make_feed(client, second_editor)
+    assert "Review needed now" not in client.get(theirs).content.decode()
 
 
 def test_the_calendar_shows_the_feed_controls_to_editors_only(client, author, medic):

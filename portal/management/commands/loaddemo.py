@@ -1,9 +1,10 @@
 """Fill a development database with demo pages, groups and one login per role.
 
 The demo tells the README's story: a change to "Secondary breast cancer" waits for the medical
-reviewer, and every other page is free for the editor to start a change. Demo people get
-their workflow emails as a daily digest, so nothing is printed while you try it
-(``manage.py send_review_digests`` prints the digests to the console).
+reviewer, and every other page is free for the editor to start a change. The demo reviewers
+have public credits, so a page published after a full review names them as readers see it.
+Demo people get their workflow emails as a daily digest, so nothing is printed while you try
+it (``manage.py send_review_digests`` prints the digests to the console).
 
 Safe to run again: groups, users and pages are looked up before they are created, passwords
 are set back to the demo ones, and the demo change is made only once.
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from infopages.models import Page, PublishedPage, Section
+from infopages.models import Page, Person, PublishedPage, Section
 from reviews import services as review_services
 from reviews.models import ChangeRequest, Frequency, NotificationPreference
 from reviews.selectors import open_change_for
@@ -63,6 +64,13 @@ DEMO_USERS = [
     ("publisher", "demo-publisher-2026", "Publishers", "Priya", "Ashdown", "Publisher"),
     ("admin", "demo-admin-2026", None, "Site", "Admin", "Administrator (superuser)"),
 ]
+
+# The reviewers' public credit (name, credentials, role as readers see it): a page published
+# after a full review names them under "About our information". Made up for the demo.
+DEMO_CREDITS = {
+    "medreviewer": ("Dr Amira Hale", "MBChB, FRCR", "Consultant clinical oncologist"),
+    "layreviewer": ("Sam Okafor", "", "Lay reviewer, living with secondary breast cancer"),
+}
 
 
 class Command(BaseCommand):
@@ -164,6 +172,12 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.add(groups[group_name])
+            if username in DEMO_CREDITS:
+                name, credentials, role = DEMO_CREDITS[username]
+                # Created once: a credit changed in the admin since is kept.
+                Person.objects.get_or_create(
+                    user=user, defaults={"name": name, "credentials": credentials, "role": role}
+                )
             # Workflow emails in a daily digest, unless the person chose otherwise: trying the
             # demo prints no emails (see the module's docstring).
             NotificationPreference.objects.get_or_create(
