@@ -18,10 +18,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from reviews import status
 from reviews.errors import NotAllowed
 from reviews.models import Invitation, Role
-from reviews.status import ReviewStatus
+from reviews.status import AUTHORS_ADDRESS, INVITED_BY_AUTHOR, INVITERS_ADDRESS, ReviewStatus
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = Role.MEDICAL.group_name
@@ -148,15 +147,15 @@ def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
 
 # What an outside reviewer is told when four eyes refuse their decision (``outside_conflict``).
 _INVITEE_CONFLICT = {
-    status.INVITED_BY_AUTHOR: (
+    INVITED_BY_AUTHOR: (
         "The person who invited you has since written part of this change, so your decision "
         "cannot count. The information team will send you a new link if they need you."
     ),
-    status.AUTHORS_ADDRESS: (
+    AUTHORS_ADDRESS: (
         "Someone with your email address wrote part of this change, so someone else "
         "must sign it off."
     ),
-    status.INVITERS_ADDRESS: (
+    INVITERS_ADDRESS: (
         "This link was sent to the address of the person who invited you, so your decision "
         "cannot count: someone else must sign it off."
     ),

@@ -212,10 +212,9 @@ class ReviewStatus:
         lapsed = []
         for sign_off in self._current_approvals:
             if sign_off.is_outside:
-                conflict = self.outside_conflict(sign_off.invitation)
                 if sign_off.invitation.revoked_at is not None:
                     lapsed.append(LapsedSignOff(sign_off, "their invitation was revoked"))
-                elif conflict:
+                elif conflict := self.outside_conflict(sign_off.invitation):
                     lapsed.append(LapsedSignOff(sign_off, _LAPSED_BECAUSE[conflict]))
                 continue
             reviewer = sign_off.reviewer

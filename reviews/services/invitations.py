@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reviews import audit, status
+from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
 from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
@@ -34,7 +34,7 @@ from reviews.models.invitations import (
 from reviews.services.common import lock
 from reviews.services.invitation_access import link_for, new_token
 from reviews.services.signoffs import outside_reviewer, record_decision, send_back_if_short
-from reviews.status import ReviewStatus
+from reviews.status import AUTHORS_ADDRESS, INVITERS_ADDRESS, ReviewStatus
 from reviews.workflow import Step, require
 
 logger = logging.getLogger(__name__)
@@ -119,12 +119,12 @@ def _refuse_address(change: ChangeRequest, review: ReviewStatus, *, email: str, 
             f"This change does not need a {role.label}'s sign-off (it needs: {needed})."
         )
     conflict = review.outside_conflict(Invitation(email=email, invited_by=by))
-    if conflict == status.AUTHORS_ADDRESS:
+    if conflict == AUTHORS_ADDRESS:
         raise NotAllowed(
             f"{email} is the address of someone who wrote part of this change, so they "
             "cannot sign it off: someone else must."
         )
-    if conflict == status.INVITERS_ADDRESS:
+    if conflict == INVITERS_ADDRESS:
         raise NotAllowed(
             f"{email} is your own address: invite someone else, so that two people have "
             "looked at the change."
