@@ -22,6 +22,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from infopages import caching, errors, selectors
 from infopages.history import history_json
@@ -44,8 +45,11 @@ def _not_found(message: str) -> JsonResponse:
 
 
 def read_only(view):
-    """Like ``require_safe``, but the refusal is JSON too, saying what is allowed."""
+    """Like ``require_safe``, but the refusal is JSON too, saying what is allowed. Exempt
+    from CSRF checks, which would otherwise answer a write with Django's HTML page before
+    this refusal: nothing here changes anything, and no cookie is read."""
 
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):

@@ -37,7 +37,7 @@ class NotConfiguredEmailBackend(BaseEmailBackend):
         if self._fail_silently:
             return 0
         raise EmailNotConfigured(
-            "Email is not set up: set EMAIL_HOST (see docs/operations.md, Settings). Nothing was sent."
+            "Email is not set up: set EMAIL_HOST (docs/operations.md, Settings). Nothing was sent."
         )
 
 

@@ -158,6 +158,9 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # admin's sign-in is throttled too: axes checks every authentication.
 SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
 SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15"))
+# And this many failed sign-ins from one address, whatever the usernames, within that many
+# minutes pause signing in from that address (accounts.throttling.SignInAttempts).
+SIGN_IN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -165,6 +168,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttling.SignInAttempts"
 # Tries during a pause are refused without counting, so it ends when the page says it will.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A successful sign-in forgets earlier typos.

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
-from markdownx.views import MarkdownifyView
 
 from accounts.two_factor import SignInView
+from infopages.preview import MarkdownPreview
 from infopages.views import healthz
 
 urlpatterns = [
@@ -13,7 +13,7 @@ urlpatterns = [
     # Only staff may use the editor's live preview; it renders through the sanitising renderer.
     path(
         "markdownx/markdownify/",
-        staff_member_required(MarkdownifyView.as_view()),
+        staff_member_required(MarkdownPreview.as_view()),
         name="markdownx_markdownify",
     ),
     path("healthz", healthz, name="healthz"),

@@ -41,11 +41,43 @@ class TextField(forms.CharField):
 
 
 class WorkspaceForm(forms.Form):
-    """Labels without a trailing colon, as the rest of the portal writes them."""
+    """Labels without a trailing colon, as the rest of the portal writes them.
+
+    A form that replaces what is stored (``keeps_what_it_is_not_sent``) refuses a submission
+    that leaves out one of its optional fields, rather than take the field as emptied and
+    blank what was there (a request made by hand, or by a page of an older portal). Browsers
+    send nothing for an unticked box or an empty list, so those may be left out."""
+
+    keeps_what_it_is_not_sent = False
+    may_leave_out: tuple[str, ...] = ()  # fields whose absence already means "work it out"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.keeps_what_it_is_not_sent:
+            left_out = [
+                f"“{field.label}”"
+                for name, field in self.fields.items()
+                if not field.required
+                and not field.disabled
+                and name not in self.may_leave_out
+                and field.widget.value_omitted_from_data(
+                    self.data, self.files, self.add_prefix(name)
+                )
+            ]
+            if left_out:
+                raise forms.ValidationError(
+                    _(
+                        "The form arrived without %(fields)s, so nothing was saved. "
+                        "Reload the page and try again."
+                    ),
+                    code="incomplete",
+                    params={"fields": ", ".join(left_out)},
+                )
+        return cleaned
 
 
 class PageField(forms.CharField):
@@ -138,6 +170,8 @@ class StartChangeForm(WorkspaceForm):
 
 
 class ChangeDetailsForm(WorkspaceForm):
+    keeps_what_it_is_not_sent = True
+
     summary = forms.CharField(
         label=_("What changed and why"),
         required=False,
@@ -198,6 +232,8 @@ class SignOffForm(WorkspaceForm):
 
 class PublicCreditForm(WorkspaceForm):
     """How readers see a reviewer named on the pages they sign off in a full review."""
+
+    keeps_what_it_is_not_sent = True
 
     name = forms.CharField(label=_("Your name as readers see it"), max_length=200)
     credentials = forms.CharField(

@@ -25,6 +25,8 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d %B %Y"
 class EditForm(WorkspaceForm):
     """What every edit carries: the version counter the editor started from, and why."""
 
+    keeps_what_it_is_not_sent = True
+
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = forms.CharField(
         label=_("What did you change?"),
@@ -70,6 +72,7 @@ class SectionForm(EditForm):
 class NewSectionForm(SectionForm):
     """A new section has no version counter yet."""
 
+    keeps_what_it_is_not_sent = False  # nothing stored yet: a field left out is empty
     lock_version = None
 
 
@@ -230,6 +233,8 @@ class ReferenceForm(EditForm):
         error_messages={"invalid": _("Enter a real date, e.g. 14/07/2025.")},
     )
     field_order = ["citation", "url", "accessed_on", "comment", "source", "lock_version"]
+    # Left out, the source is found again from the citation and link, as when left empty.
+    may_leave_out = ("source",)
 
     def clean_accessed_on(self) -> dt.date | None:
         day = self.cleaned_data["accessed_on"]
@@ -239,6 +244,7 @@ class ReferenceForm(EditForm):
 
 
 class NewReferenceForm(ReferenceForm):
+    keeps_what_it_is_not_sent = False  # nothing stored yet: a field left out is empty
     lock_version = None
 
 
@@ -268,6 +274,7 @@ class ResourceForm(EditForm):
 
 
 class NewResourceForm(ResourceForm):
+    keeps_what_it_is_not_sent = False  # nothing stored yet: a field left out is empty
     lock_version = None
 
 

@@ -20,7 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from reviews.errors import NotAllowed
 from reviews.models import Invitation, Role
-from reviews.status import ReviewStatus
+from reviews.status import AUTHORS_ADDRESS, INVITED_BY_AUTHOR, INVITERS_ADDRESS, ReviewStatus
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = Role.MEDICAL.group_name
@@ -145,16 +145,28 @@ def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
     return [], reason
 
 
-def wrote_part(email: str, review: ReviewStatus) -> bool:
-    """Whether one of the change's authors has this address (four eyes for outsiders)."""
-    address = email.strip().lower()
-    return any((author.email or "").strip().lower() == address for author in review.authors)
+# What an outside reviewer is told when four eyes refuse their decision (``outside_conflict``).
+_INVITEE_CONFLICT = {
+    INVITED_BY_AUTHOR: (
+        "The person who invited you has since written part of this change, so your decision "
+        "cannot count. The information team will send you a new link if they need you."
+    ),
+    AUTHORS_ADDRESS: (
+        "Someone with your email address wrote part of this change, so someone else "
+        "must sign it off."
+    ),
+    INVITERS_ADDRESS: (
+        "This link was sent to the address of the person who invited you, so your decision "
+        "cannot count: someone else must sign it off."
+    ),
+}
 
 
 def invitee_refusal(invitation: Invitation, review: ReviewStatus) -> str:
     """Why this outside reviewer may not sign the change off now ("" when they may): the
-    link must still work, for this change, in a role it needs, and they must have written
-    none of it (their address is none of its authors')."""
+    link must still work, for this change, in a role it needs, and four eyes must hold: it
+    was sent by someone who wrote none of the change, to an address that is none of its
+    authors' nor the inviter's (``ReviewStatus.outside_conflict``)."""
     if invitation.change_id != review.change.pk:
         return "This link is for another change."
     status = invitation.status()
@@ -169,28 +181,39 @@ def invitee_refusal(invitation: Invitation, review: ReviewStatus) -> str:
     role = Role(invitation.role)
     if role not in review.required:
         return f"This change no longer needs a {role.label}'s sign-off."
-    if wrote_part(invitation.email, review):
-        return (
-            "Someone with your email address wrote part of this change, so someone else "
-            "must sign it off."
-        )
+    conflict = review.outside_conflict(invitation)
+    if conflict:
+        return _INVITEE_CONFLICT[conflict]
     key = invitation.reviewer_key
     if any(s.reviewer_key == key and s.role != role for s in review.sign_offs):
         return f"You have already reviewed this change in another role than {role.label}."
     return ""
 
 
-def require_can_invite(user, review: ReviewStatus) -> None:
-    """Publishers, and the editor who looks after the page (its owner), invite outside
-    reviewers and revoke their invitations."""
+def require_can_revoke_invitation(user, review: ReviewStatus) -> None:
+    """Publishers, and the editor who looks after the page (its owner), revoke outside
+    reviewers' invitations (an author may always stop a link working)."""
     page = review.change.page
     if is_publisher(user):
         return
     if is_editor(user) and page.owner_id is not None and page.owner_id == user.pk:
         return
     raise NotAllowed(
-        "Only publishers and the editor who looks after the page can invite outside reviewers."
+        "Only publishers and the editor who looks after the page can invite outside reviewers "
+        "or revoke their links."
     )
+
+
+def require_can_invite(user, review: ReviewStatus) -> None:
+    """Publishers, and the editor who looks after the page (its owner), invite outside
+    reviewers, if they wrote no part of the change: the inviter is the second pair of eyes
+    who vouches that the address is not an author's own (four eyes)."""
+    require_can_revoke_invitation(user, review)
+    if review.is_author(user):
+        raise NotAllowed(
+            "You wrote part of this change, so someone who did not must invite its outside "
+            "reviewers: ask a publisher."
+        )
 
 
 def require_can_publish(user, review: ReviewStatus) -> None:

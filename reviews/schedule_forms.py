@@ -63,6 +63,8 @@ class CalendarFilterForm(WorkspaceForm):
 
 
 class OwnerForm(WorkspaceForm):
+    keeps_what_it_is_not_sent = True
+
     owner = forms.ChoiceField(
         label=_("Looked after by"),
         required=False,
@@ -82,6 +84,8 @@ class OwnerForm(WorkspaceForm):
 
 
 class IntervalForm(WorkspaceForm):
+    keeps_what_it_is_not_sent = True
+
     months = forms.IntegerField(
         label=_("Fully reviewed every (months)"),
         required=False,

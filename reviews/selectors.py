@@ -25,7 +25,7 @@ from reviews.models import (
     PageReadability,
     SignOff,
 )
-from reviews.status import review_statuses
+from reviews.status import SIGN_OFF_RELATED, review_statuses
 
 State = ChangeRequest.State
 
@@ -47,9 +47,7 @@ def change_with_details(pk: int) -> ChangeRequest:
                     "content_type", "version", "base_version"
                 ),
             ),
-            Prefetch(
-                "sign_offs", queryset=SignOff.objects.select_related("reviewer", "invitation")
-            ),
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related(*SIGN_OFF_RELATED)),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             Prefetch("invitations", queryset=Invitation.objects.select_related("invited_by")),
         )

@@ -55,6 +55,12 @@ class SourceForm(WorkspaceForm):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
+class SourceEditForm(SourceForm):
+    """Correcting a source's record: a field left out is refused, not taken as emptied."""
+
+    keeps_what_it_is_not_sent = True
+
+
 class MarkSourceForm(WorkspaceForm):
     """Marking a source updated or withdrawn, or current again."""
 

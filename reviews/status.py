@@ -8,7 +8,9 @@ request. Which sign-offs a change needs comes from the page's or its topic's
 - a reviewer's latest decision only (an approval replaced by a request for changes is gone);
 - given on the change's current content (its hash), so an edit after it voids it;
 - from a reviewer who is still active and still in the role they signed in, or from an
-  outside reviewer whose invitation has not been revoked.
+  outside reviewer whose invitation has not been revoked, who was invited by someone who
+  wrote none of the change, at an address that is neither an author's nor the inviter's
+  (four eyes: see ``outside_conflict``).
 """
 
 from collections.abc import Iterable
@@ -29,6 +31,22 @@ from reviews.models import (
     SignOff,
     SignOffRequirement,
 )
+from reviews.models.invitations import mailbox_of
+
+# Why an outside reviewer cannot be the second pair of eyes on a change (``outside_conflict``).
+INVITED_BY_AUTHOR = "invited_by_author"
+AUTHORS_ADDRESS = "authors_address"
+INVITERS_ADDRESS = "inviters_address"
+
+# How the workspace and the audit log say why such an approval does not count.
+_LAPSED_BECAUSE = {
+    INVITED_BY_AUTHOR: "the person who invited them wrote part of the change",
+    AUTHORS_ADDRESS: "their address is that of someone who wrote part of the change",
+    INVITERS_ADDRESS: "their address is that of the person who invited them",
+}
+
+# Who an outside sign-off needs loaded to be counted, in the query that reads it.
+SIGN_OFF_RELATED = ("reviewer", "invitation__invited_by")
 
 
 def requirement_for(page: Page) -> SignOffRequirement:
@@ -121,6 +139,23 @@ class ReviewStatus:
     def is_author(self, user) -> bool:
         return user in self.authors
 
+    def outside_conflict(self, invitation: Invitation) -> str:
+        """Why an outside reviewer cannot be the second pair of eyes on this change now ("" if
+        they can): the link must come from someone who wrote none of it (an author could
+        invite an address of their own that no check can recognise), and go to a mailbox
+        that is neither an author's nor the inviter's (see ``mailbox_of``). Asked when
+        inviting, when they decide, and whenever their approval is counted, since authors
+        and addresses can change after the link was sent."""
+        inviter = invitation.invited_by
+        if inviter in self.authors:
+            return INVITED_BY_AUTHOR
+        mailbox = mailbox_of(invitation.email)
+        if any(author.email and mailbox_of(author.email) == mailbox for author in self.authors):
+            return AUTHORS_ADDRESS
+        if inviter.email and mailbox_of(inviter.email) == mailbox:
+            return INVITERS_ADDRESS
+        return ""
+
     @cached_property
     def sign_offs(self) -> list[SignOff]:
         """Every decision given on the change, oldest first, with its reviewer."""
@@ -128,7 +163,7 @@ class ReviewStatus:
         if "sign_offs" in getattr(change, "_prefetched_objects_cache", {}):
             given = change.sign_offs.all()
         else:  # not kept on the change: a service reads afresh after each write
-            given = change.sign_offs.select_related("reviewer", "invitation")
+            given = change.sign_offs.select_related(*SIGN_OFF_RELATED)
         return sorted(given, key=lambda s: (s.created_at, s.pk))
 
     @property
@@ -179,6 +214,8 @@ class ReviewStatus:
             if sign_off.is_outside:
                 if sign_off.invitation.revoked_at is not None:
                     lapsed.append(LapsedSignOff(sign_off, "their invitation was revoked"))
+                elif conflict := self.outside_conflict(sign_off.invitation):
+                    lapsed.append(LapsedSignOff(sign_off, _LAPSED_BECAUSE[conflict]))
                 continue
             reviewer = sign_off.reviewer
             if not reviewer.is_active:
@@ -193,7 +230,8 @@ class ReviewStatus:
     @cached_property
     def counting(self) -> list[SignOff]:
         """Approvals that count now: a reviewer's latest decision, on the current content, by
-        someone still active and in the role (or invited, and not revoked since)."""
+        someone still active and in the role (or invited by someone who wrote none of it, to
+        an address of nobody who did, and not revoked since)."""
         gone = {entry.sign_off.pk for entry in self.lapsed}
         return [s for s in self._current_approvals if s.pk not in gone]
 
@@ -241,7 +279,7 @@ def review_statuses(changes: Iterable[ChangeRequest]) -> dict[int, ReviewStatus]
     prefetch_related_objects(
         changes,
         "items",
-        Prefetch("sign_offs", queryset=SignOff.objects.select_related("reviewer", "invitation")),
+        Prefetch("sign_offs", queryset=SignOff.objects.select_related(*SIGN_OFF_RELATED)),
     )
     requirements = requirements_for(change.page for change in changes)
     authors = contents.authors_by_change(changes)

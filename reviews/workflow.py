@@ -77,6 +77,10 @@ def _inviter(user, review: ReviewStatus) -> None:
     policy.require_can_invite(user, review)
 
 
+def _revoker(user, review: ReviewStatus) -> None:
+    policy.require_can_revoke_invitation(user, review)
+
+
 UNDER_REVIEW = tuple(ChangeRequest.UNDER_REVIEW_STATES)
 
 TRANSITIONS: dict[Step, Transition] = {
@@ -133,7 +137,7 @@ TRANSITIONS: dict[Step, Transition] = {
         ),
         # Revoking a decided invitation makes its approval stop counting: an approved or
         # scheduled change it relied on goes back to review.
-        Transition(Step.REVOKE_INVITATION, OPEN, (*OPEN, State.IN_REVIEW), "changed", _inviter),
+        Transition(Step.REVOKE_INVITATION, OPEN, (*OPEN, State.IN_REVIEW), "changed", _revoker),
     ]
 }
 

@@ -25,6 +25,25 @@ MAX_DAYS = 30
 MAX_WRONG_CODES = 20
 
 
+# Providers known to deliver mail for an address with dots anywhere in its local part, and
+# under either domain: j.o.e@googlemail.com reaches joe@gmail.com.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address delivers to, so that one person's variants compare equal:
+    lowercase, without a ``+tag`` (most providers deliver ``erin+x@`` to ``erin@``), and
+    without dots in the local part at providers that ignore them. Four eyes compares these,
+    never the addresses as typed."""
+    local, at, domain = (email or "").strip().lower().rpartition("@")
+    if not at:
+        return domain  # not an address: compared as typed, lowercased
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
 def hash_token(token: str) -> str:
     """Only a hash of a link's token is stored (it has 256 random bits: no key needed)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -112,9 +131,9 @@ class Invitation(models.Model):
 
     @property
     def reviewer_key(self) -> str:
-        """Who this is in "each reviewer's latest decision": the address, so two invitations
-        of one person to one change are one reviewer."""
-        return f"outside:{self.email.strip().lower()}"
+        """Who this is in "each reviewer's latest decision": the mailbox, so two invitations
+        of one person to one change are one reviewer, even at two variants of an address."""
+        return f"outside:{mailbox_of(self.email)}"
 
     @property
     def is_locked(self) -> bool:

@@ -1,11 +1,15 @@
 """Owners' private calendar feeds: a secret address per editor, made and revoked by them.
 
 The address is the key: whoever has it reads the due dates of that editor's pages, so only
-its hash is stored, it is shown once, and making a new one revokes the old one.
+its hash is stored, it is shown once, and making a new one revokes the old one. Leaving the
+Editors group or having the account closed revokes it for good: joining again does not bring
+the old address back (they make a new one).
 """
 
 import secrets
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +58,29 @@ def _revoke(user) -> CalendarFeed | None:
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at"])
     return feed
+
+
+@transaction.atomic
+def revoke_feeds_of_former_editors(*, user_ids: Iterable[int] | None = None) -> int:
+    """Revoke for good the working addresses of these people (None: of anyone) who are no
+    longer active editors, each audited; returns how many. Called when someone leaves the
+    Editors group or their account is closed, in that transaction."""
+    editors = get_user_model().objects.filter(is_active=True, groups__name=policy.EDITORS)
+    feeds = CalendarFeed.objects.select_for_update().filter(revoked_at=None)
+    if user_ids is not None:
+        feeds = feeds.filter(user_id__in=set(user_ids))
+    revoked = 0
+    for feed in feeds.exclude(user__in=editors).select_related("user"):
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])
+        owner = feed.user.get_full_name() or feed.user.get_username()
+        audit.record(
+            action=Action.CALENDAR_FEED_REVOKED,
+            versions={"user": feed.user_id},
+            message=f"Private calendar address of {owner} revoked: they are no longer an editor.",
+        )
+        revoked += 1
+    return revoked
 
 
 def feed_owner(key: str):

@@ -16,18 +16,25 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reviews import audit, policy
+from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
 from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
-from reviews.models.invitations import DEFAULT_DAYS, MAX_DAYS, hash_token
+from reviews.models.invitations import (
+    DEFAULT_DAYS,
+    DOTLESS_DOMAINS,
+    MAX_DAYS,
+    hash_token,
+    mailbox_of,
+)
 from reviews.services.common import lock
 from reviews.services.invitation_access import link_for, new_token
 from reviews.services.signoffs import outside_reviewer, record_decision, send_back_if_short
-from reviews.status import ReviewStatus
+from reviews.status import AUTHORS_ADDRESS, INVITERS_ADDRESS, ReviewStatus
 from reviews.workflow import Step, require
 
 logger = logging.getLogger(__name__)
@@ -52,8 +59,9 @@ def invite_reviewer(
     """Ask an outside reviewer to sign ``change`` off in ``role``: they are emailed a link
     (once this transaction commits) that works for ``days`` days, for this change only.
 
-    Refused for an address of one of the change's authors (four eyes), of someone with a
-    portal account (they sign off in the workspace), or with a working link already."""
+    Refused if ``by`` wrote part of the change, for an address of one of its authors or of
+    ``by`` (any variant of it: four eyes), of someone with a portal account (they sign off
+    in the workspace), or with a working link already."""
     review = lock(change)
     require(Step.INVITE, user=by, change=change, review=review)
     name, public_role, credentials = _one_line(name), _one_line(public_role), _one_line(credentials)
@@ -75,7 +83,7 @@ def invite_reviewer(
         )
     if not 1 <= int(days) <= MAX_DAYS:
         raise InvalidInput(f"The link can work for 1 to {MAX_DAYS} days.")
-    _refuse_address(change, review, email=email, role=role)
+    _refuse_address(change, review, email=email, role=role, by=by)
 
     token = new_token()
     invitation = Invitation.objects.create(
@@ -104,29 +112,51 @@ def invite_reviewer(
     return invitation
 
 
-def _refuse_address(change: ChangeRequest, review: ReviewStatus, *, email: str, role: Role):
+def _refuse_address(change: ChangeRequest, review: ReviewStatus, *, email: str, role: Role, by):
     if role not in review.required:
         needed = ", ".join(str(r.label) for r in review.required)
         raise InvalidInput(
             f"This change does not need a {role.label}'s sign-off (it needs: {needed})."
         )
-    if policy.wrote_part(email, review):
+    conflict = review.outside_conflict(Invitation(email=email, invited_by=by))
+    if conflict == AUTHORS_ADDRESS:
         raise NotAllowed(
             f"{email} is the address of someone who wrote part of this change, so they "
             "cannot sign it off: someone else must."
         )
-    if get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
+    if conflict == INVITERS_ADDRESS:
+        raise NotAllowed(
+            f"{email} is your own address: invite someone else, so that two people have "
+            "looked at the change."
+        )
+    if _account_with_mailbox(email):
         raise InvalidInput(
             f"{email} belongs to someone with an account on the portal. People with an "
             "account sign off in the workspace, as members of a reviewer group."
         )
-    working = [i for i in change.invitations.filter(email__iexact=email) if i.is_usable]
+    mailbox = mailbox_of(email)
+    working = [
+        i for i in change.invitations.all() if mailbox_of(i.email) == mailbox and i.is_usable
+    ]
     if working:
         sent = timezone.localtime(working[0].created_at)
         raise InvalidTransition(
             f"{email} already has a link to this change that works (sent {sent:%-d %B %Y}). "
             "Revoke it first if you want to send a new one."
         )
+
+
+def _account_with_mailbox(email: str) -> bool:
+    """Whether an active account has this address, or a variant delivered to the same
+    mailbox (``erin+review@`` for ``erin@``)."""
+    mailbox = mailbox_of(email)
+    domain = mailbox.rpartition("@")[2]
+    domains = [d for d, same in DOTLESS_DOMAINS.items() if same == domain] or [domain]
+    same_domain = Q()
+    for name in domains:
+        same_domain |= Q(email__iendswith=f"@{name}")
+    addresses = get_user_model().objects.filter(same_domain, is_active=True)
+    return any(mailbox_of(a) == mailbox for a in addresses.values_list("email", flat=True))
 
 
 def send_invitation(invitation_pk: int, link: str) -> bool:

@@ -17,7 +17,13 @@ from infopages.models import Source
 from infopages.register import near_duplicates
 from reviews import policy, services, source_selectors
 from reviews.errors import StaleContent, WorkflowError
-from reviews.source_forms import MarkSourceForm, MergeSourcesForm, RegisterFilterForm, SourceForm
+from reviews.source_forms import (
+    MarkSourceForm,
+    MergeSourcesForm,
+    RegisterFilterForm,
+    SourceEditForm,
+    SourceForm,
+)
 from reviews.views.common import forbidden, workspace_view
 
 SOURCES_PER_SCREEN = 50
@@ -101,7 +107,7 @@ def edit_source(request: HttpRequest, source_pk: int) -> HttpResponse:
         initial = {name: getattr(source, name) for name in SourceForm.FIELDS}
         form = SourceForm(initial={**initial, "lock_version": source.lock_version})
         return _render_form(request, form, source=source)
-    form = SourceForm(request.POST)
+    form = SourceEditForm(request.POST)
     if form.is_valid():
         try:
             saved = services.edit_source(
@@ -114,7 +120,7 @@ def edit_source(request: HttpRequest, source_pk: int) -> HttpResponse:
             current = Source.objects.get(pk=source.pk)
             data = request.POST.copy()
             data["lock_version"] = str(current.lock_version)
-            form = SourceForm(data)
+            form = SourceEditForm(data)
             form.is_valid()
             form.add_error(None, error.message)
             return _render_form(request, form, source=current, current=current)

@@ -139,12 +139,15 @@ def test_one_person_invited_twice_is_one_reviewer(
     assert [s.invitation for s in review.latest] == [second]
 
 
-def test_staff_four_eyes_is_unchanged(submitted_change, invite, author, publisher, approve):
-    """The page's owner may invite, but still neither sign off nor publish what they wrote."""
+def test_staff_four_eyes_is_unchanged(
+    submitted_change, invite, author, second_editor, publisher, approve
+):
+    """The page's owner may invite (having written none of the change), and its author still
+    neither signs it off nor publishes it."""
     page = submitted_change.page
-    page.owner = author
+    page.owner = second_editor
     page.save()
-    invitation, _path = invite(submitted_change, by=author)
+    invitation, _path = invite(submitted_change, by=second_editor)
     with pytest.raises(NotAllowed):
         approve(submitted_change, author)
     decide(invitation, submitted_change)

@@ -88,7 +88,13 @@ def test_the_source_editor_saves_and_shows_a_conflict_with_both_texts(editor_cli
     form = html_of(editor_client.get(url))
     assert 'name="lock_version"' in form and "Correct a source" in form
 
-    data = {"citation": NG101, "url": NG101_URL, "version_or_date": "Updated 2024"}
+    data = {
+        "citation": NG101,
+        "url": NG101_URL,
+        "publisher": ng101.publisher,
+        "identifier": ng101.identifier,
+        "version_or_date": "Updated 2024",
+    }  # every field, as the form sends them
     response = editor_client.post(url, {**data, "lock_version": "0"})
     assert response.status_code == 302
     stale = editor_client.post(url, {**data, "version_or_date": "Mine", "lock_version": "0"})
