@@ -48,7 +48,7 @@ def parse_web_link(url: str) -> WebLink:
     if len(url) > MAX_LENGTH:
         raise BadLink(f"A web address can be at most {MAX_LENGTH} characters long.")
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        raise BadLink("A web address has no spaces or line breaks in it.")
+        raise BadLink("Enter a web address without spaces or line breaks.")
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
     if not sep or scheme not in DEFAULT_PORTS:

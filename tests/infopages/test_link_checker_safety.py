@@ -232,7 +232,7 @@ def test_names_are_read_with_idna_and_ports_defaulted():
         ("http://example.org:99999/", "between 1 and 65535"),
         ("http://example.org:0/", "between 1 and 65535"),
         ("http://example.org:http/", "port number"),
-        ("http://exa mple.org/", "no spaces"),
+        ("http://exa mple.org/", "without spaces"),
         ("http://[::1%25eth0]/", "%-codes"),
         ("http://[::g]/", "not a valid one"),
         ("http://exa_mple!.org/", "not a valid domain name"),
