@@ -152,7 +152,8 @@ def _ask(
 
 
 def _failure(error: Exception, timeout: float) -> tuple[str, bool]:
-    """What went wrong, in words, and whether it was a timeout."""
+    """What went wrong, in words, and whether asking again with GET is pointless (a timeout
+    would double the wait; a certificate is no better for GET)."""
     if isinstance(error, TimeoutError | socket.timeout):
         return f"No answer within {timeout:g} seconds", True
     if isinstance(error, socket.gaierror):
@@ -160,7 +161,7 @@ def _failure(error: Exception, timeout: float) -> tuple[str, bool]:
     if isinstance(error, ConnectionRefusedError):
         return "The site refused the connection", False
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"The site's certificate is not valid ({error.verify_message})"[:300], False
+        return f"The site's certificate is not valid ({error.verify_message})"[:300], True
     if isinstance(error, http.client.HTTPException | ConnectionError | ssl.SSLError):
         return f"The connection failed ({type(error).__name__})", False
     return (str(error) or type(error).__name__)[:300], False
@@ -222,7 +223,7 @@ def check_url(
             )
         code, location, error = None, "", ""
         for method in ("HEAD", "GET"):
-            timed_out = False
+            final = False
             for address in addresses:
                 try:
                     with throttle.request(f"{link.host}:{link.port}"):
@@ -230,14 +231,14 @@ def check_url(
                             link, address, method, timeout=timeout, user_agent=user_agent
                         )
                 except Exception as failed:  # noqa: BLE001 - any failure is a result to record
-                    error, timed_out = _failure(failed, timeout)
+                    error, final = _failure(failed, timeout)
                     code = None
-                    if timed_out:
+                    if final:
                         break
                     continue
                 error = ""
                 break
-            if timed_out:
+            if final:
                 break
             if code is None or (method == "HEAD" and code in HEAD_REFUSED):
                 continue

@@ -11,6 +11,7 @@ so the checker never has to guess, and never guesses differently from the check.
 import ipaddress
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -71,6 +72,8 @@ def parse_web_link(url: str) -> WebLink:
         host = str(address)
     if not target.startswith("/"):
         target = "/" + target
+    # As a browser sends it: characters beyond ASCII in the path or query %-encoded.
+    target = "".join(c if c.isascii() else quote(c) for c in target)
     return WebLink(scheme=scheme, host=host, port=port, target=target, address=address)
 
 

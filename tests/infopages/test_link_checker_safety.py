@@ -5,6 +5,11 @@ the run goes on. Against local servers (tests/link_server.py), never the interne
 
 import io
 import ipaddress
+import shutil
+import ssl
+import subprocess
+import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +17,7 @@ from django.core.management import call_command
 from infopages.linkcheck import PRIVATE, HostThrottle, LinkResult, check_links, check_url
 from infopages.models import Source
 from infopages.weblinks import is_public_address, parse_web_link, public_link_problem
-from tests.link_server import link_servers
+from tests.link_server import Handler, link_servers
 
 AGENT = "test"
 
@@ -213,9 +218,10 @@ def test_public_addresses_are_public(address):
 
 
 def test_names_are_read_with_idna_and_ports_defaulted():
-    link = parse_web_link("https://Bücher.Example/a b?x=1#top".replace(" ", "%20"))
+    link = parse_web_link("https://Bücher.Example/a%20b/café?x=1#top")
 
-    assert (link.host, link.port, link.target) == ("xn--bcher-kva.example", 443, "/a%20b?x=1")
+    assert (link.host, link.port) == ("xn--bcher-kva.example", 443)
+    assert link.target == "/a%20b/caf%C3%A9?x=1"
 
 
 @pytest.mark.parametrize(
@@ -246,3 +252,45 @@ def test_what_a_person_is_told_about_a_link(url, problem):
     found = public_link_problem(url)
 
     assert (problem in found) if problem else found == ""
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.2 with a self-signed certificate for pinned.example.org,
+    recording the name each client asked for in its TLS handshake (SNI)."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=pinned.example.org",
+         "-addext", "subjectAltName=DNS:pinned.example.org"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names = []
+    context.sni_callback = lambda _socket, name, _context: names.append(name)
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.seen, server.other_host = [], ""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], names
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_goes_to_the_checked_address_and_checks_the_certificate_for_the_name(tls_server):
+    port, names = tls_server
+
+    result = check_one(
+        f"https://pinned.example.org:{port}/ok",
+        resolver=lambda host, port: ["127.0.0.2"],
+        address_allowed=only("127.0.0.2"),
+    )
+
+    assert names == ["pinned.example.org"]  # SNI: the site's name, not the address
+    assert result.status == "unreachable"  # self-signed: not trusted, as a browser would say
+    assert result.error.startswith("The site's certificate is not valid")
