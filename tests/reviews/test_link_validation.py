@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from infopages.models import Page, Reference, Resource, Source
-from reviews import policy
+from reviews import policy, services
+from reviews.errors import InvalidInput
 
 
 def html_of(response) -> str:
@@ -35,6 +36,13 @@ def test_the_source_form_refuses_a_percent_encoded_host_and_keeps_what_was_typed
     assert response.status_code == 200
     assert "Write the site&#x27;s name without %-codes" in html
     assert 'value="http://local%68ost:6379/"' in html
+    assert not Source.objects.exists()
+
+
+def test_the_register_service_refuses_a_link_to_a_private_address(author):
+    with pytest.raises(InvalidInput, match="Link: This is a private or local address"):
+        services.add_source(by=author, citation="Metadata", url="http://169.254.169.254/")
+
     assert not Source.objects.exists()
 
 
