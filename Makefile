@@ -43,5 +43,12 @@ lint: venv
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# Dump a scratch PostgreSQL database (demo plus some history), restore it into a fresh one and
+# check everything came back: public pages, publications, audit log and its triggers, search
+# (docs/operations.md: Backups). PostgreSQL on 127.0.0.1:5432 as postgres; drops its databases.
+.PHONY: restore-drill
+restore-drill: venv
+	$(PY) -m portal.restore_drill
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -5,11 +5,17 @@ fails; redirects are followed one by one (at most ``MAX_REDIRECTS``) and recorde
 one request at a time to a host, each at least ``interval`` seconds after the last one ended,
 redirects included (a throttle shared by all workers); each host's links are checked in turn
 by one worker, hosts in parallel (``workers`` at a time); every request has a timeout and a
-User-Agent naming the portal, so a site's owner knows who is asking. Links (and redirects)
-to this machine or a private network are not asked for: the checker is no way to probe the
-servers beside it. A timeout is not tried
+User-Agent naming the portal, so a site's owner knows who is asking. A timeout is not tried
 again with GET: it would double the wait on a slow host. Only the status line and headers
 are read, never a body.
+
+The checker is no way to probe the servers beside it (its results are shown to every
+workspace user). Each link, and each redirect, is read strictly (``infopages.weblinks``: no
+%-encoded or numeric tricks, no user info, a real port), its name is looked up once, it is
+refused unless every address is public, and the request goes to exactly an address that was
+checked (the Host header and TLS name still name the site), so a second, different DNS
+answer (rebinding) is never used. A link that cannot be read is recorded as broken with the
+reason, and the run goes on.
 
 The standard library only: the checks run in threads, and the database is written by the
 caller's thread (``check_links`` hands each result to ``record``).
@@ -20,17 +26,17 @@ import ipaddress
 import math
 import queue
 import socket
+import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from infopages.sources import Source
+from infopages.weblinks import BadLink, IPAddress, WebLink, is_public_address, parse_web_link
 
 LinkStatus = Source.LinkStatus
 MAX_REDIRECTS = 10
@@ -38,6 +44,7 @@ HEAD_REFUSED = {403, 405, 501}
 DEFAULT_INTERVAL = 1.0  # seconds between two requests to one host
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_WORKERS = 20
+PRIVATE = "A private or local address: not checked"
 
 
 @dataclass(frozen=True)
@@ -76,57 +83,111 @@ class HostThrottle:
                 self._next[host] = self._clock() + self.interval
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects come back as answers, so each hop is throttled and recorded here."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+Resolver = Callable[[str, int], list[str]]
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the name has (looked up once per request: the request goes to one of
+    exactly these, so the answer checked is the answer used)."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(info[4][0] for info in found))
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to one address checked beforehand; the Host header still names the site."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to one address checked beforehand; the certificate is checked against the
+    site's name (SNI), as a browser would."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=_TLS)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        try:
+            self.sock = _TLS.wrap_socket(sock, server_hostname=self.host.rstrip("."))
+        except BaseException:
+            sock.close()
+            raise
+
+
+_TLS = ssl.create_default_context()
+_CONNECTIONS = {"http": _PinnedHTTPConnection, "https": _PinnedHTTPSConnection}
 
 
 def _host(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.hostname or "").lower() + (f":{parts.port}" if parts.port else "")
-
-
-def _ask(url: str, method: str, *, timeout: float, user_agent: str) -> tuple[int, str]:
-    """The status code and Location header of one request (no body read)."""
-    request = urllib.request.Request(
-        url, method=method, headers={"User-Agent": user_agent, "Accept": "*/*"}
-    )
+    """Whom a link asks (host and port), for the throttle: never raises, whatever the link."""
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Location", "")
-    except urllib.error.HTTPError as answer:  # 3xx (not followed), 4xx, 5xx
-        with answer:
-            return answer.code, answer.headers.get("Location", "") if answer.headers else ""
+        link = parse_web_link(url)
+    except BadLink:
+        return url[:200]
+    return f"{link.host}:{link.port}"
+
+
+def _ask(
+    link: WebLink, address: str, method: str, *, timeout: float, user_agent: str
+) -> tuple[int, str]:
+    """The status code and Location header of one request to ``address`` (no body read)."""
+    connection = _CONNECTIONS[link.scheme](link.host, link.port, address=address, timeout=timeout)
+    try:
+        connection.putrequest(method, link.target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", link.netloc)
+        connection.putheader("User-Agent", user_agent)
+        connection.putheader("Accept", "*/*")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.getheader("Location", "") or ""
+    finally:
+        connection.close()
 
 
 def _failure(error: Exception, timeout: float) -> tuple[str, bool]:
-    """What went wrong, in words, and whether it was a timeout."""
-    reason = error.reason if isinstance(error, urllib.error.URLError) else error
-    if isinstance(reason, TimeoutError | socket.timeout):
+    """What went wrong, in words, and whether asking again with GET is pointless (a timeout
+    would double the wait; a certificate is no better for GET)."""
+    if isinstance(error, TimeoutError | socket.timeout):
         return f"No answer within {timeout:g} seconds", True
-    if isinstance(reason, socket.gaierror):
+    if isinstance(error, socket.gaierror):
         return "The site's name was not found", False
-    if isinstance(reason, ConnectionRefusedError):
+    if isinstance(error, ConnectionRefusedError):
         return "The site refused the connection", False
-    if isinstance(reason, http.client.HTTPException | ConnectionError):
-        return f"The connection failed ({type(reason).__name__})", False
-    return (str(reason) or type(reason).__name__)[:300], False
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"The site's certificate is not valid ({error.verify_message})"[:300], True
+    if isinstance(error, http.client.HTTPException | ConnectionError | ssl.SSLError):
+        return f"The connection failed ({type(error).__name__})", False
+    return (str(error) or type(error).__name__)[:300], False
 
 
-def _private(hostname: str) -> bool:
-    """Whether the host is this machine or a private network, not the public web: the
-    checker must not be a way to probe the servers beside it (a link, or a redirect, to
-    http://localhost:6379/ or a cloud metadata address)."""
+def _addresses(
+    link: WebLink, *, resolver: Resolver, address_allowed: Callable[[IPAddress], bool]
+) -> tuple[list[str], str]:
+    """The addresses a request for ``link`` may go to, or why there are none."""
+    if link.address is not None:
+        found = [str(link.address)]
+    else:
+        try:
+            found = resolver(link.host, link.port)
+        except (OSError, UnicodeError):
+            return [], "The site's name was not found"
+        if not found:
+            return [], "The site's name was not found"
     try:
-        found = socket.getaddrinfo(hostname, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return False  # not found: urllib says so, in its words
-    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in found)
+        parsed = [ipaddress.ip_address(a.split("%")[0]) for a in found]
+    except ValueError:
+        return [], "The site's name was not found"
+    # One private address among public ones is enough to refuse: the answer may rotate.
+    if not all(address_allowed(a) for a in parsed):
+        return [], PRIVATE
+    return [str(a) for a in parsed], ""
 
 
 def check_url(
@@ -135,41 +196,51 @@ def check_url(
     throttle: HostThrottle,
     timeout: float,
     user_agent: str,
-    allow_private: bool = False,
+    address_allowed: Callable[[IPAddress], bool] = is_public_address,
+    resolver: Resolver = resolve,
 ) -> LinkResult:
-    """Whether ``url`` works, where it ends and the redirects on the way. Links to private
-    or local addresses are not asked for unless ``allow_private`` (a test server)."""
+    """Whether ``url`` works, where it ends and the redirects on the way. Each hop is read
+    strictly, its name looked up once, refused unless every address is ``address_allowed``
+    (public, unless a test server is allowed), and asked at exactly those addresses."""
     redirects: list[dict] = []
     current = url
+    code = None
     for _hop in range(MAX_REDIRECTS + 1):
-        if urlsplit(current).scheme not in ("http", "https") or not urlsplit(current).hostname:
+        try:
+            link = parse_web_link(current)
+        except BadLink as bad:
+            hop = "The link" if not redirects else "A redirect"
             return LinkResult(
-                LinkStatus.UNREACHABLE,
+                LinkStatus.BROKEN,
                 final_url=current[:2000],
                 redirects=redirects,
-                error="Not a web address (http or https)",
+                error=f"{hop} is not a usable web address: {bad}"[:300],
             )
-        host = _host(current)
-        if not allow_private and _private(urlsplit(current).hostname):
+        addresses, refused = _addresses(link, resolver=resolver, address_allowed=address_allowed)
+        if refused:
             return LinkResult(
-                LinkStatus.UNREACHABLE,
-                final_url=current[:2000],
-                redirects=redirects,
-                error="A private or local address: not checked",
+                LinkStatus.UNREACHABLE, final_url=current[:2000], redirects=redirects, error=refused
             )
         code, location, error = None, "", ""
         for method in ("HEAD", "GET"):
-            try:
-                with throttle.request(host):
-                    code, location = _ask(current, method, timeout=timeout, user_agent=user_agent)
-            except Exception as failed:  # noqa: BLE001 - any failure is a result to record
-                error, timed_out = _failure(failed, timeout)
-                code = None
-                if timed_out:
-                    break
-                continue
-            error = ""
-            if method == "HEAD" and code in HEAD_REFUSED:
+            final = False
+            for address in addresses:
+                try:
+                    with throttle.request(f"{link.host}:{link.port}"):
+                        code, location = _ask(
+                            link, address, method, timeout=timeout, user_agent=user_agent
+                        )
+                except Exception as failed:  # noqa: BLE001 - any failure is a result to record
+                    error, final = _failure(failed, timeout)
+                    code = None
+                    if final:
+                        break
+                    continue
+                error = ""
+                break
+            if final:
+                break
+            if code is None or (method == "HEAD" and code in HEAD_REFUSED):
                 continue
             break
         if code is None:
@@ -239,7 +310,8 @@ def check_links(
     timeout: float = DEFAULT_TIMEOUT,
     workers: int = DEFAULT_WORKERS,
     user_agent: str,
-    allow_private: bool = False,
+    address_allowed: Callable[[IPAddress], bool] = is_public_address,
+    resolver: Resolver = resolve,
 ) -> int:
     """Check each of ``urls`` (once each), one worker per host, hosts in parallel; hand each
     result to ``record(url, result)`` in the calling thread as it comes. Returns how many
@@ -261,7 +333,8 @@ def check_links(
                     throttle=throttle,
                     timeout=timeout,
                     user_agent=user_agent,
-                    allow_private=allow_private,
+                    address_allowed=address_allowed,
+                    resolver=resolver,
                 )
             except Exception as failed:  # noqa: BLE001 - a bug must not stop the run
                 result = LinkResult(LinkStatus.UNREACHABLE, final_url=url, error=str(failed))

@@ -112,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# `manage.py flush` would empty the append-only audit log: refused (reviews' flush command).
+# Only the test settings allow it, for the suite's own teardown; not read from the
+# environment, so no deployment can turn it on by mistake.
+AUDIT_LOG_FLUSH_ALLOWED = False
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from infopages.models import PUBLIC_NOTE_MAX_LENGTH, Page
+from infopages.weblinks import public_link_problem
 from reviews.models import Decision, Frequency, Role
 
 
@@ -38,6 +39,19 @@ class TextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class WebLinkField(forms.URLField):
+    """A link readers (and the weekly link checker) will follow, read as strictly as the
+    checker and the importer read it (``infopages.weblinks``), with one message saying what
+    to change: not Django's forgiving URL check plus ours."""
+
+    default_validators = []
+
+    def validate(self, value):
+        super().validate(value)
+        if value and (problem := public_link_problem(value)):
+            raise forms.ValidationError(problem, code="invalid")
 
 
 class WorkspaceForm(forms.Form):

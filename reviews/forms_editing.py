@@ -16,7 +16,7 @@ from markdownx.widgets import MarkdownxWidget
 from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page, Source, Topic
 from infopages.services import address_taken
-from reviews.forms import PageField, TextField, WorkspaceForm
+from reviews.forms import PageField, TextField, WebLinkField, WorkspaceForm
 
 # Dates as browsers' date pickers send them, and as people in the UK type them.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y"]
@@ -217,7 +217,7 @@ class ReferenceForm(EditForm):
         ),
         error_messages={"required": _("Write the citation.")},
     )
-    url = forms.URLField(
+    url = WebLinkField(
         label=_("Link (optional)"),
         max_length=500,
         required=False,
@@ -255,7 +255,7 @@ class ResourceForm(EditForm):
         help_text=_("As readers will see it, e.g. “Our secondary breast cancer booklet”."),
         error_messages={"required": _("Give the resource a title.")},
     )
-    url = forms.URLField(
+    url = WebLinkField(
         label=_("Link"),
         max_length=500,
         help_text=_("The web address, starting https://"),

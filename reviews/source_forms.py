@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from infopages.models import Source
-from reviews.forms import TextField, WorkspaceForm
+from reviews.forms import TextField, WebLinkField, WorkspaceForm
 
 
 class SourceForm(WorkspaceForm):
@@ -22,7 +22,7 @@ class SourceForm(WorkspaceForm):
         ),
         error_messages={"required": _("Write the citation.")},
     )
-    url = forms.URLField(
+    url = WebLinkField(
         label=_("Link (optional)"),
         max_length=500,
         required=False,

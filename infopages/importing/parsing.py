@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from infopages.markdown import find_markdown_problems, make_anchor
+from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
 MAX_REVIEW_YEARS = 3  # the design's longest review interval
@@ -42,7 +43,6 @@ _QUOTED = re.compile(r"""(['"])([^'"]{80})[^'"]+\1""")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"https?://[^\s<>\"')]+")
-_LINK = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 _ACCESSED = re.compile(r"accessed:?\s+(?:on\s+)?([^)\];]+)", re.IGNORECASE)
 _ACCESSED_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%B %d %Y")
 _SPACES = re.compile(r"\s+")
@@ -389,9 +389,9 @@ def _reference(front: _FrontMatter, index: int, item) -> dict:
         )
     url_match = _URL.search(citation)
     url = url_match.group(0).rstrip(".,;:") if url_match else ""
-    if url and (len(url) > 500 or not _LINK.match(url)):
+    if url and (problem := _link_problem(url)):
         raise BadFile(
-            line, f"reference {index + 1} has a link that is not a web address: {_shown(url)}"
+            line, f"reference {index + 1} has a link that cannot be used: {_shown(url)}. {problem}"
         )
     accessed = _ACCESSED.search(citation)
     accessed_on = accessed and _loose_date(accessed[1])
@@ -403,6 +403,14 @@ def _reference(front: _FrontMatter, index: int, item) -> dict:
     text = re.sub(r"\s+([.,;:])", r"\1", _SPACES.sub(" ", text))
     text = re.sub(r"\.{2,}", ".", text).strip(" ,;:(")
     return {"citation": text or citation, "url": url, "accessed_on": accessed_on}
+
+
+def _link_problem(url: str) -> str:
+    """Why a link cannot be imported: the one reading the workspace's forms and the link
+    checker use (``infopages.weblinks``), and the 500 characters a link field holds."""
+    if len(url) > 500:
+        return "A link can be at most 500 characters long."
+    return public_link_problem(url)
 
 
 def _loose_date(text: str) -> dt.date | None:
@@ -423,8 +431,12 @@ def _resource(front: _FrontMatter, index: int, item) -> dict:
     description = item.get("description") or ""
     if not isinstance(title, str) or not title.strip() or len(title) > 200:
         raise BadFile(line, f"resource {index + 1} needs a title of up to 200 characters")
-    if not isinstance(url, str) or len(url) > 500 or not _LINK.match(url.strip()):
+    if not isinstance(url, str) or not url.strip():
         raise BadFile(line, f"resource {index + 1} needs a url starting with https:// or http://")
+    if problem := _link_problem(url.strip()):
+        raise BadFile(
+            line, f"resource {index + 1} has a url that cannot be used: {_shown(url)}. {problem}"
+        )
     if not isinstance(description, str) or len(description) > 300:
         raise BadFile(line, f"resource {index + 1}: description must be up to 300 characters")
     return {"title": title.strip(), "url": url.strip(), "description": description.strip()}

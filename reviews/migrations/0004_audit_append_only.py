@@ -1,8 +1,7 @@
 """The audit log refuses UPDATE and DELETE in the database itself, not only in the ORM.
 
-PostgreSQL: a row trigger raises ``restrict_violation``. TRUNCATE fires no row triggers, so
-``manage.py flush`` (and the test suite's flush between transactional tests) still empties
-the table; TRUNCATE needs the table owner's rights, which the application need not have.
+PostgreSQL: a row trigger raises ``restrict_violation``. TRUNCATE fires no row triggers:
+migration 0010 adds a statement trigger for it.
 
 SQLite: two triggers RAISE(ABORT). SQLite flushes with DELETE, so ``reviews``' own ``flush``
 command lifts these triggers for the flush only and puts them back (same transaction).

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from infopages.register import move_references, source_for
 from infopages.sources import Source, identifier_in, source_key
+from infopages.weblinks import public_link_problem
 from reviews import audit, policy
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
@@ -32,6 +33,10 @@ Status = Source.Status
 
 
 def _checked(source: Source) -> None:
+    # The forms check links too; here, so that no other way in (a script, a later screen)
+    # can put a link in the register that the weekly checker must not ask for.
+    if source.url and (problem := public_link_problem(source.url)):
+        raise InvalidInput(f"Link: {problem}")
     try:
         source.full_clean(exclude=["key", "merged_into", "link_final_url"], validate_unique=False)
     except ValidationError as error:

@@ -1,7 +1,9 @@
 """The audit log is append-only in the ORM and, underneath it, in the database."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, models, transaction
 
 from reviews.audit import record
@@ -89,4 +91,66 @@ def test_flush_still_empties_the_log_and_the_guard_stays():
     event = record(action=ACTION, message="Original")
     with pytest.raises(DatabaseError, match="append-only"):
         models.QuerySet(AuditEvent).filter(pk=event.pk).update(message="x")
+    assert unchanged(event)
+
+
+def test_flush_is_refused_outside_the_tests_and_changes_nothing(event, settings, make_user):
+    settings.AUDIT_LOG_FLUSH_ALLOWED = False  # as in production
+    someone = make_user("someone")
+
+    with pytest.raises(CommandError, match="would empty the audit log"):
+        call_command("flush", interactive=False, verbosity=0)
+
+    assert unchanged(event)
+    assert type(someone).objects.filter(pk=someone.pk).exists()
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's (SQLite deletes)"
+)
+
+
+def settle_deferred_checks(cursor) -> None:
+    """PostgreSQL refuses TRUNCATE while the test's own transaction still has foreign-key
+    checks pending (a separate session's TRUNCATE has none)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@postgresql_only
+def test_the_database_refuses_truncate(event):
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            settle_deferred_checks(cursor)
+            cursor.execute(f"TRUNCATE {table}")
+
+    assert unchanged(event)
+
+
+@postgresql_only
+def test_the_database_refuses_a_truncate_cascading_from_the_users_table(event, make_user):
+    record(action=ACTION, message="By someone", actor=make_user("someone"))
+    users = connection.ops.quote_name(get_user_model()._meta.db_table)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            settle_deferred_checks(cursor)
+            cursor.execute(f"TRUNCATE {users} CASCADE")
+
+    assert AuditEvent.objects.count() == 2
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_after_the_suites_flush_truncate_is_refused_again():
+    record(action=ACTION, message="Before the flush")
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    event = record(action=ACTION, message="Original")
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table}")
     assert unchanged(event)

@@ -16,6 +16,7 @@ from infopages.linkcheck import (
     politeness_budget,
 )
 from infopages.sources import Source
+from infopages.weblinks import is_public_address
 
 SAVED_EVERY = 200
 RESULT_FIELDS = [
@@ -57,7 +58,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-private-addresses",
             action="store_true",
-            help="Also check links to this machine and private networks (a test server).",
+            help=(
+                "Also check links to this machine and private networks (a test server). "
+                "Links are still read strictly and asked at the address checked."
+            ),
         )
         parser.add_argument(
             "--workers",
@@ -116,7 +120,9 @@ class Command(BaseCommand):
             timeout=timeout,
             workers=workers,
             user_agent=user_agent(),
-            allow_private=allow_private_addresses,
+            address_allowed=(lambda _address: True)
+            if allow_private_addresses
+            else is_public_address,
         )
         save(pending)
         elapsed = time.monotonic() - started
