@@ -154,8 +154,7 @@ class SourceCheckForm(WorkspaceForm):
     source = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("What you checked"),
-        max_length=300,
-        required=False,
+        required=False,  # the service says what it needs: a short note, 300 characters
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "A short note the page's history keeps, e.g. “Dose advice in ‘Treatment’ matches "

@@ -64,7 +64,7 @@ def confirm_source_check(request: HttpRequest, page_pk: int) -> HttpResponse:
     """ "Checked against the updated source: no change needed"."""
     page = _page(page_pk)
     form = SourceCheckForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid():  # only a missing or mangled source id makes it invalid
         raise Http404("No such source.")
     source = get_object_or_404(Source, pk=form.cleaned_data["source"])
     try:
