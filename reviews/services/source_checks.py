@@ -24,14 +24,15 @@ NOTE_MAX_LENGTH = 300
 
 @transaction.atomic
 def check_against_source(
-    *, page: Page, source: Source, by, note: str, shown: Iterable[int]
+    *, page: Page, source_id: int, by, note: str, shown: Iterable[int]
 ) -> SourceCheck:
-    """Clear ``page``'s open flags for ``source``: ``by`` checked the page against it and no
-    change is needed (``note``: what they checked). ``shown``: the flags the screen listed;
-    refused when the source was marked again since, so its new note is read first."""
+    """Clear ``page``'s open flags for the source ``source_id``: ``by`` checked the page
+    against it and no change is needed (``note``: what they checked). ``shown``: the flags
+    the screen listed; refused when the source was marked again since, so its new note is
+    read first."""
     flags = list(
         ReviewFlag.objects.select_for_update()
-        .filter(page=page, source=source, cleared_at__isnull=True)
+        .filter(page=page, source_id=source_id, cleared_at__isnull=True)
         .order_by("raised_at", "id")
     )
     policy.require_can_check_source(by, flags)
@@ -55,6 +56,7 @@ def check_against_source(
     if len(note) > NOTE_MAX_LENGTH:
         raise InvalidInput(f"Keep the note to {NOTE_MAX_LENGTH} characters.")
     now = timezone.now()
+    source = Source.objects.get(pk=source_id)
     check = SourceCheck.objects.create(
         page=page, source=source, checked_by=by, checked_at=now, note=note
     )

@@ -15,7 +15,7 @@ from infopages.models import Page, PublishedPage, Reference
 from infopages.register import source_for
 from infopages.services import save_with_version
 from reviews import policy, services
-from reviews.models import AuditEvent, ChangeRequest, ReviewFlag
+from reviews.models import AuditEvent, ChangeRequest, ReviewFlag, SourceCheck
 
 NOTE = "NICE NG101 updated October 2026"
 CHECKED = "Dose advice in Treatment matches the 2026 edition, section 1.4."
@@ -329,3 +329,22 @@ def test_the_source_check_is_a_fixed_number_of_queries(client, flagged_page, med
 
     assert response.content.decode().count(f"{CHECK_BUTTON}</button>") == 6
     assert len(six_sources) == len(one_source) <= 12
+
+
+def test_a_second_check_of_a_cleared_flag_says_it_was_already_cleared(
+    client, flagged_page, medic, member
+):
+    other_medic = member("dr_ng", policy.MEDICAL_REVIEWERS)
+    source_id = ReviewFlag.objects.get(page=flagged_page).source_id
+    shown = list(ReviewFlag.objects.values_list("pk", flat=True))
+    client.force_login(medic)
+    confirm(client, flagged_page)
+    client.force_login(other_medic)
+
+    response = client.post(
+        reverse("reviews:confirm_source_check", args=[flagged_page.pk]),
+        {"source": source_id, "note": CHECKED, "flags_shown": shown},
+    )
+
+    assert "no longer needs review because of this source" in response.content.decode()
+    assert SourceCheck.objects.count() == 1
