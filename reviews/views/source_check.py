@@ -8,11 +8,11 @@ the same rule to choose what to offer.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from infopages.models import Page, Source
+from infopages.models import Page
 from reviews import policy, selectors, services, source_selectors
 from reviews.errors import NotAllowed, WorkflowError
 from reviews.source_forms import SourceCheckForm, StartChangeForSourceForm
@@ -28,12 +28,16 @@ def render_source_check(
 ) -> HttpResponse:
     user = request.user
     screen = source_selectors.source_check_screen(page)
-    to_check = []
+    to_check, placed = [], False
     for item in screen.sources:
         refusal = policy.source_check_refusal(user, item.flags)
         bound = check_form is not None and check_form["source"].value() == str(item.source.pk)
+        placed = placed or (bound and not refusal)
         form = check_form if bound else SourceCheckForm(initial={"source": item.source.pk})
         to_check.append({"item": item, "refusal": refusal, "form": None if refusal else form})
+    # A refusal about a source no longer flagged (someone else checked it meanwhile) has no
+    # form to stand beside: it goes at the top, so it is never silent.
+    unplaced = [] if check_form is None or placed else check_form.errors.get("note", [])
     open_change = selectors.open_change_for(page)
     is_editor = policy.is_editor(user)
     if start_form is None and is_editor and open_change is None:
@@ -45,6 +49,7 @@ def render_source_check(
         "page": page,
         "screen": screen,
         "to_check": to_check,
+        "unplaced_errors": unplaced,
         "open_change": open_change,
         "is_editor": is_editor,
         "start_form": start_form,
@@ -64,13 +69,12 @@ def confirm_source_check(request: HttpRequest, page_pk: int) -> HttpResponse:
     """ "Checked against the updated source: no change needed"."""
     page = _page(page_pk)
     form = SourceCheckForm(request.POST)
-    if not form.is_valid():  # only a missing or mangled source id makes it invalid
-        raise Http404("No such source.")
-    source = get_object_or_404(Source, pk=form.cleaned_data["source"])
+    form.is_valid()  # a missing source id names no flag: the service says so
+    source_id = form.cleaned_data.get("source") or 0
     try:
-        services.check_against_source(
+        check = services.check_against_source(
             page=page,
-            source=source,
+            source_id=source_id,
             by=request.user,
             note=form.cleaned_data["note"],
             shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
@@ -82,7 +86,7 @@ def confirm_source_check(request: HttpRequest, page_pk: int) -> HttpResponse:
         return render_source_check(request, page, check_form=form)
     messages.success(
         request,
-        f"Recorded: “{page}” still agrees with “{source}”. Its flag for this source is "
+        f"Recorded: “{page}” still agrees with “{check.source}”. Its flag for this source is "
         "cleared; the review dates are unchanged.",
     )
     return redirect("reviews:source_check", page_pk=page.pk)
