@@ -38,6 +38,7 @@ from reviews.models import (
     ReviewReminder,
     SignOff,
     SignOffRequirement,
+    SourceCheck,
 )
 
 User = get_user_model()
@@ -294,9 +295,19 @@ class ReviewReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ReviewFlag)
 class ReviewFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Raised by marking a source in the evidence register, cleared by publishing."""
+    """Raised by marking a source in the evidence register, cleared by publishing or by a
+    source check."""
 
     list_display = ["page", "source_status", "reason", "raised_at", "cleared_at"]
     list_filter = ["source_status"]
     search_fields = ["page__title", "reason", "citation"]
     list_select_related = ["page"]
+
+
+@admin.register(SourceCheck)
+class SourceCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Taken on a page's source check in the workspace: "no change needed"."""
+
+    list_display = ["checked_at", "page", "source", "checked_by", "note"]
+    search_fields = ["page__title", "note", "source__citation"]
+    list_select_related = ["page", "source", "checked_by"]

@@ -45,6 +45,7 @@ class Action:
     SOURCES_MERGED = "sources_merged"
     REVIEW_FLAGGED = "review_flagged"  # a source the page cites changed
     REVIEW_FLAGS_CLEARED = "review_flags_cleared"
+    SOURCE_CHECKED = "source_checked"  # the page still agrees with a changed source
     IMPORTED = "imported"
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"

@@ -227,6 +227,30 @@ def require_can_unpublish(user) -> None:
     require_publisher(user, doing="take a page down")
 
 
+def source_check_refusal(user, flags) -> str:
+    """Why ``user`` may not clear these flags (one source's, on one page) by checking the page
+    against the changed source ("" when they may). A medical reviewer judges whether the
+    page still agrees with the evidence, and not the person who marked the source: a second
+    pair of eyes reads the page, as four eyes asks of every change."""
+    if Role.MEDICAL not in reviewer_roles(user):
+        return (
+            "Only medical reviewers can confirm that a page still agrees with a changed "
+            "source. An editor can start a change instead."
+        )
+    if any(flag.raised_by_id is not None and flag.raised_by_id == user.pk for flag in flags):
+        return (
+            "You marked this source as changed, so another medical reviewer must check "
+            "the page against it."
+        )
+    return ""
+
+
+def require_can_check_source(user, flags) -> None:
+    reason = source_check_refusal(user, flags)
+    if reason:
+        raise NotAllowed(reason)
+
+
 def require_can_comment(user) -> None:
     if not groups_of(user):
         raise NotAllowed("Only editors, reviewers and publishers can comment on a change.")

@@ -18,14 +18,10 @@ from reviews.schedule import add_months, due_status, interval_source, topic_inte
 State = ChangeRequest.State
 
 
-def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
-    """When each section of ``page`` was last signed off, and in which role, by section id.
-
-    From the sign-offs themselves: the latest approval, counting in a published change (given
-    on the very content that was published), whose sections include it. A section never
-    signed off in the portal (imported, or new and unpublished) is absent. One query.
-    """
-    sign_offs = (
+def _published_approvals(page: Page):
+    """The approvals counting in the page's published changes (given on the very content
+    that was published): their sections, role and time, newest first."""
+    return (
         SignOff.objects.filter(
             change__page=page,
             change__state=State.PUBLISHED,
@@ -35,12 +31,49 @@ def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
         .order_by("-created_at", "-id")
         .values_list("sections", "role", "created_at")
     )
+
+
+def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
+    """When each section of ``page`` was last signed off, and in which role, by section id.
+
+    From the sign-offs themselves: the latest approval, counting in a published change (given
+    on the very content that was published), whose sections include it. A section never
+    signed off in the portal (imported, or new and unpublished) is absent. One query.
+    """
     latest: dict[int, tuple[dt.date, str]] = {}
-    for sections, role, created_at in sign_offs:
+    for sections, role, created_at in _published_approvals(page):
         for section_id in sections or []:
             if str(section_id).isdigit() and int(section_id) not in latest:
                 latest[int(section_id)] = (timezone.localdate(created_at), str(Role(role).label))
     return latest
+
+
+@dataclass(frozen=True)
+class RoleSignOff:
+    """A section's last sign-off in one role: "10 May 2027 (lay reviewer)"."""
+
+    role: str
+    on: dt.date
+
+
+def sections_signed_off_by_role(*, page: Page) -> dict[int, list[RoleSignOff]]:
+    """Each section's last sign-off in each role (medical first), by section id: both roles
+    when both signed it off, as in a full review. Counted as ``sections_last_signed_off``
+    counts them. One query."""
+    latest: dict[int, dict[Role, dt.date]] = {}
+    for sections, role, created_at in _published_approvals(page):
+        for section_id in sections or []:
+            if str(section_id).isdigit():
+                by_role = latest.setdefault(int(section_id), {})
+                by_role.setdefault(Role(role), timezone.localdate(created_at))
+    order = list(Role)
+    return {
+        section_id: [
+            RoleSignOff(role=str(role.label), on=on)
+            for role, on in sorted(by_role.items(), key=lambda item: order.index(item[0]))
+        ]
+        for section_id, by_role in latest.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -76,8 +109,7 @@ class SectionSchedule:
     pk: int
     heading: str
     anchor: str
-    signed_off_on: dt.date | None
-    role: str
+    sign_offs: list[RoleSignOff]  # the last in each role; none if never signed off here
 
 
 @dataclass(frozen=True)
@@ -117,14 +149,13 @@ def page_schedule(page: Page) -> PageSchedule:
         .only("pk", "page_id", "reviewed_on", "next_review_on", "kind", "published_at", "slug")
         .first()
     )
-    signed = sections_last_signed_off(page=page)
+    signed = sections_signed_off_by_role(page=page)
     sections = [
         SectionSchedule(
             pk=section.pk,
             heading=section.heading,
             anchor=section.anchor,
-            signed_off_on=signed.get(section.pk, (None, ""))[0],
-            role=signed.get(section.pk, (None, ""))[1],
+            sign_offs=signed.get(section.pk, []),
         )
         for section in page.sections.order_by("position", "id").only("pk", "heading", "anchor")
     ]

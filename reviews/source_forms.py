@@ -151,3 +151,31 @@ class RegisterFilterForm(forms.Form):
             return {"text": "", "status": "", "link": ""}
         data = self.cleaned_data
         return {"text": data["q"], "status": data["status"], "link": data["link"]}
+
+
+class SourceCheckForm(WorkspaceForm):
+    """ "Checked against the updated source: no change needed", for one source's flags. The
+    service decides who may, and whether the note says enough."""
+
+    source = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("What you checked"),
+        required=False,  # the service says what it needs: a short note, 300 characters
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A short note the page's history keeps, e.g. “Dose advice in ‘Treatment’ matches "
+            "the 2026 edition, section 1.4.”"
+        ),
+    )
+
+
+class StartChangeForSourceForm(WorkspaceForm):
+    """Starting a change to bring the page in line with a source that changed."""
+
+    summary = forms.CharField(
+        label=_("What the change is for"),
+        max_length=500,
+        widget=forms.TextInput,
+        help_text=_("For the reviewers, e.g. “Bring the dose advice in line with NG101 (2026)”."),
+        error_messages={"required": _("Say what the change is for.")},
+    )

@@ -12,6 +12,7 @@ from reviews.views import (
     page_schedule,
     people,
     readability,
+    source_check,
     sources,
 )
 
@@ -115,6 +116,17 @@ urlpatterns = [
     path("sources/<int:source_pk>/", sources.source_detail, name="source"),
     path("sources/<int:source_pk>/edit/", sources.edit_source, name="edit_source"),
     path("sources/<int:source_pk>/status/", sources.mark_source, name="mark_source"),
+    path("pages/<int:page_pk>/source-check/", source_check.source_check, name="source_check"),
+    path(
+        "pages/<int:page_pk>/source-check/confirm/",
+        source_check.confirm_source_check,
+        name="confirm_source_check",
+    ),
+    path(
+        "pages/<int:page_pk>/source-check/start-change/",
+        source_check.start_change_for_source,
+        name="start_change_for_source",
+    ),
     path("pages/unpublish/", views.unpublish, name="unpublish"),
     path("pages/<int:page_pk>/history/", views.page_history, name="page_history"),
     path(

@@ -5,7 +5,7 @@
 - ``requirements``: which sign-offs a topic or page needs.
 - ``notifications``: who wants email when, and the outbox of emails to send.
 - ``schedule``: review reminders sent, and owners' private calendar feeds.
-- ``flags``: pages needing review because a source they cite changed.
+- ``flags``: pages needing review because a source they cite changed, and source checks.
 - ``audit``: the append-only audit log.
 """
 
@@ -18,7 +18,7 @@ from reviews.models.changes import (
     Role,
     SignOff,
 )
-from reviews.models.flags import ReviewFlag
+from reviews.models.flags import ReviewFlag, SourceCheck
 from reviews.models.invitations import Invitation
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
 from reviews.models.readability import PageReadability
@@ -42,4 +42,5 @@ __all__ = [
     "Role",
     "SignOff",
     "SignOffRequirement",
+    "SourceCheck",
 ]

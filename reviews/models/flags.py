@@ -1,4 +1,5 @@
-"""Review flags: a page needs review because a source it cites changed."""
+"""Review flags: a page needs review because a source it cites changed; and source checks,
+a medical reviewer's finding that the page still agrees with the changed source."""
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +54,14 @@ class ReviewFlag(models.Model):
         on_delete=models.PROTECT,
         related_name="cleared_flags",
     )
+    cleared_by_check = models.ForeignKey(
+        "reviews.SourceCheck",
+        verbose_name=_("cleared by a source check"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cleared_flags",
+    )
     shown_to = models.ManyToManyField(
         "reviews.SignOff",
         verbose_name=_("shown to"),
@@ -67,9 +76,12 @@ class ReviewFlag(models.Model):
         verbose_name_plural = _("review flags")
         indexes = [models.Index(fields=["page", "cleared_at"], name="review_flag_page_open")]
         constraints = [
+            # Cleared by publishing a change, or by a source check: never by nothing.
             models.CheckConstraint(
-                condition=Q(cleared_at__isnull=True) | Q(cleared_by_change__isnull=False),
-                name="cleared_flag_names_its_change",
+                condition=Q(cleared_at__isnull=True)
+                | Q(cleared_by_change__isnull=False)
+                | Q(cleared_by_check__isnull=False),
+                name="cleared_flag_names_what_cleared_it",
             ),
         ]
 
@@ -86,3 +98,43 @@ class ReviewFlag(models.Model):
         """ "The source “NICE NG101…” was updated: NICE NG101 updated 2026-10"."""
         verb = self.get_source_status_display()
         return f"The source “{self.citation[:120]}” was {verb}: {self.reason}"
+
+
+class SourceCheck(models.Model):
+    """ "Checked against the updated source: no change needed": a medical reviewer read the
+    page against a source that was marked updated or withdrawn, found it still agrees, and
+    cleared the page's flags for that source without a change. The review dates stay as
+    they are; readers are not told (nothing they see changed)."""
+
+    page = models.ForeignKey(
+        "infopages.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="source_checks",
+    )
+    source = models.ForeignKey(
+        "infopages.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="checks",
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), db_index=True)
+    note = models.CharField(
+        _("what was checked"),
+        max_length=300,
+        help_text=_("e.g. “Dose advice in ‘Treatment’ matches NG101 (2026) section 1.4.”"),
+    )
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("source check")
+        verbose_name_plural = _("source checks")
+
+    def __str__(self) -> str:
+        return f"{self.page}: checked against “{str(self.source)[:60]}” {self.checked_at:%Y-%m-%d}"

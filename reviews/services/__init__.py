@@ -32,10 +32,12 @@ from reviews.services.review_schedule import (
     set_review_interval,
 )
 from reviews.services.signoffs import reconsider_approvals, sign_off
+from reviews.services.source_checks import check_against_source
 from reviews.services.sources import add_source, edit_source, mark_source, merge_sources
 
 __all__ = [
     "add_comment",
+    "check_against_source",
     "check_code",
     "decide_as_invited",
     "edit_in_change",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from infopages.models import PublishedPage
-from reviews import flags, policy, services, workflow
+from reviews import flags, policy, services, source_selectors, workflow
 from reviews.credits import credit_for
 from reviews.diffs import Renderings, SinceSignOff, change_diff, since_sign_off
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
@@ -166,6 +166,7 @@ def render_change(
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
     }
+    source_selectors.with_citing_passages(context["flags"], page=change.page)
     _show_errors_of_hidden_forms(request, context, forms)
     return render(request, "reviews/change_detail.html", context, status=status)
 

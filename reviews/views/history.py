@@ -74,6 +74,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
         .select_related("published_by")
         .order_by("-published_at", "-id"),
         "open_change": selectors.open_change_for(page),
+        "source_checks": page.source_checks.select_related("source", "checked_by"),
         "may_restore": policy.is_editor(request.user),
         "as_of_form": AsOfForm(),
     }

@@ -12,7 +12,7 @@ import time_machine
 from infopages.models import Page, PublicWording
 from reviews import services
 from reviews.models import AuditEvent, ChangeRequest
-from reviews.schedule_selectors import sections_last_signed_off
+from reviews.schedule_selectors import sections_last_signed_off, sections_signed_off_by_role
 from tests.reviews.conftest import NEW_TEXT
 
 TODAY = dt.date(2027, 5, 10)
@@ -80,6 +80,38 @@ def test_each_section_shows_when_it_was_last_signed_off(
     assert html.count("10 May 2027 (lay reviewer)") == 2  # the later of the two sign-offs
     history = client.get(f"/reviews/pages/{live_page.pk}/history/").content.decode()
     assert history.count("last signed off 10 May 2027 by a lay reviewer") == 2
+
+
+def test_the_schedule_lists_each_sections_last_sign_off_in_each_role(
+    client, live_page, author, medic, lay, publisher, approve, edit_section
+):
+    change = services.start_change(
+        page=live_page, by=author, summary="Review.", is_full_review=True
+    )
+    edit_section(change, "what-is-it", NEW_TEXT, by=author)
+    services.submit_for_review(change=change, by=author)
+    with time_machine.travel(dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC), tick=False):
+        approve(change, medic)
+    approve(change, lay)
+    services.publish(change=change, by=publisher)
+    client.force_login(author)
+
+    html = client.get(schedule_url(live_page)).content.decode()
+
+    table = html[html.index('class="schedule-table"') :]
+    assert table.count("3 May 2027 (medical reviewer)<br>10 May 2027 (lay reviewer)") == 2
+
+
+def test_sections_signed_off_by_role_is_one_query(
+    published_full_review, live_page, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        signed = sections_signed_off_by_role(page=live_page)
+
+    assert [str(s.role) for s in signed[live_page.sections.first().pk]] == [
+        "medical reviewer",
+        "lay reviewer",
+    ]
 
 
 def test_sections_last_signed_off_counts_only_approvals_of_what_was_published(

@@ -97,6 +97,11 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:edit_source": {"GET": EDITORS, "POST": EDITORS},
     "reviews:mark_source": {"GET": "-", "POST": EDITORS},
     "reviews:merge_sources": {"GET": EDITORS, "POST": EDITORS},
+    # The source check of a flagged page: read by everyone in the workspace; a medical
+    # reviewer records "no change needed", an editor starts a change.
+    "reviews:source_check": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:confirm_source_check": {"GET": "-", "POST": {"medic"}},
+    "reviews:start_change_for_source": {"GET": "-", "POST": EDITORS},
 }
 OUTSIDE_REVIEW = {name for name, methods in EXPECTED.items() if "token" in methods.values()}
 

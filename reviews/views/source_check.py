@@ -1,0 +1,118 @@
+"""The source check of a flagged page: for each source it cites that changed, the note
+saying what changed, the page's references to it and the passages citing it, then the whole
+page as readers see it. A medical reviewer may clear a source's flags ("Checked against the
+updated source: no change needed"); an editor may start a change instead.
+
+The service decides who may clear flags (``policy.source_check_refusal``); the screen asks
+the same rule to choose what to offer.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from infopages.models import Page
+from reviews import policy, selectors, services, source_selectors
+from reviews.errors import NotAllowed, WorkflowError
+from reviews.source_forms import SourceCheckForm, StartChangeForSourceForm
+from reviews.views.common import forbidden, workspace_view
+
+
+def _page(page_pk: int) -> Page:
+    return get_object_or_404(Page.objects.select_related("topic"), pk=page_pk)
+
+
+def render_source_check(
+    request: HttpRequest, page: Page, *, check_form=None, start_form=None
+) -> HttpResponse:
+    user = request.user
+    screen = source_selectors.source_check_screen(page)
+    to_check, placed = [], False
+    for item in screen.sources:
+        refusal = policy.source_check_refusal(user, item.flags)
+        bound = check_form is not None and check_form["source"].value() == str(item.source.pk)
+        placed = placed or (bound and not refusal)
+        form = check_form if bound else SourceCheckForm(initial={"source": item.source.pk})
+        to_check.append({"item": item, "refusal": refusal, "form": None if refusal else form})
+    # A refusal about a source no longer flagged (someone else checked it meanwhile) has no
+    # form to stand beside: it goes at the top, so it is never silent.
+    unplaced = [] if check_form is None or placed else check_form.errors.get("note", [])
+    open_change = selectors.open_change_for(page)
+    is_editor = policy.is_editor(user)
+    if start_form is None and is_editor and open_change is None:
+        reasons = "; ".join(item.flags[-1].reason for item in screen.sources)
+        start_form = StartChangeForSourceForm(
+            initial={"summary": f"Bring in line with the updated source: {reasons}"[:500]}
+        )
+    context = {
+        "page": page,
+        "screen": screen,
+        "to_check": to_check,
+        "unplaced_errors": unplaced,
+        "open_change": open_change,
+        "is_editor": is_editor,
+        "start_form": start_form,
+    }
+    return render(request, "reviews/source_check.html", context)
+
+
+@require_safe
+@workspace_view
+def source_check(request: HttpRequest, page_pk: int) -> HttpResponse:
+    return render_source_check(request, _page(page_pk))
+
+
+@require_POST
+@workspace_view
+def confirm_source_check(request: HttpRequest, page_pk: int) -> HttpResponse:
+    """ "Checked against the updated source: no change needed"."""
+    page = _page(page_pk)
+    form = SourceCheckForm(request.POST)
+    form.is_valid()  # a missing source id names no flag: the service says so
+    source_id = form.cleaned_data.get("source") or 0
+    try:
+        check = services.check_against_source(
+            page=page,
+            source_id=source_id,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
+        )
+    except NotAllowed as refusal:
+        return forbidden(request, refusal.message)
+    except WorkflowError as error:
+        form.add_error("note", error.message)
+        return render_source_check(request, page, check_form=form)
+    messages.success(
+        request,
+        f"Recorded: “{page}” still agrees with “{check.source}”. Its flag for this source is "
+        "cleared; the review dates are unchanged.",
+    )
+    return redirect("reviews:source_check", page_pk=page.pk)
+
+
+@require_POST
+@workspace_view
+def start_change_for_source(request: HttpRequest, page_pk: int) -> HttpResponse:
+    """The check found something: start a change to the page (editors), as the dashboard
+    does. Its flags clear when a change whose reviewers saw them is published."""
+    page = _page(page_pk)
+    if not policy.is_editor(request.user):
+        return forbidden(request, "Only editors can start a change request.")
+    form = StartChangeForSourceForm(request.POST)
+    if form.is_valid():
+        try:
+            change = services.start_change(
+                page=page, by=request.user, summary=form.cleaned_data["summary"]
+            )
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Started a change request for “{page}”. Edit what the source changed, then "
+                "send it for review: the reviewers see why the page needs review.",
+            )
+            return redirect(change)
+    return render_source_check(request, page, start_form=form)
