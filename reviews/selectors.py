@@ -66,7 +66,8 @@ def changes_in_state(*states: str) -> QuerySet[ChangeRequest]:
 
 
 def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
-    """Changes in review that this reviewer may sign off in a role that is still short.
+    """Changes in review that this reviewer may sign off in a role that is still short, and
+    on which no decision of theirs stands (an approval that counts is not asked for again).
 
     A fixed number of queries however long the queue: the changes' sign-offs, requirements
     and authors are read together, and the policy asks each change's ``ReviewStatus``."""
@@ -78,7 +79,8 @@ def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
     for change in changes:
         review = reviews[change.pk]
         roles, _reason = policy.sign_off_roles(reviewer, review)
-        if any(role in review.missing for role in roles):
+        still_short = any(role in review.missing for role in roles)
+        if still_short and review.standing_of(reviewer).needs_decision:
             awaiting.append(change)
     return awaiting
 

@@ -31,7 +31,7 @@ from reviews.forms import (
 )
 from reviews.models import ChangeRequest, Decision, Role, SignOff
 from reviews.services.common import NEVER_PUBLISHED
-from reviews.status import ReviewStatus
+from reviews.status import ReviewStatus, Standing
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
 from reviews.views.editing import edit_panel
 from reviews.workflow import Step
@@ -57,6 +57,24 @@ def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
         return f"Published on {timezone.localtime(change.published_at):%-d %B %Y}."
     withdrawn = timezone.localtime(change.withdrawn_at)
     return f"Withdrawn on {withdrawn:%-d %B %Y}: it will not be published."
+
+
+def standing_in_words(standing: Standing, change: ChangeRequest, missing: dict[Role, int]) -> str:
+    """A reviewer's own decision on the current content, as the page tells them ("" when
+    none stands): what they decided, when, and what the change waits for now."""
+    if standing.decided_at is None or not change.is_open:
+        return ""
+    at = timezone.localtime(standing.decided_at)
+    when = f"{at:%-d %B} at {at:%H:%M}"
+    if standing.asked_for_changes:
+        return f"You asked for changes on {when}; the editors are working on them."
+    if not standing.approved:
+        return ""  # their approval stopped counting: the form asks them again
+    if missing:
+        return f"You approved this on {when}; waiting for {describe_roles(missing)}."
+    if change.state == State.IN_REVIEW:
+        return f"You approved this on {when}; waiting for its last sign-off."
+    return f"You approved this on {when}; it has every sign-off it needs."
 
 
 def _sign_off_summary(change: ChangeRequest, review: ReviewStatus) -> tuple[list[dict], list[dict]]:
@@ -125,6 +143,9 @@ def render_change(
     review = ReviewStatus(change)
     steps = workflow.available_steps(user, change, review)
     may = {f"may_{step}": step in steps for step in Step}
+    standing = review.standing_of(user)
+    # A reviewer whose decision stands is not asked again, until an edit makes it lapse.
+    may["may_sign_off"] = may["may_sign_off"] and standing.needs_decision
     missing = review.missing
     needs, decisions = _sign_off_summary(change, review)
     roles, sign_off_refusal = policy.sign_off_roles(user, review)
@@ -135,6 +156,7 @@ def render_change(
         "change": change,
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
+        "standing_sentence": standing_in_words(standing, change, missing),
         "missing": missing,
         "missing_words": describe_roles(missing),
         "needs": needs,
