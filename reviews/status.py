@@ -251,10 +251,20 @@ class ReviewStatus:
         }
 
     @cached_property
+    def section_versions(self) -> dict[str, int]:
+        """The version id of each section the change holds, by section id (as its items
+        record them): what a reviewer reads, and a tick of "read" holds for."""
+        section_type = ContentType.objects.get_for_model(Section).pk
+        return {
+            i.object_id: i.version_id
+            for i in self.change.items.all()
+            if i.content_type_id == section_type
+        }
+
+    @property
     def section_ids(self) -> list[str]:
         """The ids of the sections the change holds, as its items record them."""
-        section_type = ContentType.objects.get_for_model(Section).pk
-        return [i.object_id for i in self.change.items.all() if i.content_type_id == section_type]
+        return list(self.section_versions)
 
     @cached_property
     def unreviewed_sections(self) -> list[str]:
