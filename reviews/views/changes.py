@@ -183,8 +183,10 @@ def render_change(
     steps = workflow.available_steps(user, change, review)
     may = {f"may_{step}": step in steps for step in Step}
     standing = review.standing_of(user)
-    # A reviewer whose decision stands is not asked again, until an edit makes it lapse.
-    may["may_sign_off"] = may["may_sign_off"] and standing.needs_decision
+    # A reviewer whose decision stands is not asked again, until an edit makes it lapse;
+    # one who approved may still choose to ask for changes ("?decide=again").
+    deciding_again = "sign_off_form" in forms or request.GET.get("decide") == "again"
+    may["may_sign_off"] = may["may_sign_off"] and (standing.needs_decision or deciding_again)
     missing = review.missing
     needs, decisions = _sign_off_summary(change, review)
     roles, sign_off_refusal = policy.sign_off_roles(user, review)
@@ -211,6 +213,7 @@ def render_change(
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
         "standing_sentence": standing_in_words(standing, change, missing),
+        "may_decide_again": standing.approved and Step.SIGN_OFF in steps,
         "missing": missing,
         "missing_words": describe_roles(missing),
         "needs": needs,

@@ -127,3 +127,25 @@ def test_a_change_sent_back_to_review_does_not_email_a_reviewer_whose_approval_c
     assert submitted_change.state == State.IN_REVIEW
     asked = sorted(a for m in mailoutbox if re.match("Please review", m.subject) for a in m.to)
     assert asked == [third.email]
+
+
+def test_a_reviewer_who_approved_may_still_choose_to_ask_for_changes(
+    client, full_review, medic, approve
+):
+    approve(full_review, medic)
+    client.force_login(medic)
+    assert "?decide=again#sign-off" in html_for(client, medic, full_review)
+
+    again = client.get(full_review.get_absolute_url() + "?decide=again").content.decode()
+    assert "Send my decision" in again
+
+    client.post(
+        reverse("reviews:sign_off", args=[full_review.pk]),
+        {
+            "decision": "request_changes",
+            "comment": "On reflection, say how long the scan takes.",
+            "seen_hash": full_review.content_hash,
+        },
+    )
+    full_review.refresh_from_db()
+    assert full_review.state == State.CHANGES_REQUESTED
