@@ -526,9 +526,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.
             change = get_change(pk)
-            data = request.POST.copy()
-            data["seen_hash"] = change.content_hash
-            data.pop("decision", None)
+            data = still_read(request.POST, change, request.user)
             form = SignOffForm(data, roles=roles, sections=_sections_to_confirm(change))
             form.is_valid()
             form.add_error(None, error.message)
@@ -538,6 +536,19 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, change, "Thank you: your decision has been recorded.")
     return render_change(request, change, sign_off_form=form)
+
+
+def still_read(posted, change: ChangeRequest, reader):
+    """A decision refused because the page was edited meanwhile, to be shown again: bound
+    to the current content, with no decision chosen, and ticked only for the sections whose
+    tick was kept for the version they hold now (an edited section must be read again)."""
+    data = posted.copy()
+    data["seen_hash"] = change.content_hash
+    data.pop("decision", None)
+    if change.is_full_review:
+        kept = selectors.sections_read(change=change, reader=reader, review=ReviewStatus(change))
+        data.setlist("sections", [pk for pk in data.getlist("sections") if pk in kept])
+    return data
 
 
 def ticks_kept(ticked: list[str], total: int) -> str:

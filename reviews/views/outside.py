@@ -37,6 +37,7 @@ from reviews.views.changes import (
     read_whole_page,
     standing_in_words,
     state_in_words,
+    still_read,
     ticks_kept,
 )
 from reviews.views.common import describe_roles, get_change, person
@@ -234,10 +235,9 @@ def decide(request: HttpRequest, invitation: Invitation, key: str) -> HttpRespon
             )
         except StaleContent as error:
             change = get_change(invitation.change_id)
-            posted = request.POST.copy()
-            posted["seen_hash"] = change.content_hash
-            posted.pop("decision", None)
-            form = _decision_form(change, invitation, data=posted)
+            form = _decision_form(
+                change, invitation, data=still_read(request.POST, change, invitation)
+            )
             form.is_valid()
             form.add_error(None, error.message)
         except WorkflowError as error:

@@ -345,3 +345,23 @@ def test_after_deciding_an_outside_reviewer_is_told_what_the_change_waits_for(
     assert re.search(
         r"You approved this on \d+ \w+ at \d\d:\d\d; waiting for 1 lay reviewer\.", html
     )
+
+
+def test_a_decision_refused_because_a_section_was_edited_unticks_that_section(
+    client, recertification, medic, author, edit_section
+):
+    sections = list(recertification.page.sections.order_by("position"))
+    client.force_login(medic)
+    keep(client, recertification, *sections)
+    seen = recertification.content_hash
+    edit_section(recertification, "symptoms", "Pain and tiredness.", by=author)
+
+    response = client.post(
+        reverse("reviews:sign_off", args=[recertification.pk]),
+        {"decision": "approve", "seen_hash": seen, "sections": [str(s.pk) for s in sections]},
+    )
+
+    html = response.content.decode()
+    assert "This change was edited after you opened it" in html
+    assert ticked_boxes(html) == [str(sections[0].pk)]  # "Symptoms" must be read again
+    assert not SignOff.objects.exists()
