@@ -1,15 +1,17 @@
 """Reads the workflow's screens and services share: changes, queues, pages, the audit log."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from reversion.models import Version
 
@@ -23,6 +25,8 @@ from reviews.models import (
     Decision,
     Invitation,
     PageReadability,
+    ReadingProgress,
+    Role,
     SignOff,
 )
 from reviews.status import SIGN_OFF_RELATED, review_statuses
@@ -34,12 +38,26 @@ def open_change_for(page: Page) -> ChangeRequest | None:
     return ChangeRequest.objects.filter(page=page, state__in=ChangeRequest.OPEN_STATES).first()
 
 
-def change_with_details(pk: int) -> ChangeRequest:
+def change_with_details(pk: int, *, reader=None) -> ChangeRequest:
     """A change request with everything its screen shows, in a fixed number of queries.
-    ``was_published``: whether its page was ever published."""
+    ``was_published``: whether its page was ever published; ``last_published_versions``:
+    the versions of its page's last publication (see ``diffs.change_diff``); with a
+    ``reader`` (a user or an invitation), ``sections_read_by_reader``: the sections they
+    ticked as read so far in a full review (see ``sections_read``)."""
+    changes = ChangeRequest.objects.select_related("page", "created_by", "publication")
+    publications = PublishedPage.objects.filter(page=OuterRef("page"))
+    if reader is not None and getattr(reader, "pk", None) is not None:
+        progress = ReadingProgress.objects.filter(change=OuterRef("pk"), **_reader(reader))
+        changes = changes.annotate(
+            sections_read_by_reader=Subquery(progress.values("sections")[:1])
+        )
     return (
-        ChangeRequest.objects.select_related("page", "created_by", "publication")
-        .annotate(was_published=Exists(PublishedPage.objects.filter(page=OuterRef("page"))))
+        changes.annotate(
+            was_published=Exists(publications),
+            last_published_versions=Subquery(
+                publications.order_by("-published_at", "-id").values("source_versions")[:1]
+            ),
+        )
         .prefetch_related(
             Prefetch(
                 "items",
@@ -64,7 +82,8 @@ def changes_in_state(*states: str) -> QuerySet[ChangeRequest]:
 
 
 def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
-    """Changes in review that this reviewer may sign off in a role that is still short.
+    """Changes in review that this reviewer may sign off in a role that is still short, and
+    on which no decision of theirs stands (an approval that counts is not asked for again).
 
     A fixed number of queries however long the queue: the changes' sign-offs, requirements
     and authors are read together, and the policy asks each change's ``ReviewStatus``."""
@@ -76,7 +95,8 @@ def changes_awaiting(*, reviewer) -> list[ChangeRequest]:
     for change in changes:
         review = reviews[change.pk]
         roles, _reason = policy.sign_off_roles(reviewer, review)
-        if any(role in review.missing for role in roles):
+        still_short = any(role in review.missing for role in roles)
+        if still_short and review.standing_of(reviewer).needs_decision:
             awaiting.append(change)
     return awaiting
 
@@ -96,6 +116,43 @@ def changes_sent_back() -> list[ChangeRequest]:
             )
         )
     )
+
+
+# A full review, read section by section.
+
+
+def sections_read(*, change: ChangeRequest, reader, review) -> set[str]:
+    """The sections ``reader`` (a user or an invitation) ticked as read so far in this
+    change, in the version it holds now (an edit since makes a tick lapse). Read with the
+    change when ``change_with_details`` was given the reader, else one query."""
+    versions = review.section_versions
+    if hasattr(change, "sections_read_by_reader"):
+        ticked = change.sections_read_by_reader or {}
+    else:
+        progress = ReadingProgress.objects.filter(change=change, **_reader(reader)).first()
+        ticked = progress.sections if progress is not None else {}
+    return {pk for pk, version in ticked.items() if versions.get(pk) == version}
+
+
+def _reader(reader) -> dict:
+    return {"invitation": reader} if isinstance(reader, Invitation) else {"reviewer": reader}
+
+
+def sections_last_signed_off(*, page: Page) -> dict[str, dict[Role, datetime]]:
+    """When each section of the page was last confirmed read, per role, in a published full
+    review (by approvals that counted: given on the content published): one query."""
+    approvals = SignOff.objects.filter(
+        change__page=page,
+        change__state=State.PUBLISHED,
+        change__is_full_review=True,
+        decision=Decision.APPROVE,
+        content_hash=F("change__content_hash"),
+    ).values_list("role", "sections", "created_at")
+    last: dict[str, dict[Role, datetime]] = {}
+    for role, sections, at in approvals.order_by("created_at", "id"):
+        for pk in sections:
+            last.setdefault(str(pk), {})[Role(role)] = at
+    return {pk: {r: by_role[r] for r in Role if r in by_role} for pk, by_role in last.items()}
 
 
 def users_in_group_any(names: list[str]) -> QuerySet:

@@ -94,6 +94,38 @@ def roles_of(user_ids: Iterable[int]) -> dict[int, set[Role]]:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where one reviewer stands on a change: whether they are asked to decide, or what they
+    decided on its current content, and whether that still counts. Every screen, list and
+    email that speaks to a reviewer about their own sign-off reads this, so none asks again
+    for a decision already given."""
+
+    latest: SignOff | None  # their latest decision, on any content
+    is_current: bool  # given on the change's current content
+    counts: bool  # an approval that counts now
+
+    @property
+    def approved(self) -> bool:
+        """They approved the current content and it counts: nothing more is asked of them."""
+        return self.counts
+
+    @property
+    def asked_for_changes(self) -> bool:
+        latest = self.latest
+        return self.is_current and latest.decision == Decision.REQUEST_CHANGES
+
+    @property
+    def needs_decision(self) -> bool:
+        """No decision of theirs stands on the current content (none given, or the page was
+        edited after it, or their approval stopped counting)."""
+        return not (self.approved or self.asked_for_changes)
+
+    @property
+    def decided_at(self):
+        return self.latest.created_at if self.latest is not None and self.is_current else None
+
+
+@dataclass(frozen=True)
 class LapsedSignOff:
     """An approval given on the current content that no longer counts, and why."""
 
@@ -197,6 +229,15 @@ class ReviewStatus:
         key = reviewer.reviewer_key if isinstance(reviewer, Invitation) else f"user:{reviewer.pk}"
         return next((s for s in self.latest if s.reviewer_key == key), None)
 
+    def standing_of(self, reviewer) -> Standing:
+        """Where a staff reviewer (a user) or an outside one (an invitation) stands."""
+        latest = self.latest_of(reviewer)
+        if latest is None:
+            return Standing(latest=None, is_current=False, counts=False)
+        is_current = latest.content_hash == self.change.content_hash
+        counts = is_current and any(s.pk == latest.pk for s in self.counting)
+        return Standing(latest=latest, is_current=is_current, counts=counts)
+
     @cached_property
     def _current_approvals(self) -> list[SignOff]:
         content_hash = self.change.content_hash
@@ -248,10 +289,20 @@ class ReviewStatus:
         }
 
     @cached_property
+    def section_versions(self) -> dict[str, int]:
+        """The version id of each section the change holds, by section id (as its items
+        record them): what a reviewer reads, and a tick of "read" holds for."""
+        section_type = ContentType.objects.get_for_model(Section).pk
+        return {
+            i.object_id: i.version_id
+            for i in self.change.items.all()
+            if i.content_type_id == section_type
+        }
+
+    @property
     def section_ids(self) -> list[str]:
         """The ids of the sections the change holds, as its items record them."""
-        section_type = ContentType.objects.get_for_model(Section).pk
-        return [i.object_id for i in self.change.items.all() if i.content_type_id == section_type]
+        return list(self.section_versions)
 
     @cached_property
     def unreviewed_sections(self) -> list[str]:

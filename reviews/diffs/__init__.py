@@ -6,10 +6,12 @@
 - ``parts``: one part of the page (its details, a section, a reference) between two versions.
 - ``published``: the change against the page as last published.
 - ``since``: the change against a reviewer's last decision, with the saves made since.
+- ``reading``: a full review's whole page as readers will see it, the changes marked.
 """
 
 from reviews.diffs.parts import FieldDiff, PartDiff, Renderings, part_diff
 from reviews.diffs.published import change_diff
+from reviews.diffs.reading import WholePage, whole_page
 from reviews.diffs.since import SaveNote, SinceSignOff, since_sign_off
 from reviews.diffs.words import diff_html
 
@@ -19,8 +21,10 @@ __all__ = [
     "Renderings",
     "SaveNote",
     "SinceSignOff",
+    "WholePage",
     "change_diff",
     "diff_html",
     "part_diff",
     "since_sign_off",
+    "whole_page",
 ]

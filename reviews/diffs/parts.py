@@ -96,6 +96,7 @@ class PartDiff:
     preview_heading: str = ""
     places: list[str] = field(default_factory=list)  # where in the text the changes are
     reading: ReadingChange | None = None  # a section's plain-English score, before and after
+    whole_marked_html: str = ""  # all of a section's new text as it will look, changes marked
 
     @property
     def kind_label(self) -> str:
@@ -221,9 +222,12 @@ def _compare_text(
     part.preview_heading = new.field_dict.get("heading", "")
     if not body_changed or part.status != "changed":
         part.preview_html = mark_safe(new_rendering.html)  # sanitised by the one renderer
+        part.whole_marked_html = new_rendering.html
         return
     marks = preview_marks(rows, new_rendering)
-    whole = new_rendering.marked(opened=marks.opened, changed=marks.changed)
+    whole = part.whole_marked_html = new_rendering.marked(
+        opened=marks.opened, changed=marks.changed
+    )
     if not new_rendering.tops or len(marks.tops) == len(new_rendering.tops):
         part.preview_html = mark_safe(whole)
         return

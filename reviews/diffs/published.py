@@ -3,6 +3,7 @@
 from reversion.models import Version
 
 from infopages.publishing import last_publication
+from infopages.versions import SourceVersions
 from reviews.diffs.parts import PartDiff, Renderings, part_diff, sort_parts
 from reviews.models import ChangeRequest
 
@@ -32,11 +33,11 @@ def change_diff(
 def _removed_parts(change, items, renderings, *, preview: bool) -> list[PartDiff]:
     """Parts published last time but no longer on the page: removed in the change. Only the
     versions not already among the change's items are read (none, mostly)."""
-    publication = last_publication(change.page)
-    if publication is None:
+    published = _last_published_versions(change)
+    if published is None:
         return []
     held = {item.version_id for item in items} | {item.base_version_id for item in items}
-    candidates = set(publication.versions.ids()) - held
+    candidates = set(published.ids()) - held
     if not candidates:
         return []
     kept = {(item.content_type_id, item.object_id) for item in items}
@@ -48,3 +49,13 @@ def _removed_parts(change, items, renderings, *, preview: bool) -> list[PartDiff
         if diff is not None:
             parts.append(diff)
     return parts
+
+
+def _last_published_versions(change: ChangeRequest) -> SourceVersions | None:
+    """The versions of the page's last publication: read with the change by
+    ``selectors.change_with_details``, else now."""
+    if hasattr(change, "last_published_versions"):
+        stored = change.last_published_versions
+        return SourceVersions.from_json(stored) if stored is not None else None
+    publication = last_publication(change.page)
+    return publication.versions if publication is not None else None

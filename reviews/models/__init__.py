@@ -6,6 +6,7 @@
 - ``notifications``: who wants email when, and the outbox of emails to send.
 - ``schedule``: review reminders sent, and owners' private calendar feeds.
 - ``flags``: pages needing review because a source they cite changed, and source checks.
+- ``readings``: the sections a reviewer ticked as read so far in a full review.
 - ``audit``: the append-only audit log.
 """
 
@@ -22,6 +23,7 @@ from reviews.models.flags import ReviewFlag, SourceCheck
 from reviews.models.invitations import Invitation
 from reviews.models.notifications import Frequency, Notification, NotificationPreference
 from reviews.models.readability import PageReadability
+from reviews.models.readings import ReadingProgress
 from reviews.models.requirements import SignOffRequirement
 from reviews.models.schedule import CalendarFeed, ReviewReminder
 
@@ -37,6 +39,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "PageReadability",
+    "ReadingProgress",
     "ReviewFlag",
     "ReviewReminder",
     "Role",

@@ -25,6 +25,7 @@ from reviews.services.publishing import (
     unpublish_page,
     unschedule,
 )
+from reviews.services.readings import keep_sections_read
 from reviews.services.review_schedule import (
     set_next_review,
     set_owner,
@@ -43,6 +44,7 @@ __all__ = [
     "edit_in_change",
     "invitation_for_key",
     "invite_reviewer",
+    "keep_sections_read",
     "add_source",
     "edit_in_change",
     "edit_source",

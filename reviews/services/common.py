@@ -24,12 +24,16 @@ def lock(change: ChangeRequest) -> ReviewStatus:
 
 
 def ask_reviewers(change: ChangeRequest, *, review: ReviewStatus, actor, again=False) -> None:
-    """Email everyone who could give a sign-off the change still needs. Someone who decided
-    on earlier content is told what changed since their decision (anyone else asked again,
-    since the last approval), so an edit after an approval cannot pass unseen."""
+    """Email everyone who could give a sign-off the change still needs, apart from those
+    whose approval of it already counts. Someone who decided on earlier content is told what
+    changed since their decision (anyone else asked again, since the last approval), so an
+    edit after an approval cannot pass unseen."""
     missing = review.missing
     groups = [role.group_name for role in missing]
     reviewers = selectors.users_in_group_any(groups).exclude(pk__in=[a.pk for a in review.authors])
+    # Someone whose approval of this content still counts has nothing more to give.
+    counted = [s.reviewer_id for s in review.counting if s.reviewer_id]
+    reviewers = reviewers.exclude(pk__in=counted)
     earlier = [s for s in review.sign_offs if s.content_hash != change.content_hash]
     last_approval = next((s for s in reversed(earlier) if s.decision == Decision.APPROVE), None)
     renderings, summaries = Renderings(), {}

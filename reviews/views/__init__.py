@@ -17,6 +17,7 @@ from reviews.views.audit import audit_csv
 from reviews.views.changes import (
     change_detail,
     comment,
+    keep_sections_read,
     publish,
     schedule,
     sign_off,
@@ -38,6 +39,7 @@ __all__ = [
     "dashboard",
     "edit_page",
     "edit_section",
+    "keep_sections_read",
     "notification_preference",
     "page_history",
     "publish",

@@ -10,16 +10,24 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from infopages.models import PublishedPage
-from reviews import flags, policy, services, source_selectors, workflow
+from reviews import flags, policy, selectors, services, source_selectors, workflow
 from reviews.credits import credit_for
-from reviews.diffs import Renderings, SinceSignOff, change_diff, since_sign_off
+from reviews.diffs import (
+    PartDiff,
+    Renderings,
+    SinceSignOff,
+    WholePage,
+    change_diff,
+    since_sign_off,
+    whole_page,
+)
 from reviews.errors import NotAllowed, StaleContent, WorkflowError
 from reviews.forms import (
     ChangeDetailsForm,
@@ -31,7 +39,7 @@ from reviews.forms import (
 )
 from reviews.models import ChangeRequest, Decision, Role, SignOff
 from reviews.services.common import NEVER_PUBLISHED
-from reviews.status import ReviewStatus
+from reviews.status import ReviewStatus, Standing
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
 from reviews.views.editing import edit_panel
 from reviews.workflow import Step
@@ -57,6 +65,24 @@ def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
         return f"Published on {timezone.localtime(change.published_at):%-d %B %Y}."
     withdrawn = timezone.localtime(change.withdrawn_at)
     return f"Withdrawn on {withdrawn:%-d %B %Y}: it will not be published."
+
+
+def standing_in_words(standing: Standing, change: ChangeRequest, missing: dict[Role, int]) -> str:
+    """A reviewer's own decision on the current content, as the page tells them ("" when
+    none stands): what they decided, when, and what the change waits for now."""
+    if standing.decided_at is None or not change.is_open:
+        return ""
+    at = timezone.localtime(standing.decided_at)
+    when = f"{at:%-d %B} at {at:%H:%M}"
+    if standing.asked_for_changes:
+        return f"You asked for changes on {when}; the editors are working on them."
+    if not standing.approved:
+        return ""  # their approval stopped counting: the form asks them again
+    if missing:
+        return f"You approved this on {when}; waiting for {describe_roles(missing)}."
+    if change.state == State.IN_REVIEW:
+        return f"You approved this on {when}; waiting for its last sign-off."
+    return f"You approved this on {when}; it has every sign-off it needs."
 
 
 def _sign_off_summary(change: ChangeRequest, review: ReviewStatus) -> tuple[list[dict], list[dict]]:
@@ -96,6 +122,37 @@ def _sections_to_confirm(change: ChangeRequest) -> list[tuple[str, str]]:
     return [(item.object_id, item.version.field_dict["heading"]) for item in sections]
 
 
+def read_whole_page(
+    change: ChangeRequest,
+    review: ReviewStatus,
+    reader,
+    *,
+    parts: list[PartDiff],
+    renderings: Renderings,
+    sign_off_form: forms.Form | None,
+) -> WholePage | None:
+    """In a full review, the whole page to read, with the sections ``reader`` ticked so far:
+    as they just sent them (a refused decision keeps its ticks), else as kept from earlier
+    visits. ``sign_off_form``: their decision form, when they are asked to decide."""
+    if not change.is_full_review:
+        return None
+    if sign_off_form is None:
+        ticked = set()
+    elif sign_off_form.is_bound:
+        ticked = set(sign_off_form.data.getlist("sections"))
+    elif "sections" in sign_off_form.initial:  # kept by "Keep my ticks", or refused
+        ticked = set(sign_off_form.initial["sections"])
+    else:
+        ticked = selectors.sections_read(change=change, reader=reader, review=review)
+    return whole_page(
+        change,
+        parts=parts,
+        renderings=renderings,
+        last_signed_off=selectors.sections_last_signed_off(page=change.page),
+        ticked=ticked,
+    )
+
+
 def _since_my_decision(
     change: ChangeRequest, review: ReviewStatus, user, renderings: Renderings
 ) -> SinceSignOff | None:
@@ -125,24 +182,47 @@ def render_change(
     review = ReviewStatus(change)
     steps = workflow.available_steps(user, change, review)
     may = {f"may_{step}": step in steps for step in Step}
+    standing = review.standing_of(user)
+    # A reviewer whose decision stands is not asked again, until an edit makes it lapse;
+    # one who approved may still choose to ask for changes ("?decide=again").
+    deciding_again = "sign_off_form" in forms or request.GET.get("decide") == "again"
+    may["may_sign_off"] = may["may_sign_off"] and (standing.needs_decision or deciding_again)
     missing = review.missing
     needs, decisions = _sign_off_summary(change, review)
     roles, sign_off_refusal = policy.sign_off_roles(user, review)
     in_review = change.state == State.IN_REVIEW
     renderings = Renderings()  # each version's text rendered once for both comparisons
+    since = _since_my_decision(change, review, user, renderings)
+    parts = change_diff(change, renderings=renderings)
+    sign_off_form = forms.get("sign_off_form") or SignOffForm(
+        roles=roles,
+        sections=_sections_to_confirm(change),
+        initial={"seen_hash": change.content_hash},
+    )
+    reading = read_whole_page(
+        change,
+        review,
+        user,
+        parts=parts,
+        renderings=renderings,
+        sign_off_form=sign_off_form if may["may_sign_off"] else None,
+    )
     context = {
         **flags.on_change_page(change),
         "change": change,
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
+        "standing_sentence": standing_in_words(standing, change, missing),
+        "may_decide_again": standing.approved and Step.SIGN_OFF in steps,
         "missing": missing,
         "missing_words": describe_roles(missing),
         "needs": needs,
         "decisions": decisions,
         "lapsed": review.lapsed,
-        "since": _since_my_decision(change, review, user, renderings),
+        "since": since,
         "open_request": open_request_for_changes(change, review),
-        "parts": change_diff(change, renderings=renderings),
+        "parts": parts,
+        "reading": reading,
         "was_published": change.was_published,
         "comments": change.comments.all(),
         "invitations": [{"invitation": i, "status": i.status()} for i in change.invitations.all()],
@@ -155,12 +235,7 @@ def render_change(
         or ChangeDetailsForm(
             initial={"summary": change.summary, "is_full_review": change.is_full_review}
         ),
-        "sign_off_form": forms.get("sign_off_form")
-        or SignOffForm(
-            roles=roles,
-            sections=_sections_to_confirm(change),
-            initial={"seen_hash": change.content_hash},
-        ),
+        "sign_off_form": sign_off_form,
         "credit": credit_for(user, roles[0]) if roles and change.is_full_review else None,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
@@ -197,7 +272,7 @@ def _show_errors_of_hidden_forms(request: HttpRequest, context: dict, forms: dic
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One change request: what changed, who signed off, and the steps this person may take.
     Workflow emails link here."""
-    return render_change(request, get_change(pk))
+    return render_change(request, get_change(pk, reader=request.user))
 
 
 def _done(request: HttpRequest, change: ChangeRequest, message: str, anchor: str = ""):
@@ -452,9 +527,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.
             change = get_change(pk)
-            data = request.POST.copy()
-            data["seen_hash"] = change.content_hash
-            data.pop("decision", None)
+            data = still_read(request.POST, change, request.user)
             form = SignOffForm(data, roles=roles, sections=_sections_to_confirm(change))
             form.is_valid()
             form.add_error(None, error.message)
@@ -464,3 +537,84 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, change, "Thank you: your decision has been recorded.")
     return render_change(request, change, sign_off_form=form)
+
+
+def still_read(posted, change: ChangeRequest, reader):
+    """A decision refused because the page was edited meanwhile, to be shown again: bound
+    to the current content, with no decision chosen, and ticked only for the sections whose
+    tick was kept for the version they hold now (an edited section must be read again)."""
+    data = posted.copy()
+    data["seen_hash"] = change.content_hash
+    data.pop("decision", None)
+    if change.is_full_review:
+        kept = selectors.sections_read(change=change, reader=reader, review=ReviewStatus(change))
+        data.setlist("sections", [pk for pk in data.getlist("sections") if pk in kept])
+    return data
+
+
+def ticks_kept(ticked: list[str], total: int) -> str:
+    return (
+        f"Your ticks are kept: {len(ticked)} of {total} sections read. This is not a decision "
+        "yet: send it when you have read the whole page."
+    )
+
+
+def kept_form_input(request: HttpRequest, change: ChangeRequest, *, sections) -> dict:
+    """What the person had typed into the decision form when they kept their ticks, so the
+    page shown again keeps it (with the ticks as now kept)."""
+    return {
+        "seen_hash": change.content_hash,
+        "decision": request.POST.get("decision", ""),
+        "comment": request.POST.get("comment", ""),
+        "role": request.POST.get("role", ""),
+        "sections": list(sections),
+    }
+
+
+@require_POST
+@workspace_view
+def keep_sections_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer's ticks in a full review, kept for when they come back ("Keep my ticks for
+    later", or each tick as it is clicked, with JavaScript): not a decision. The page comes
+    back with anything they typed in the decision form kept."""
+    change = get_change(pk)
+    refusal = _person_refusal(Step.SIGN_OFF, request.user, change)
+    if refusal:
+        return forbidden(request, refusal)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    total = len(_sections_to_confirm(change))
+    try:
+        ticked = services.keep_sections_read(
+            change=change,
+            reader=request.user,
+            seen_hash=request.POST.get("seen_hash", ""),
+            sections=request.POST.getlist("sections"),
+        )
+    except WorkflowError as error:
+        if wants_json:
+            return JsonResponse({"error": error.message}, status=409)
+        messages.error(request, error.message)
+        change = get_change(pk)
+        kept = selectors.sections_read(
+            change=change, reader=request.user, review=ReviewStatus(change)
+        )
+        initial = kept_form_input(request, change, sections=kept)
+        return render_change(
+            request, change, sign_off_form=_unbound_sign_off_form(request, change, initial)
+        )
+    if wants_json:
+        return JsonResponse({"ticked": len(ticked), "total": total})
+    messages.success(request, ticks_kept(ticked, total))
+    if not (request.POST.get("comment", "").strip() or request.POST.get("decision")):
+        return redirect(change.get_absolute_url() + "#sign-off")
+    initial = kept_form_input(request, change, sections=ticked)
+    return render_change(
+        request, change, sign_off_form=_unbound_sign_off_form(request, change, initial)
+    )
+
+
+def _unbound_sign_off_form(
+    request: HttpRequest, change: ChangeRequest, initial: dict
+) -> SignOffForm:
+    roles, _refusal = policy.sign_off_roles(request.user, ReviewStatus(change))
+    return SignOffForm(roles=roles, sections=_sections_to_confirm(change), initial=initial)

@@ -30,10 +30,11 @@ def workspace_view(view):
     return wrapped
 
 
-def get_change(pk: int) -> ChangeRequest:
-    """The change request with everything its screen shows, or 404."""
+def get_change(pk: int, *, reader=None) -> ChangeRequest:
+    """The change request with everything its screen shows, or 404. ``reader``: who will
+    read it, for what they ticked so far in a full review."""
     try:
-        return selectors.change_with_details(pk)
+        return selectors.change_with_details(pk, reader=reader)
     except ChangeRequest.DoesNotExist:
         raise Http404("No such change request.") from None
 

@@ -13,7 +13,7 @@ import time
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.clients import client_address
-from reviews import flags, policy, services, workflow
+from reviews import flags, policy, selectors, services, workflow
 from reviews.diffs import Renderings, change_diff
 from reviews.errors import StaleContent, TooManyTries, WorkflowError
 from reviews.forms_invitations import OutsideCodeForm, OutsideDecisionForm
@@ -32,8 +32,13 @@ from reviews.views.changes import (
     _sections_to_confirm,
     _sign_off_summary,
     _since_my_decision,
+    kept_form_input,
     open_request_for_changes,
+    read_whole_page,
+    standing_in_words,
     state_in_words,
+    still_read,
+    ticks_kept,
 )
 from reviews.views.common import describe_roles, get_change, person
 from reviews.workflow import Step
@@ -103,6 +108,10 @@ def _closed(request: HttpRequest, invitation: Invitation) -> HttpResponse | None
         return None
     _forget(request, invitation)
     context = {"status": status, "invitation": invitation, "change_open": change.is_open}
+    if status == Status.DECIDED:
+        review = ReviewStatus(change)
+        standing = review.standing_of(invitation)
+        context["standing_sentence"] = standing_in_words(standing, change, review.missing)
     code = 200 if status == Status.DECIDED else 410
     return render(request, "reviews/outside/closed.html", context, status=code)
 
@@ -226,10 +235,9 @@ def decide(request: HttpRequest, invitation: Invitation, key: str) -> HttpRespon
             )
         except StaleContent as error:
             change = get_change(invitation.change_id)
-            posted = request.POST.copy()
-            posted["seen_hash"] = change.content_hash
-            posted.pop("decision", None)
-            form = _decision_form(change, invitation, data=posted)
+            form = _decision_form(
+                change, invitation, data=still_read(request.POST, change, invitation)
+            )
             form.is_valid()
             form.add_error(None, error.message)
         except WorkflowError as error:
@@ -244,8 +252,50 @@ def decide(request: HttpRequest, invitation: Invitation, key: str) -> HttpRespon
     return _render_change(request, invitation, key, sign_off_form=form)
 
 
-def _decision_form(change: ChangeRequest, invitation: Invitation, *, data=None):
-    initial = {"seen_hash": change.content_hash, "named": invitation.named_publicly}
+@require_POST
+@outside_view
+def keep_sections_read(request: HttpRequest, invitation: Invitation, key: str) -> HttpResponse:
+    """Their ticks in a full review, kept for when they come back (as a staff reviewer's:
+    ``changes.keep_sections_read``): not a decision."""
+    closed = _closed(request, invitation)
+    if closed is not None:
+        return closed
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not _verified(request, invitation):
+        message = "Please enter a new code first: nothing was kept."
+        if wants_json:
+            return JsonResponse({"error": message}, status=403)
+        messages.error(request, message)
+        return redirect(_link(key))
+    change = get_change(invitation.change_id)
+    try:
+        ticked = services.keep_sections_read(
+            change=change,
+            reader=invitation,
+            seen_hash=request.POST.get("seen_hash", ""),
+            sections=request.POST.getlist("sections"),
+        )
+    except WorkflowError as error:
+        if wants_json:
+            return JsonResponse({"error": error.message}, status=409)
+        messages.error(request, error.message)
+        change = get_change(invitation.change_id)
+        ticked = selectors.sections_read(
+            change=change, reader=invitation, review=ReviewStatus(change)
+        )
+    else:
+        total = len(_sections_to_confirm(change))
+        if wants_json:
+            return JsonResponse({"ticked": len(ticked), "total": total})
+        messages.success(request, ticks_kept(ticked, total))
+    initial = kept_form_input(request, change, sections=ticked)
+    initial["named"] = request.POST.get("named") == "on"
+    form = _decision_form(change, invitation, initial=initial)
+    return _render_change(request, invitation, key, sign_off_form=form)
+
+
+def _decision_form(change: ChangeRequest, invitation: Invitation, *, data=None, initial=None):
+    initial = initial or {"seen_hash": change.content_hash, "named": invitation.named_publicly}
     return OutsideDecisionForm(
         data,
         roles=[Role(invitation.role)],
@@ -260,13 +310,24 @@ def _render_change(
 ) -> HttpResponse:
     """The change as a staff reviewer sees it: what changed since their last decision, the
     changes with how the page will look, the sign-offs and the comments; and their decision."""
-    change = get_change(invitation.change_id)
+    change = get_change(invitation.change_id, reader=invitation)
     review = ReviewStatus(change)
     may_sign_off = Step.SIGN_OFF in workflow.available_steps(invitation, change, review)
     _roles, refusal = policy.sign_off_roles(invitation, review)
     needs, decisions = _sign_off_summary(change, review)
     renderings = Renderings()
     missing = review.missing
+    since = _since_my_decision(change, review, invitation, renderings)
+    parts = change_diff(change, renderings=renderings)
+    sign_off_form = sign_off_form or _decision_form(change, invitation)
+    reading = read_whole_page(
+        change,
+        review,
+        invitation,
+        parts=parts,
+        renderings=renderings,
+        sign_off_form=sign_off_form if may_sign_off else None,
+    )
     context = {
         "key": key,
         "invitation": invitation,
@@ -277,16 +338,17 @@ def _render_change(
         "missing_words": describe_roles(missing),
         "needs": needs,
         "decisions": decisions,
-        "since": _since_my_decision(change, review, invitation, renderings),
+        "since": since,
         "open_request": open_request_for_changes(change, review),
-        "parts": change_diff(change, renderings=renderings),
+        "parts": parts,
+        "reading": reading,
         "was_published": change.was_published,
         "comments": change.comments.all(),
         "authors": sorted(person(a) for a in review.authors),
         "may_sign_off": may_sign_off,
         "sign_off_refusal": "" if may_sign_off else refusal,
         "role_label": Role(invitation.role).label,
-        "sign_off_form": sign_off_form or _decision_form(change, invitation),
+        "sign_off_form": sign_off_form,
         "credit": invitation.credit(named=True) if change.is_full_review else None,
         **flags.on_change_page(change),
     }

@@ -64,8 +64,9 @@ def people(live_server, transactional_db, make_user, make_page, publish):
 def approve_every_section(tab: Reader) -> None:
     page = tab.page
     page.get_by_role("link", name=f"Review “{TITLE}”").click()
-    sections = page.get_by_role("group", name="Sections you have read")
-    boxes = sections.get_by_role("checkbox")
+    # Each section's tick sits beside its text in the whole page (issue 17).
+    sections = page.get_by_role("region", name="The whole page, as readers will see it")
+    boxes = sections.get_by_role("checkbox", name="I have read this section")
     assert boxes.count() == 2
     for index in range(boxes.count()):
         boxes.nth(index).check()

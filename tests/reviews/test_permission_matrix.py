@@ -42,6 +42,8 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:update_details": {"GET": "-", "POST": EDITORS},
     "reviews:submit": {"GET": "-", "POST": EDITORS},
     "reviews:sign_off": {"GET": "-", "POST": {"medic"}},
+    # Ticks in a full review, kept for later: whoever may sign the change off.
+    "reviews:keep_sections_read": {"GET": "-", "POST": {"medic"}},
     "reviews:comment": {"GET": "-", "POST": MEMBERS},
     "reviews:withdraw": {"GET": "-", "POST": EDITORS | PUBLISHERS},
     "reviews:publish": {"GET": PUBLISHERS, "POST": PUBLISHERS},  # GET: the confirmation
@@ -89,6 +91,7 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:outside_send_code": {"GET": "-", "POST": "token"},
     "reviews:outside_check_code": {"GET": "-", "POST": "token"},
     "reviews:outside_decide": {"GET": "-", "POST": "token"},
+    "reviews:outside_keep_sections_read": {"GET": "-", "POST": "token"},
     # The evidence register: read by everyone in the workspace, changed by editors.
     "reviews:sources": {"GET": WORKSPACE, "POST": "-"},
     "reviews:source": {"GET": WORKSPACE, "POST": "-"},
