@@ -10,7 +10,9 @@ from reviews.models import AuditEvent, CalendarFeed
 
 def make_feed(client, user) -> str:
     client.force_login(user)
-    response = client.post("/reviews/calendar/feed/new/")
+    response = client.post(
+        "/reviews/calendar/feed/new/", follow=True
+    )  # the key is shown once, after a redirect
     path = re.search(
         r"<code>http://[^/]+(/reviews/calendar/feed/[^<]+\.ics)</code>", response.content.decode()
     )
