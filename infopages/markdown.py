@@ -520,10 +520,9 @@ class RenderTooSlow(Exception):
 
     def __init__(self, budget: float):
         super().__init__(
-            f"This text took too long to turn into a page (more than {budget:g} seconds), "
-            "so it was not saved. It is kept below: simplify how its lists and details "
-            "blocks (///) are nested or interleaved, put a blank line between a list and "
-            "what follows it, or split the section, then save again."
+            f"This text took too long to turn into a page (more than {budget:g} seconds). "
+            "Simplify how its lists and details blocks (///) are nested or interleaved, put "
+            "a blank line between a list and what follows it, or split the section."
         )
 
 
