@@ -520,7 +520,8 @@ class RenderTooSlow(Exception):
 
     def __init__(self, budget: float):
         super().__init__(
-            f"This text took too long to turn into a page (more than {budget:g} seconds). "
+            f"This text took too long to turn into a page (more than {budget:g} "
+            f"second{'' if budget == 1 else 's'}). "
             "Simplify how its lists and details blocks (///) are nested or interleaved, put "
             "a blank line between a list and what follows it, or split the section."
         )
@@ -571,18 +572,20 @@ def _render(text: str, id_prefix: str) -> str | object:
     """The HTML of ``text`` (pre-checked), or ``_TOO_SLOW``; remembered for repeat renders."""
     budget = float(_setting("MARKDOWN_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
     converter = _setting("MARKDOWN_RENDER_CONVERTER", DEFAULT_CONVERTER)
-    key = (hashlib.sha256(text.encode()).digest(), id_prefix, converter, budget)
+    text_key = (hashlib.sha256(text.encode()).digest(), converter, budget)
+    key = (text_key, id_prefix)  # the prefix changes the HTML, not how long it takes
     with _recent_lock:
-        if key in _recent:
-            _recent.move_to_end(key)
-            return _recent[key]
+        for known in (text_key, key):
+            if known in _recent:
+                _recent.move_to_end(known)
+                return _recent[known]
     try:
         outcome = render_pool.render_in_budget(
             text=text, id_prefix=id_prefix, converter=converter, budget=budget
         )
     except render_pool.RenderTimedOut:
         logger.warning("Markdown of %d characters was stopped after %g s", len(text), budget)
-        outcome = _TOO_SLOW
+        outcome, key = _TOO_SLOW, text_key
     except render_pool.RenderFailed as error:  # a crash in an extension: show the words
         logger.error("Markdown could not be rendered (%s); showing it as plain text", error)
         return plain_paragraphs(text)

@@ -31,6 +31,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024  # a renderer's address space; a render needs ~60 MB
 START_SECONDS = 60  # a new renderer imports its libraries: not part of any text's budget
 MAX_IDLE = 4  # renderers kept per process; more threads than this start their own
+PRELOAD = "infopages.markdown.convert"  # imported and warmed when a renderer starts
 
 
 class RenderTimedOut(Exception):
@@ -47,15 +48,22 @@ class _Renderer:
     def __init__(self):
         environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         environment.pop("DJANGO_SETTINGS_MODULE", None)  # it needs no settings and no database
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "infopages.render_worker", str(MEMORY_LIMIT_BYTES)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            cwd=PROJECT_ROOT,
-            env=environment,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "infopages.render_worker", str(MEMORY_LIMIT_BYTES), PRELOAD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=PROJECT_ROOT,
+                env=environment,
+            )
+        except OSError as error:  # out of processes or memory
+            raise RenderFailed(f"the renderer could not start: {error}") from error
         self.pending = b""
-        if self._read_line(deadline=time.monotonic() + START_SECONDS) != b"ready":
+        try:
+            ready = self._read_line(deadline=time.monotonic() + START_SECONDS) == b"ready"
+        except RenderFailed:
+            ready = False
+        if not ready:
             self.stop()
             raise RenderFailed("the renderer did not start")
 
@@ -103,14 +111,17 @@ class _Renderer:
 
 class _Pool:
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         self.idle: list[_Renderer] = []
+        self.starting = 0  # replacements being started in the background
         self.pid = os.getpid()
 
     def take(self) -> _Renderer:
         with self.lock:
             if self.pid != os.getpid():  # forked (gunicorn --preload): the parent's are not ours
-                self.idle, self.pid = [], os.getpid()
+                self.idle, self.starting, self.pid = [], 0, os.getpid()
+            # A replacement already on its way is ready sooner than a new one.
+            self.lock.wait_for(lambda: self.idle or not self.starting, timeout=START_SECONDS)
             if self.idle:
                 return self.idle.pop()
         return _Renderer()
@@ -119,8 +130,31 @@ class _Pool:
         with self.lock:
             if self.pid == os.getpid() and len(self.idle) < MAX_IDLE:
                 self.idle.append(renderer)
+                self.lock.notify()
                 return
         renderer.close()
+
+    def replace_soon(self) -> None:
+        """Start a renderer for the next text now, rather than when it comes (~1 s on a busy
+        machine, which would be added to the next render's wait)."""
+
+        def start() -> None:
+            try:
+                renderer = _Renderer()
+            except RenderFailed:
+                renderer = None  # the next render starts its own, and fails if it must
+            with self.lock:
+                self.starting -= 1
+                if renderer and self.pid == os.getpid() and len(self.idle) < MAX_IDLE:
+                    self.idle.append(renderer)
+                    renderer = None
+                self.lock.notify_all()
+            if renderer is not None:
+                renderer.close()
+
+        with self.lock:
+            self.starting += 1
+        threading.Thread(target=start, daemon=True, name="renderer-start").start()
 
     def close(self) -> None:
         with self.lock:
@@ -146,6 +180,7 @@ def render_in_budget(*, text: str, id_prefix: str, converter: str, budget: float
         answer = renderer.render(request, budget=budget)
     except BaseException:
         renderer.stop()
+        _pool.replace_soon()
         raise
     _pool.give_back(renderer)
     if "error" in answer:

@@ -12,12 +12,20 @@ import signal
 import sys
 
 
+def _load(path: str):
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
 def main() -> None:
     memory = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in runserver is for the parent
     converters = {}
+    for path in sys.argv[2:]:  # loaded and warmed before "ready": not part of any budget
+        converters[path] = _load(path)
+        converters[path]("warm *up*")
     sys.stdout.buffer.write(b"ready\n")
     sys.stdout.buffer.flush()
     for line in sys.stdin.buffer:
@@ -25,8 +33,7 @@ def main() -> None:
         try:
             path = request["converter"]
             if path not in converters:
-                module, name = path.rsplit(".", 1)
-                converters[path] = getattr(importlib.import_module(module), name)
+                converters[path] = _load(path)
             signal.alarm(math.ceil(request["budget"]) + 1)
             answer = {"html": converters[path](request["text"], id_prefix=request["id_prefix"])}
         except BaseException as error:  # RecursionError, MemoryError, a bug in an extension

@@ -228,8 +228,9 @@ def _refuse_unrenderable(versions: list[Version]) -> None:
             try:
                 require_renderable(version.field_dict.get("body") or "")
             except InvalidInput as error:
+                heading = version.field_dict.get("heading")
                 raise InvalidInput(
-                    f"The section “{version.object_repr}” cannot be restored as it was. "
+                    f"The section “{heading}” cannot be restored as it was. "
                     f"{error.message} Copy the earlier text into the section and simplify it."
                 ) from None
 

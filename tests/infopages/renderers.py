@@ -1,6 +1,9 @@
 """Converters the tests put in the renderer process (settings.MARKDOWN_RENDER_CONVERTER)."""
 
+import signal
 import time
+
+import pytest
 
 from infopages.markdown import convert
 
@@ -19,3 +22,17 @@ def endless_on_marker(text: str, *, id_prefix: str = "") -> str:
 def greedy(text: str, *, id_prefix: str = "") -> str:
     """Asks for more memory than a renderer may have."""
     return str(len(bytearray(2 * 1024 * 1024 * 1024)))
+
+
+@pytest.fixture(autouse=True)
+def fail_rather_than_hang():
+    """Without the bound these tests would never end: fail them instead."""
+
+    def stuck(signum, frame):
+        raise AssertionError("a render was not stopped within 30 s")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
