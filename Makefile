@@ -43,5 +43,12 @@ lint: venv
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# The renderer fuzzer: bodies built from markdown atoms, each refused or rendered within the
+# budget (README: the renderer's limits). The test suite runs a fixed, seeded 1,500 of them.
+.PHONY: fuzz
+FUZZ_CASES ?= 20000
+fuzz: venv
+	$(PY) -m bench.fuzz_markdown --cases $(FUZZ_CASES) $(FUZZ_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
