@@ -46,8 +46,8 @@ class _Renderer:
     """One renderer process, used by one thread at a time."""
 
     def __init__(self):
-        environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-        environment.pop("DJANGO_SETTINGS_MODULE", None)  # it needs no settings and no database
+        # It needs no settings, database or secrets: only where to find the renderer.
+        environment = {"PYTHONPATH": str(PROJECT_ROOT), "PATH": os.environ.get("PATH", "")}
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "infopages.render_worker", str(MEMORY_LIMIT_BYTES), PRELOAD],
