@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.markdown import RenderTooSlow, render_checked
+from infopages.markdown import RenderTooSlow, markdown_problems, render_checked
 from infopages.models import (
     PUBLIC_NOTE_MAX_LENGTH,
     Page,
@@ -39,14 +39,17 @@ class PublishingRefused(Exception):
 
 def _render(section: "SectionContent") -> str:
     """A section's HTML, or a refusal: readers get the text as reviewed, never a plain-text
-    stand-in for markup that could not be rendered in time."""
-    try:
-        return render_checked(section.body, id_prefix=f"{section.anchor}-")
-    except RenderTooSlow as error:
-        raise PublishingRefused(
-            f"The section “{section.heading}” cannot be published: {error} Edit it in a "
-            "change, then publish again."
-        ) from None
+    stand-in for markup over the limits (saved before them) or too slow to render."""
+    problems = markdown_problems(section.body)
+    if not problems:
+        try:
+            return render_checked(section.body, id_prefix=f"{section.anchor}-")
+        except RenderTooSlow as error:
+            problems = [str(error)]
+    raise PublishingRefused(
+        f"The section “{section.heading}” cannot be published: {problems[0]} Edit it in a "
+        "change, then publish again."
+    )
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,9 @@ def fail_rather_than_hang():
     yield
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
+
+
+def endless(text: str, *, id_prefix: str = "") -> str:
+    """Never finishes, whatever the text."""
+    while True:
+        time.sleep(0.05)

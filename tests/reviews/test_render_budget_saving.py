@@ -14,7 +14,7 @@ from infopages.models import PublishedPage, Section
 from infopages.publishing import PublishingRefused
 from infopages.services import save_with_version
 from reviews import readability, services
-from reviews.errors import InvalidInput
+from reviews.errors import InvalidInput, InvalidTransition
 from tests.infopages.found_bodies import FOUND_BODIES
 from tests.infopages.renderers import fail_rather_than_hang  # noqa: F401 (autouse)
 from tests.reviews.test_import_limits import BODY, refused, with_front
@@ -159,6 +159,28 @@ def test_publishing_a_body_that_cannot_render_in_budget_is_refused(live_page, pu
         publish(live_page)
 
     assert PublishedPage.objects.get(page=live_page, is_current=True) == current
+
+
+def test_publishing_text_saved_before_the_limits_is_refused_not_shown_plain(live_page, publish):
+    current = PublishedPage.objects.get(page=live_page, is_current=True)
+    stored_as_old_data(live_page.sections.get(anchor="symptoms"), "[" * 16_000)
+
+    with pytest.raises(PublishingRefused, match="The section “Symptoms” cannot be published: "):
+        publish(live_page)
+
+    assert PublishedPage.objects.get(page=live_page, is_current=True) == current
+
+
+def test_the_publisher_is_told_which_section_to_edit(approved_change, publisher, budget):
+    current = PublishedPage.objects.get(page=approved_change.page, is_current=True)
+    budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.endless"  # a renderer that hangs
+
+    with pytest.raises(InvalidTransition, match="The section “What is it\\?” cannot be published"):
+        services.publish(change=approved_change, by=publisher)
+
+    approved_change.refresh_from_db()
+    assert approved_change.state == approved_change.State.APPROVED
+    assert PublishedPage.objects.get(page=approved_change.page, is_current=True) == current
 
 
 def test_restoring_a_version_that_cannot_render_in_budget_is_refused(
