@@ -198,6 +198,23 @@ def test_restoring_a_version_that_cannot_render_in_budget_is_refused(
     assert symptoms.body == "Pain, fixed."
 
 
+def test_restoring_a_publication_with_a_section_that_cannot_render_is_refused(
+    live_page, publish, author, budget
+):
+    symptoms = live_page.sections.get(anchor="symptoms")
+    stored_as_old_data(symptoms, FOUND_BODIES["rule between details"])
+    budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.words_only"
+    old = publish(live_page)  # published before the budget, by a renderer that finished
+    budget.MARKDOWN_RENDER_CONVERTER = renderer.DEFAULT_CONVERTER
+    stored_as_old_data(symptoms, "Pain, fixed.")
+
+    with pytest.raises(InvalidInput, match="The section “Symptoms” cannot be restored as it was"):
+        services.restore_publication_as_draft(publication=old, by=author)
+
+    symptoms.refresh_from_db()
+    assert symptoms.body == "Pain, fixed."
+
+
 def test_importing_a_found_body_is_refused_and_other_files_import(db, tmp_path):
     text = with_front("").replace(BODY, "## Where it spreads\n\n" + FOUND_BODIES["numbered"])
 
