@@ -2,7 +2,8 @@
 killed past ``MARKDOWN_RENDER_SECONDS``, whatever the text, so no text holds a web worker.
 
 The budget here is 1 s, so each test that reaches it costs about that; a guard of the budget
-plus a second catches a render that was not stopped.
+plus two seconds (a renderer restarting on a busy machine) catches a render that was not
+stopped, and an alarm at 30 s fails a test rather than let it hang.
 """
 
 import html
@@ -25,7 +26,7 @@ from tests.infopages.found_bodies import FOUND_BODIES
 from tests.infopages.renderers import fail_rather_than_hang  # noqa: F401 (autouse)
 
 BUDGET = 1.0
-GUARD = BUDGET + 1.0
+GUARD = BUDGET + 2.0  # and a renderer's start, after a stop, on a busy machine
 ENDLESS = "tests.infopages.renderers.endless_on_marker"
 
 
@@ -88,6 +89,7 @@ def test_a_text_stopped_once_is_shown_at_once_the_next_time(budget):
 
 
 def test_a_renderer_over_its_memory_limit_shows_the_words(budget):
+    render_markdown("Warm up: a renderer is ready.")
     budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.greedy"
     start = time.perf_counter()
 
@@ -118,12 +120,13 @@ def test_a_renderer_nobody_stops_ends_itself_after_its_budget():
 
 
 def test_the_change_of_budget_takes_effect_without_a_restart(budget):
+    render_markdown("Warm up: a renderer is ready.")
     budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
     budget.MARKDOWN_RENDER_SECONDS = 0.2
 
     start = time.perf_counter()
     render_markdown("SLOW")
-    assert time.perf_counter() - start < 0.2 + 0.5
+    assert time.perf_counter() - start < BUDGET  # the fixture's 1 s no longer applies
 
 
 PROPERTY = hypothesis_settings(
