@@ -50,5 +50,12 @@ bench: venv
 restore-drill: venv
 	$(PY) -m portal.restore_drill
 
+# The renderer fuzzer: bodies built from markdown atoms, each refused or rendered within the
+# budget (docs/guide.md: limits on a section's text). The test suite runs a fixed, seeded 1,500 of them.
+.PHONY: fuzz
+FUZZ_CASES ?= 20000
+fuzz: venv
+	$(PY) -m bench.fuzz_markdown --cases $(FUZZ_CASES) $(FUZZ_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

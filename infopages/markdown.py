@@ -13,32 +13,36 @@ paragraph, list item or table cell costs about 20 us, and 60,000 characters hold
 
 So ``markdown_problems`` first measures, in one linear pass, the work each of those
 constructs would cause, and refuses text over the limits below with a message an editor can
-act on (the section form and the importer show it); the worst text it accepts renders in
-about 0.25 s (bench/renderer_worst_case.py). ``render_markdown`` runs the same check:
-text that passes is rendered in full; text that fails (only possible for text saved before
-these limits, or the live preview of text the form would refuse) is shown as plain escaped
-paragraphs, which takes linear time and shows every word. Any exception from the renderer
-falls back the same way, so rendering never raises.
+act on; the worst text it accepts renders in about 0.25 s (bench/renderer_worst_case.py).
 
-Why not neutralise the constructs (escape stray brackets) or stop after a time budget? Edits
-that quietly change what the author wrote would publish something the medical reviewer did
-not see as written; a time budget gives different HTML on a busy machine than on a quiet one,
-and Python cannot stop a running thread safely. Refusing on save keeps published HTML exactly
-what was reviewed, and the limits are far above what real patient information needs.
+That pre-check predicts; it cannot prove. Issue 18 found short texts of lists and details
+blocks that pass it and make Python-Markdown loop for ever. So every render also runs in a
+renderer process under a wall-clock budget (``MARKDOWN_RENDER_SECONDS``, ``render_pool``),
+killed when it runs over. Where text is saved (the section form, the editing service,
+import, restore) and published, text that fails the pre-check or the budget is refused with
+a message (``body_refusals``, ``render_checked``), so published HTML is exactly what was
+reviewed. Where text is only shown (the change page, its diffs, previews, scores),
+``render_markdown`` never raises: text it cannot render in full is shown as plain escaped
+paragraphs, which takes linear time and shows every word.
 """
 
 import bisect
+import hashlib
 import html
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import markdown
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+
+from infopages import render_pool
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +189,23 @@ def find_markdown_problems(text: str, *, first_line: int = 1) -> list[MarkdownPr
 
 def validate_markdown(value: str) -> None:
     """Django validator: refuse text the renderer could not show in bounded time."""
-    if problems := markdown_problems(value):
-        raise ValidationError(problems, code="markdown_limits")
+    if refusals := body_refusals(value):
+        raise ValidationError(refusals, code="markdown_limits")
+
+
+def body_refusals(text: str, *, first_line: int = 1) -> list[str]:
+    """Why ``text`` cannot be saved as a section's body (empty when it can).
+
+    The pre-check first; text that passes it is rendered, under the budget, since only a
+    render shows that it finishes. Every service that saves a body asks this.
+    """
+    if problems := markdown_problems(text, first_line=first_line):
+        return problems
+    try:
+        render_checked(text)
+    except RenderTooSlow as error:
+        return [str(error)]
+    return []
 
 
 class _Checker:
@@ -486,7 +505,26 @@ def _nested_things(*, lists: int, quotes: int, details: int) -> str:
 # Rendering -----------------------------------------------------------------------------------
 
 
+DEFAULT_RENDER_SECONDS = 2.0
+DEFAULT_CONVERTER = "infopages.markdown.convert"
+_RECENT = 256  # renders remembered per process: a change page renders each text several times
+_TOO_SLOW = object()
+
 _per_thread = threading.local()
+_recent: OrderedDict[tuple, object] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+class RenderTooSlow(Exception):
+    """The text did not become a page within the render budget, so it cannot be saved."""
+
+    def __init__(self, budget: float):
+        super().__init__(
+            f"This text took too long to turn into a page (more than {budget:g} "
+            f"second{'' if budget == 1 else 's'}). "
+            "Simplify how its lists and details blocks (///) are nested or interleaved, put "
+            "a blank line between a list and what follows it, or split the section."
+        )
 
 
 def _converter(id_prefix: str) -> markdown.Markdown:
@@ -507,31 +545,83 @@ def _converter(id_prefix: str) -> markdown.Markdown:
     return converter.reset()
 
 
-def render_markdown(text: str, *, id_prefix: str = "") -> str:
-    """Render author markdown to sanitised HTML; never raises, and takes bounded time.
+def convert(text: str, *, id_prefix: str = "") -> str:
+    """Markdown to sanitised HTML, unbounded: only ever run inside a renderer process."""
+    try:
+        raw_html = _converter(id_prefix).convert(text)
+    except BaseException:
+        _per_thread.converter = None  # start the next text with a new converter
+        raise
+    clean = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    # Links to other sites open normally but never get a handle on our window or our URL.
+    return _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener noreferrer external"', clean)
 
-    ``id_prefix`` keeps heading anchors unique when several sections share a page. Text over
-    the limits (see ``markdown_problems``) is shown as plain escaped paragraphs instead.
+
+def _setting(name: str, default):
+    return getattr(settings, name, default) if settings.configured else default
+
+
+def _render(text: str, id_prefix: str) -> str | object:
+    """The HTML of ``text`` (pre-checked), or ``_TOO_SLOW``; remembered for repeat renders."""
+    budget = float(_setting("MARKDOWN_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
+    converter = _setting("MARKDOWN_RENDER_CONVERTER", DEFAULT_CONVERTER)
+    text_key = (hashlib.sha256(text.encode()).digest(), converter, budget)
+    key = (text_key, id_prefix)  # the prefix changes the HTML, not how long it takes
+    with _recent_lock:
+        for known in (text_key, key):
+            if known in _recent:
+                _recent.move_to_end(known)
+                return _recent[known]
+    try:
+        outcome = render_pool.render_in_budget(
+            text=text, id_prefix=id_prefix, converter=converter, budget=budget
+        )
+    except render_pool.RenderTimedOut:
+        logger.warning("Markdown of %d characters was stopped after %g s", len(text), budget)
+        outcome, key = _TOO_SLOW, text_key
+    except render_pool.RenderFailed as error:  # a crash in an extension: show the words
+        logger.error("Markdown could not be rendered (%s); showing it as plain text", error)
+        return plain_paragraphs(text)
+    with _recent_lock:
+        _recent[key] = outcome
+        while len(_recent) > _RECENT:
+            _recent.popitem(last=False)
+    return outcome
+
+
+def render_checked(text: str, *, id_prefix: str = "") -> str:
+    """Render for saving or publishing: raises ``RenderTooSlow`` past the budget.
+
+    Text that fails the pre-check is shown as plain paragraphs, as by ``render_markdown``
+    (savers refuse it first, with ``body_refusals``).
     """
     text = text or ""
     if len(text) > MAX_SECTION_CHARACTERS or find_markdown_problems(text):
         return plain_paragraphs(text)
+    outcome = _render(text, id_prefix)
+    if outcome is _TOO_SLOW:
+        raise RenderTooSlow(float(_setting("MARKDOWN_RENDER_SECONDS", DEFAULT_RENDER_SECONDS)))
+    return outcome
+
+
+def render_markdown(text: str, *, id_prefix: str = "") -> str:
+    """Render author markdown to sanitised HTML; never raises, and takes bounded time.
+
+    ``id_prefix`` keeps heading anchors unique when several sections share a page. Text over
+    the limits (see ``markdown_problems``), or that the renderer could not finish within the
+    budget, is shown as plain escaped paragraphs instead.
+    """
     try:
-        raw_html = _converter(id_prefix).convert(text)
-        clean = nh3.clean(
-            raw_html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=ALLOWED_URL_SCHEMES,
-            link_rel=None,
-            strip_comments=True,
-        )
-    except Exception:  # RecursionError and any bug in the extensions: show the words
-        _per_thread.converter = None  # and start the next text with a new converter
-        logger.exception("Markdown could not be rendered; showing it as plain text")
+        return render_checked(text, id_prefix=id_prefix)
+    except RenderTooSlow:
         return plain_paragraphs(text)
-    # Links to other sites open normally but never get a handle on our window or our URL.
-    return _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener noreferrer external"', clean)
 
 
 def plain_paragraphs(text: str) -> str:

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.markdown import render_markdown
+from infopages.markdown import RenderTooSlow, markdown_problems, render_checked
 from infopages.models import (
     PUBLIC_NOTE_MAX_LENGTH,
     Page,
@@ -35,6 +35,21 @@ from infopages.versions import SourceVersions
 
 class PublishingRefused(Exception):
     """Publishing would break what readers rely on (e.g. two pages at one address)."""
+
+
+def _render(section: "SectionContent") -> str:
+    """A section's HTML, or a refusal: readers get the text as reviewed, never a plain-text
+    stand-in for markup over the limits (saved before them) or too slow to render."""
+    problems = markdown_problems(section.body)
+    if not problems:
+        try:
+            return render_checked(section.body, id_prefix=f"{section.anchor}-")
+        except RenderTooSlow as error:
+            problems = [str(error)]
+    raise PublishingRefused(
+        f"The section “{section.heading}” cannot be published: {problems[0]} Edit it in a "
+        "change, then publish again."
+    )
 
 
 @dataclass(frozen=True)
@@ -244,8 +259,8 @@ def publish_content(
     # Lock the page row so two publications of one page cannot both become current.
     Page.objects.select_for_update().filter(pk=page.pk).exists()
     _refuse_taken_address(page, content.slug)
+    rendered = [(s, _render(s)) for s in content.sections]
     retire_current(page=page, at=now)
-    rendered = [(s, render_markdown(s.body, id_prefix=f"{s.anchor}-")) for s in content.sections]
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
         page=page,

@@ -256,6 +256,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # publication, so an editor never sees HTML that readers would not get.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "infopages.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
+# Each render runs in a renderer process, killed past this many seconds of wall-clock time
+# (infopages.render_pool): text that needs longer is refused on save and publication, and
+# shown as plain text where it is already stored.
+MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
 
 # Security headers. A strict CSP: every asset comes from the portal itself.
 SECURE_CSP = {

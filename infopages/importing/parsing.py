@@ -20,7 +20,7 @@ import yaml
 from django.utils import timezone
 from django.utils.text import slugify
 
-from infopages.markdown import find_markdown_problems, make_anchor
+from infopages.markdown import RenderTooSlow, find_markdown_problems, make_anchor, render_checked
 from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
@@ -480,6 +480,10 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
         problems = find_markdown_problems(text, first_line=heading_line + 1 + leading)
         if problems:
             raise BadFile(problems[0].line, f"section {_shown(heading)}: {problems[0].message}")
+        try:  # only a render shows that the text finishes, within the budget
+            render_checked(text)
+        except RenderTooSlow as error:
+            raise BadFile(heading_line, f"section {_shown(heading)}: {error}") from None
         base = anchor = make_anchor(heading)
         n = 2
         while anchor in taken:

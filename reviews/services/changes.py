@@ -13,7 +13,7 @@ from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
 from reviews.services.common import NEVER_PUBLISHED, State, ask_reviewers, lock
-from reviews.services.editing import PAGE_PARTS, after_edit
+from reviews.services.editing import PAGE_PARTS, after_edit, require_renderable
 from reviews.workflow import Step, require
 
 
@@ -213,10 +213,26 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     what = f"{version._model._meta.verbose_name} “{version.object_repr}”"
     change = _open_or_start_change(page, by=by, summary=f"Restore the {what} of {when}.")
     _refuse_anchor_taken(version, page=page)
+    _refuse_unrenderable([version])
     restore_version(version=version, by=by, comment=comment or f"Restored the version of {when}")
     message = f"Restored version {version.pk} of {what} (saved {when})."
     after_edit(change, by=by, action=Action.RESTORED, message=message)
     return change
+
+
+def _refuse_unrenderable(versions: list[Version]) -> None:
+    """An old section's text comes back only if it can still be published as written (it
+    may predate the renderer's limits)."""
+    for version in versions:
+        if version._model is Section:
+            try:
+                require_renderable(version.field_dict.get("body") or "")
+            except InvalidInput as error:
+                heading = version.field_dict.get("heading")
+                raise InvalidInput(
+                    f"The section “{heading}” cannot be restored as it was. "
+                    f"{error.message} Copy the earlier text into the section and simplify it."
+                ) from None
 
 
 def _refuse_anchor_taken(version: Version, *, page: Page) -> None:
@@ -244,7 +260,9 @@ def restore_publication_as_draft(
     when = f"{publication.published_at:%d %b %Y %H:%M}"
     page = publication.page
     change = _open_or_start_change(page, by=by, summary=f"Restore the page as published on {when}.")
-    for version in Version.objects.filter(pk__in=publication.versions.ids()).order_by("pk"):
+    versions = list(Version.objects.filter(pk__in=publication.versions.ids()).order_by("pk"))
+    _refuse_unrenderable(versions)
+    for version in versions:
         restore_version(
             version=version, by=by, comment=comment or f"Restored as published on {when}"
         )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from reversion.models import Version
 
+from infopages.markdown import body_refusals
 from infopages.models import Page, Reference, Resource, Section
 from infopages.services import SavedVersion, address_taken, save_positions, save_with_version
 from reviews import audit, contents
@@ -80,12 +81,21 @@ def _check(obj: models.Model, related_pages: list[Page] | None) -> None:
             for message in field_messages
         ]
         raise InvalidInput(" ".join(messages)) from None
+    if isinstance(obj, Section):
+        require_renderable(obj.body)
     if isinstance(obj, Page):
         taken = address_taken(obj, obj.slug)
         if taken:
             raise InvalidInput(f"{taken} Choose another address.")
         if related_pages is not None and any(p.pk == obj.pk for p in related_pages):
             raise InvalidInput("A page cannot be related to itself.")
+
+
+def require_renderable(body: str) -> None:
+    """Refuse a section body over the renderer's limits or its time budget: whoever saves it
+    (a form, the importer, a restore, a script), it must be publishable as written."""
+    if refusals := body_refusals(body):
+        raise InvalidInput("Text: " + " ".join(refusals))
 
 
 def _what_changed(obj: models.Model, related_pages: list[Page] | None) -> str:

@@ -69,7 +69,8 @@ def test_markdown_is_not_rendered_on_each_request(client, make_page, publish, mo
         raise AssertionError("markdown rendered during a public request")
 
     monkeypatch.setattr("infopages.markdown.render_markdown", fail)
-    monkeypatch.setattr("infopages.publishing.render_markdown", fail)
+    monkeypatch.setattr("infopages.markdown.render_checked", fail)
+    monkeypatch.setattr("infopages.publishing.render_checked", fail)  # publishing renders so
     assert client.get(page.get_absolute_url()).status_code == 200
 
 
