@@ -6,7 +6,11 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+
+from reviews import policy
+from tests.infopages.content import publish_demo_pages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -159,3 +163,28 @@ def tab(chromium, live_server):
     yield open_tab
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def demo(live_server, transactional_db, make_user, editor):
+    """The demo pages, live; the people of the workflow (a full review's too). The demo pages
+    were written by ``editor`` (Erin Editor), who makes the changes."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in policy.WORKFLOW_GROUPS}
+    editor.first_name, editor.last_name = "Erin", "Editor"
+    editor.save()
+    editor.groups.add(groups[policy.EDITORS])
+
+    def person(username, first, last, *group_names):
+        user = make_user(username, first_name=first, last_name=last)
+        user.groups.add(*(groups[name] for name in group_names))
+        return user
+
+    cache.clear()
+    publish_demo_pages(by=editor)
+    yield {
+        "editor": editor,
+        "medic": person("dr_hale", "Amira", "Hale", policy.MEDICAL_REVIEWERS),
+        "lay": person("lee", "Lee", "Morgan", policy.LAY_REVIEWERS),
+        "publisher": person("pat", "Pat", "Jones", policy.PUBLISHERS),
+    }
+    cache.clear()

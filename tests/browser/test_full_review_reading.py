@@ -8,17 +8,14 @@ scrolling outside tables)."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from infopages.models import Page, Section
-from reviews import policy, services
+from reviews import services
 from reviews.models import ChangeRequest, ReadingProgress
 from tests.browser.conftest import Reader
 from tests.browser.test_rereview import clean, shoot
 from tests.browser.test_workspace_flow import sign_in
-from tests.infopages.content import publish_demo_pages
 
 pytestmark = pytest.mark.browser
 
@@ -29,30 +26,6 @@ WIDE_TABLE = (
     "| Capecitabine | Tablets taken at home twice a day | Two weeks on, one week off "
     "| Sore hands and feet, diarrhoea | A temperature over 37.5°C straight away |\n"
 )
-
-
-@pytest.fixture
-def demo(live_server, transactional_db, make_user, editor):
-    """The demo pages, live; the people of a full review."""
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in policy.WORKFLOW_GROUPS}
-    editor.first_name, editor.last_name = "Erin", "Editor"
-    editor.save()
-    editor.groups.add(groups[policy.EDITORS])
-
-    def person(username, first, last, *group_names):
-        user = make_user(username, first_name=first, last_name=last)
-        user.groups.add(*(groups[name] for name in group_names))
-        return user
-
-    cache.clear()
-    publish_demo_pages(by=editor)
-    yield {
-        "editor": editor,
-        "medic": person("dr_hale", "Amira", "Hale", policy.MEDICAL_REVIEWERS),
-        "lay": person("lee", "Lee", "Morgan", policy.LAY_REVIEWERS),
-        "publisher": person("pat", "Pat", "Jones", policy.PUBLISHERS),
-    }
-    cache.clear()
 
 
 def recertification(demo, *, extra_sections=()) -> ChangeRequest:

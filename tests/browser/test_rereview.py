@@ -7,17 +7,14 @@ screenshots at 1280 and 375 pixels wide."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from infopages.models import Page, Section
-from reviews import policy, services
+from reviews import services
 from reviews.models import ChangeRequest, Decision
 from tests.browser.conftest import Reader
 from tests.browser.test_workspace_flow import sign_in
-from tests.infopages.content import publish_demo_pages
 
 pytestmark = pytest.mark.browser
 
@@ -26,30 +23,6 @@ BONE_SCAN_OLD = "then a scan a few hours later."
 BONE_SCAN_NEW = "then a scan 2 to 4 hours later."
 SNEAKED = "Bone scans are completely safe for everyone."
 MOST_HEIGHT = 1500  # a one-sentence change reads without long scrolling at 1280px
-
-
-@pytest.fixture
-def demo(live_server, transactional_db, make_user, editor):
-    """The demo pages, live; the people of the workflow. The demo pages were written by
-    ``editor`` (Erin Editor), who makes the changes."""
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in policy.WORKFLOW_GROUPS}
-    editor.first_name, editor.last_name = "Erin", "Editor"
-    editor.save()
-    editor.groups.add(groups[policy.EDITORS])
-
-    def person(username, first, last, *group_names):
-        user = make_user(username, first_name=first, last_name=last)
-        user.groups.add(*(groups[name] for name in group_names))
-        return user
-
-    cache.clear()
-    publish_demo_pages(by=editor)
-    yield {
-        "editor": editor,
-        "medic": person("dr_hale", "Amira", "Hale", policy.MEDICAL_REVIEWERS),
-        "publisher": person("pat", "Pat", "Jones", policy.PUBLISHERS),
-    }
-    cache.clear()
 
 
 def clean(tab: Reader, what: str) -> None:
