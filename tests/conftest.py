@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
+from infopages import markdown
 from infopages.models import Page, PublishedPage, Section, Topic
 from infopages.publishing import ReviewRecord, content_from_working_copy, publish_content
 from infopages.services import save_with_version
@@ -96,3 +97,12 @@ def publish():
         )
 
     return do
+
+
+@pytest.fixture
+def render_budget(settings):
+    """A short render budget (1 s), and no render remembered from another test."""
+    settings.MARKDOWN_RENDER_SECONDS = 1.0
+    markdown._recent.clear()
+    yield settings
+    markdown._recent.clear()

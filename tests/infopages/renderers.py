@@ -8,6 +8,8 @@ import pytest
 
 from infopages.markdown import convert
 
+BUDGET = 1.0  # seconds: the tests' render budget (the render_budget fixture)
+
 
 def exploding(text: str, *, id_prefix: str = "") -> str:
     raise RecursionError("maximum recursion depth exceeded")

@@ -23,20 +23,16 @@ from infopages import markdown as renderer
 from infopages import render_pool
 from infopages.markdown import body_refusals, markdown_problems, render_markdown
 from tests.infopages.found_bodies import FOUND_BODIES
-from tests.infopages.renderers import fail_rather_than_hang  # noqa: F401 (autouse)
+from tests.infopages.renderers import (  # noqa: F401 (fixtures)
+    BUDGET,
+    fail_rather_than_hang,
+)
 
-BUDGET = 1.0
 GUARD = BUDGET + 2.0  # and a renderer's start, after a stop, on a busy machine
 ENDLESS = "tests.infopages.renderers.endless_on_marker"
 
 
-@pytest.fixture(autouse=True)
-def budget(settings):
-    """A short budget, and no render remembered from another test."""
-    settings.MARKDOWN_RENDER_SECONDS = BUDGET
-    renderer._recent.clear()
-    yield settings
-    renderer._recent.clear()
+pytestmark = pytest.mark.usefixtures("render_budget")  # 1 second, nothing remembered
 
 
 def timed(function, *args, **kwargs):
@@ -70,8 +66,8 @@ def test_a_found_body_already_stored_is_shown_as_escaped_plain_text(name):
     assert timed(render_markdown, body) == renderer.plain_paragraphs(body)
 
 
-def test_a_render_past_its_budget_is_stopped_and_the_next_text_renders(budget):
-    budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
+def test_a_render_past_its_budget_is_stopped_and_the_next_text_renders(render_budget):
+    render_budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
 
     assert timed(render_markdown, "A SLOW <b>text</b>") == "<p>A SLOW &lt;b&gt;text&lt;/b&gt;</p>"
     assert timed(render_markdown, "## Next\n\n- fine", id_prefix="n-") == (
@@ -79,8 +75,8 @@ def test_a_render_past_its_budget_is_stopped_and_the_next_text_renders(budget):
     )
 
 
-def test_a_text_stopped_once_is_shown_at_once_the_next_time(budget):
-    budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
+def test_a_text_stopped_once_is_shown_at_once_the_next_time(render_budget):
+    render_budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
     render_markdown("SLOW")
 
     start = time.perf_counter()
@@ -88,9 +84,9 @@ def test_a_text_stopped_once_is_shown_at_once_the_next_time(budget):
     assert time.perf_counter() - start < 0.1
 
 
-def test_a_renderer_over_its_memory_limit_shows_the_words(budget):
+def test_a_renderer_over_its_memory_limit_shows_the_words(render_budget):
     render_markdown("Warm up: a renderer is ready.")
-    budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.greedy"
+    render_budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.greedy"
     start = time.perf_counter()
 
     assert render_markdown("Two <i>GiB</i>") == "<p>Two &lt;i&gt;GiB&lt;/i&gt;</p>"
@@ -119,10 +115,10 @@ def test_a_renderer_nobody_stops_ends_itself_after_its_budget():
         worker.stdout.close()
 
 
-def test_the_change_of_budget_takes_effect_without_a_restart(budget):
+def test_the_change_of_budget_takes_effect_without_a_restart(render_budget):
     render_markdown("Warm up: a renderer is ready.")
-    budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
-    budget.MARKDOWN_RENDER_SECONDS = 0.2
+    render_budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
+    render_budget.MARKDOWN_RENDER_SECONDS = 0.2
 
     start = time.perf_counter()
     render_markdown("SLOW")
@@ -162,8 +158,8 @@ def test_the_fuzzer_runs_its_seeded_cases_each_refused_or_rendered_within_the_bu
     assert time.perf_counter() - start < 30
 
 
-def test_escaped_text_is_all_that_a_stopped_render_shows(budget):
-    budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
+def test_escaped_text_is_all_that_a_stopped_render_shows(render_budget):
+    render_budget.MARKDOWN_RENDER_CONVERTER = ENDLESS
     body = 'SLOW <script>alert(1)</script> <a href="javascript:x">y</a>'
 
     shown = timed(render_markdown, body)

@@ -69,6 +69,16 @@ def live_page(make_page, publish, author):
 
 
 @pytest.fixture
+def recertification(live_page, author, medic, lay, publisher):
+    """A full review with no edit (a re-certification), in review: it needs a medical and a
+    lay reviewer."""
+    change = services.start_change(
+        page=live_page, by=author, summary="Due for review.", is_full_review=True
+    )
+    return services.submit_for_review(change=change, by=author)
+
+
+@pytest.fixture
 def edit_section():
     """Save new text for one section of the change's page, as an editor's form would."""
 

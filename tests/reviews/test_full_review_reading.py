@@ -17,15 +17,6 @@ State = ChangeRequest.State
 WHOLE_PAGE = "The whole page, as readers will see it"
 
 
-@pytest.fixture
-def recertification(live_page, author, medic, lay, publisher):
-    """A full review with no edit, in review: it needs a medical and a lay reviewer."""
-    change = services.start_change(
-        page=live_page, by=author, summary="Due for review.", is_full_review=True
-    )
-    return services.submit_for_review(change=change, by=author)
-
-
 def whole_page_of(client, user, change) -> str:
     client.force_login(user)
     html = client.get(change.get_absolute_url()).content.decode()

@@ -16,24 +16,20 @@ from infopages.services import save_with_version
 from reviews import readability, services
 from reviews.errors import InvalidInput, InvalidTransition
 from tests.infopages.found_bodies import FOUND_BODIES
-from tests.infopages.renderers import fail_rather_than_hang  # noqa: F401 (autouse)
+from tests.infopages.renderers import (  # noqa: F401 (fixtures)
+    BUDGET,
+    fail_rather_than_hang,
+)
 from tests.reviews.test_import_limits import BODY, refused, with_front
 from tests.reviews.test_import_pages import importer  # noqa: F401 (the publisher who imports)
 
-BUDGET = 1.0
 GUARD = BUDGET + 2.5  # the rest of the request, and a renderer's start on a busy machine
 TOO_SLOW_TEXT = "This text took too long to turn into a page (more than 1 second)."
 TOO_SLOW = re.escape(TOO_SLOW_TEXT)
 ENDLESS = "tests.infopages.renderers.endless_on_marker"
 
 
-@pytest.fixture(autouse=True)
-def budget(settings):
-    """A short budget, and no render remembered from another test."""
-    settings.MARKDOWN_RENDER_SECONDS = BUDGET
-    renderer._recent.clear()
-    yield settings
-    renderer._recent.clear()
+pytestmark = pytest.mark.usefixtures("render_budget")  # 1 second, nothing remembered
 
 
 @pytest.fixture
@@ -127,7 +123,7 @@ def test_the_change_page_with_a_found_body_stored_answers_with_it_as_plain_text(
 
 
 def test_a_render_past_its_budget_is_stopped_and_the_change_page_still_answers(
-    client, draft_change, author, symptoms, budget
+    client, draft_change, author, symptoms, render_budget
 ):
     services.edit_in_change(
         change=draft_change,
@@ -135,7 +131,7 @@ def test_a_render_past_its_budget_is_stopped_and_the_change_page_still_answers(
         by=author,
         comment="Add",
     )
-    budget.MARKDOWN_RENDER_CONVERTER = ENDLESS  # as if the renderer now hung on that text
+    render_budget.MARKDOWN_RENDER_CONVERTER = ENDLESS  # as if the renderer now hung on that text
     client.force_login(author)
     client.get(reverse("reviews:dashboard"))  # the first request loads templates and URLs
     start = time.perf_counter()
@@ -171,9 +167,11 @@ def test_publishing_text_saved_before_the_limits_is_refused_not_shown_plain(live
     assert PublishedPage.objects.get(page=live_page, is_current=True) == current
 
 
-def test_the_publisher_is_told_which_section_to_edit(approved_change, publisher, budget):
+def test_the_publisher_is_told_which_section_to_edit(approved_change, publisher, render_budget):
     current = PublishedPage.objects.get(page=approved_change.page, is_current=True)
-    budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.endless"  # a renderer that hangs
+    render_budget.MARKDOWN_RENDER_CONVERTER = (
+        "tests.infopages.renderers.endless"  # a renderer that hangs
+    )
 
     with pytest.raises(InvalidTransition, match="The section “What is it\\?” cannot be published"):
         services.publish(change=approved_change, by=publisher)
@@ -199,13 +197,13 @@ def test_restoring_a_version_that_cannot_render_in_budget_is_refused(
 
 
 def test_restoring_a_publication_with_a_section_that_cannot_render_is_refused(
-    live_page, publish, author, budget
+    live_page, publish, author, render_budget
 ):
     symptoms = live_page.sections.get(anchor="symptoms")
     stored_as_old_data(symptoms, FOUND_BODIES["rule between details"])
-    budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.words_only"
+    render_budget.MARKDOWN_RENDER_CONVERTER = "tests.infopages.renderers.words_only"
     old = publish(live_page)  # published before the budget, by a renderer that finished
-    budget.MARKDOWN_RENDER_CONVERTER = renderer.DEFAULT_CONVERTER
+    render_budget.MARKDOWN_RENDER_CONVERTER = renderer.DEFAULT_CONVERTER
     stored_as_old_data(symptoms, "Pain, fixed.")
 
     with pytest.raises(InvalidInput, match="The section “Symptoms” cannot be restored as it was"):

@@ -8,19 +8,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import policy, services
+from reviews import policy
 from reviews.models import ChangeRequest, SignOffRequirement
 
 State = ChangeRequest.State
-
-
-@pytest.fixture
-def full_review(live_page, author, medic, lay, publisher):
-    """A re-certification in review: it needs a medical and a lay reviewer."""
-    change = services.start_change(
-        page=live_page, by=author, summary="Due for review.", is_full_review=True
-    )
-    return services.submit_for_review(change=change, by=author)
 
 
 def html_for(client, user, change) -> str:
@@ -29,11 +20,11 @@ def html_for(client, user, change) -> str:
 
 
 def test_after_approving_a_change_still_waiting_for_a_lay_reviewer_the_medic_sees_no_form(
-    client, full_review, medic, approve
+    client, recertification, medic, approve
 ):
-    signed = approve(full_review, medic)
+    signed = approve(recertification, medic)
 
-    html = html_for(client, medic, full_review)
+    html = html_for(client, medic, recertification)
 
     at = timezone.localtime(signed.created_at)
     said = f"You approved this on {at:%-d %B} at {at:%H:%M}; waiting for 1 lay reviewer."
@@ -44,11 +35,11 @@ def test_after_approving_a_change_still_waiting_for_a_lay_reviewer_the_medic_see
 
 
 def test_the_lay_reviewer_is_still_asked_after_the_medic_approved(
-    client, full_review, medic, lay, approve
+    client, recertification, medic, lay, approve
 ):
-    approve(full_review, medic)
+    approve(recertification, medic)
 
-    html = html_for(client, lay, full_review)
+    html = html_for(client, lay, recertification)
 
     assert "Your sign-off is needed" in html
     assert "Send my decision" in html
@@ -56,12 +47,12 @@ def test_the_lay_reviewer_is_still_asked_after_the_medic_approved(
 
 
 def test_an_edit_after_their_approval_asks_the_reviewer_again(
-    client, full_review, medic, author, approve, edit_section
+    client, recertification, medic, author, approve, edit_section
 ):
-    approve(full_review, medic)
-    edit_section(full_review, "symptoms", "Pain and tiredness.", by=author)
+    approve(recertification, medic)
+    edit_section(recertification, "symptoms", "Pain and tiredness.", by=author)
 
-    html = html_for(client, medic, full_review)
+    html = html_for(client, medic, recertification)
 
     assert "Send my decision" in html
     assert "You approved this on" not in html
@@ -69,19 +60,19 @@ def test_an_edit_after_their_approval_asks_the_reviewer_again(
 
 
 def test_posting_the_same_approval_again_is_refused_with_a_message(
-    client, full_review, medic, approve
+    client, recertification, medic, approve
 ):
-    approve(full_review, medic)
+    approve(recertification, medic)
     client.force_login(medic)
 
     response = client.post(
-        reverse("reviews:sign_off", args=[full_review.pk]),
-        {"decision": "approve", "seen_hash": full_review.content_hash},
+        reverse("reviews:sign_off", args=[recertification.pk]),
+        {"decision": "approve", "seen_hash": recertification.content_hash},
     )
 
     html = response.content.decode()
     assert "You have already given this decision on this version." in html
-    assert full_review.sign_offs.count() == 1
+    assert recertification.sign_offs.count() == 1
 
 
 @pytest.fixture
@@ -130,22 +121,22 @@ def test_a_change_sent_back_to_review_does_not_email_a_reviewer_whose_approval_c
 
 
 def test_a_reviewer_who_approved_may_still_choose_to_ask_for_changes(
-    client, full_review, medic, approve
+    client, recertification, medic, approve
 ):
-    approve(full_review, medic)
+    approve(recertification, medic)
     client.force_login(medic)
-    assert "?decide=again#sign-off" in html_for(client, medic, full_review)
+    assert "?decide=again#sign-off" in html_for(client, medic, recertification)
 
-    again = client.get(full_review.get_absolute_url() + "?decide=again").content.decode()
+    again = client.get(recertification.get_absolute_url() + "?decide=again").content.decode()
     assert "Send my decision" in again
 
     client.post(
-        reverse("reviews:sign_off", args=[full_review.pk]),
+        reverse("reviews:sign_off", args=[recertification.pk]),
         {
             "decision": "request_changes",
             "comment": "On reflection, say how long the scan takes.",
-            "seen_hash": full_review.content_hash,
+            "seen_hash": recertification.content_hash,
         },
     )
-    full_review.refresh_from_db()
-    assert full_review.state == State.CHANGES_REQUESTED
+    recertification.refresh_from_db()
+    assert recertification.state == State.CHANGES_REQUESTED
