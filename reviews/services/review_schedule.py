@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from infopages.models import MAX_REVIEW_INTERVAL_MONTHS, Page, PublicWording, Topic
 from infopages.publishing import PublishingRefused, republish_with_next_review
-from reviews import audit, policy, readability
+from reviews import audit, policy
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
 from reviews.schedule import add_months, review_interval_for
@@ -51,7 +51,6 @@ def set_next_review(*, page: Page, on: dt.date, reason: str, by):
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
-    readability.record_for(publication)
     audit.record(
         action=Action.NEXT_REVIEW_CHANGED,
         actor=by,
