@@ -63,8 +63,7 @@ def test_intervals_up_to_the_maximum_are_allowed(months):
 @pytest.mark.parametrize("months", [0, 37, 120])
 def test_intervals_outside_one_to_36_months_are_refused_with_the_reason(months):
     assert interval_refusal(months) == (
-        "Choose between 1 and 36 months: patient information is reviewed at least every "
-        "3 years."
+        "Choose between 1 and 36 months: patient information is reviewed at least every 3 years."
     )
 
 
