@@ -5,4 +5,6 @@ class InfopagesConfig(AppConfig):
     name = "infopages"
 
     def ready(self) -> None:
-        from infopages import checks, signals  # noqa: F401  (registers checks, connects receivers)
+        from infopages import checks, signals, subscriptions  # noqa: F401  (checks, receivers)
+
+        subscriptions.subscribe()  # what follows every publication, inside its transaction

@@ -9,7 +9,8 @@ Three layers, all refreshed by publishing:
   ``pages`` cache alias, local memory), and, with ``PUBLIC_PAGE_CACHE_SECONDS`` (Redis), every
   worker of every app server shares them too. Both are keyed by the *publication generation*:
   a token in the database (``PublicGeneration``) that every write to the read model changes
-  in its own transaction (``infopages.signals``), so a response is never served under a
+  in its own transaction, once per publication (``infopages.subscriptions``; other writes
+  through ``infopages.signals``), so a response is never served under a
   generation newer than the content it was rendered from.
 - A worker reads the generation again at most every ``PUBLIC_FRESHNESS_SECONDS`` (1 s), so a
   cached response costs no query at all. That is the freshness bound: a publication, a
@@ -99,7 +100,9 @@ def forget_generation() -> None:
 
 def bump_generation() -> None:
     """Give the read model a new generation, in the caller's transaction: every rendered
-    response cached under the old one stops being served (``infopages.signals``)."""
+    response cached under the old one stops being served. The one way
+    the generation changes: once per publication (``infopages.subscriptions``), and for the
+    other writes of the read model (``infopages.signals``, review notices)."""
     token, now = uuid.uuid4().hex, timezone.now()
     changed = PublicGeneration.objects.filter(pk=GENERATION_ROW).update(token=token, changed_at=now)
     if not changed:

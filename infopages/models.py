@@ -8,21 +8,17 @@ which are written by publishing alone and never changed afterwards.
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from infopages.review_intervals import MAX_REVIEW_MONTHS, interval_validators
 from infopages.sources import Source as Source  # the evidence register's model, here too
 from infopages.versions import SourceVersions
 
 PUBLIC_NOTE_MAX_LENGTH = 200  # one line in the page's public history
-MAX_REVIEW_INTERVAL_MONTHS = 36  # patient information is reviewed at least every 3 years
-DEFAULT_REVIEW_INTERVAL_MONTHS = 36
-
-review_interval_validators = [MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)]
 
 
 class Topic(models.Model):
@@ -43,7 +39,7 @@ class Topic(models.Model):
         _("review interval (months)"),
         null=True,
         blank=True,
-        validators=review_interval_validators,
+        validators=interval_validators(),
         help_text=_("How often pages here are fully reviewed; empty: as the topic above (36)."),
     )
 
@@ -57,7 +53,7 @@ class Topic(models.Model):
                 fields=["slug"], condition=Q(parent=None), name="unique_root_topic_slug"
             ),
             models.CheckConstraint(
-                condition=Q(review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+                condition=Q(review_interval_months__lte=MAX_REVIEW_MONTHS),
                 name="topic_review_interval_at_most_36_months",
             ),
         ]
@@ -151,7 +147,7 @@ class Page(models.Model):
         _("review interval (months)"),
         null=True,
         blank=True,
-        validators=review_interval_validators,
+        validators=interval_validators(),
         help_text=_("Empty: as its topic (36 months unless the topic says less)."),
     )
     lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
@@ -164,7 +160,7 @@ class Page(models.Model):
         verbose_name_plural = _("pages")
         constraints = [
             models.CheckConstraint(
-                condition=Q(review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+                condition=Q(review_interval_months__lte=MAX_REVIEW_MONTHS),
                 name="page_review_interval_at_most_36_months",
             ),
         ]

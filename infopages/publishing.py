@@ -16,6 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from infopages.caching import bump_generation
+from infopages.events import PagePublished, Publication, announce
 from infopages.markdown import RenderTooSlow, markdown_problems, render_checked
 from infopages.models import (
     PUBLIC_NOTE_MAX_LENGTH,
@@ -29,7 +31,7 @@ from infopages.models import (
     Topic,
 )
 from infopages.register import final_ids
-from infopages.search_index import block_text, index_publication, unindex_publication
+from infopages.search_index import block_text
 from infopages.versions import SourceVersions
 
 
@@ -248,11 +250,14 @@ def publish_content(
     note: str = "",
     public_note: str = "",
     at: datetime | None = None,
+    ends_review_notice: bool = False,
 ) -> PublishedPage:
-    """Replace what readers see of ``page`` with ``content``, atomically.
+    """Replace what readers see of ``page`` with ``content``, atomically, and announce it.
 
     ``note``: for the team (where it came from); ``public_note``: one line of plain text
     readers see in the page's history, what changed (empty for a minor change).
+    ``ends_review_notice``: readers are no longer told a review is under way (a full review
+    was published), as part of this publication.
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
@@ -260,7 +265,7 @@ def publish_content(
     Page.objects.select_for_update().filter(pk=page.pk).exists()
     _refuse_taken_address(page, content.slug)
     rendered = [(s, _render(s)) for s in content.sections]
-    retire_current(page=page, at=now)
+    replaced = _retire(page, at=now)
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
         page=page,
@@ -301,8 +306,26 @@ def publish_content(
         )
         for position, ((section, html), text) in enumerate(zip(rendered, texts, strict=True))
     )
-    index_publication(publication)
+    if ends_review_notice:
+        _end_notices(page, at=now)
+    announce(
+        PagePublished(
+            page=page,
+            publication=publication,
+            kind=_EVENT_OF_KIND.get(review.kind, Publication.PUBLISHED),
+            by=by,
+            replaced=replaced,
+            at=now,
+        )
+    )
     return publication
+
+
+_EVENT_OF_KIND = {
+    PublishedPage.Kind.RECERTIFIED: Publication.RECERTIFIED,
+    PublishedPage.Kind.IMPORTED: Publication.IMPORTED,
+    PublishedPage.Kind.REDATED: Publication.REDATED,
+}
 
 
 def _refuse_taken_address(page: Page, slug: str) -> None:
@@ -329,7 +352,7 @@ def republish_with_next_review(
     if current is None:
         raise PublishingRefused(f"“{page}” is not live, so it has no review date to change.")
     sections = list(current.sections.order_by("position"))
-    retire_current(page=page, at=now)
+    _retire(page, at=now)
     copy = PublishedPage.objects.get(pk=current.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
@@ -347,18 +370,41 @@ def republish_with_next_review(
         section._state.adding = True
         section.publication = copy
     copy.new_sections = PublishedSection.objects.bulk_create(sections)
-    index_publication(copy)
+    announce(
+        PagePublished(
+            page=page, publication=copy, kind=Publication.REDATED, by=by, replaced=current, at=now
+        )
+    )
     return copy
 
 
-def retire_current(*, page: Page, at: datetime | None = None) -> PublishedPage | None:
-    """Take the current snapshot off the public site; it stays in the history."""
+@transaction.atomic
+def retire_current(*, page: Page, by=None, at: datetime | None = None) -> PublishedPage | None:
+    """Take the current snapshot off the public site (a take-down, announced); it stays in
+    the history. None when the page was not live."""
+    now = at or timezone.now()
+    retired = _retire(page, at=now)
+    if retired is not None:
+        announce(
+            PagePublished(
+                page=page,
+                publication=retired,
+                kind=Publication.TAKEN_DOWN,
+                by=by,
+                replaced=retired,
+                at=now,
+            )
+        )
+    return retired
+
+
+def _retire(page: Page, *, at: datetime) -> PublishedPage | None:
+    """Mark the current snapshot replaced; the caller announces what happened."""
     current = PublishedPage.objects.current().filter(page=page).first()
     if current is not None:
         current.is_current = False
-        current.superseded_at = at or timezone.now()
+        current.superseded_at = at
         current.save(update_fields=["is_current", "superseded_at"])
-        unindex_publication(current)
     return current
 
 
@@ -368,15 +414,23 @@ def last_publication(page: Page) -> PublishedPage | None:
 
 
 def start_review_notice(*, page: Page, at: datetime | None = None) -> PublicReviewNotice:
-    """Tell readers of ``page`` that a full review is under way (until ``end_review_notice``)."""
+    """Tell readers of ``page`` that a full review is under way (until ``end_review_notice``).
+
+    Not a publication, but part of the read model: the public caches are refreshed."""
     open_notice = PublicReviewNotice.objects.filter(page=page, ended_at=None).first()
     if open_notice is not None:
         return open_notice
-    return PublicReviewNotice.objects.create(page=page, started_at=at or timezone.now())
+    notice = PublicReviewNotice.objects.create(page=page, started_at=at or timezone.now())
+    bump_generation()
+    return notice
 
 
 def end_review_notice(*, page: Page, at: datetime | None = None) -> None:
-    """Readers of ``page`` are no longer told of a review (it was published or abandoned)."""
-    for notice in PublicReviewNotice.objects.filter(page=page, ended_at=None):
-        notice.ended_at = at or timezone.now()
-        notice.save(update_fields=["ended_at"])
+    """Readers of ``page`` are no longer told of a review (it was abandoned). A published
+    full review ends it as part of the publication (``ends_review_notice``)."""
+    if _end_notices(page, at=at or timezone.now()):
+        bump_generation()
+
+
+def _end_notices(page: Page, *, at: datetime) -> int:
+    return PublicReviewNotice.objects.filter(page=page, ended_at=None).update(ended_at=at)

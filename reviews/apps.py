@@ -7,4 +7,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Medical sign-off")
 
     def ready(self) -> None:
-        from reviews import signals  # noqa: F401  (follows reviewers' roles and topic names)
+        from reviews import signals, subscriptions  # noqa: F401  (roles and topic names)
+
+        subscriptions.subscribe()  # what follows every publication, after it commits

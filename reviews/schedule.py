@@ -1,73 +1,25 @@
-"""The review schedule's rules: how often a page is fully reviewed, and the dates that follow.
+"""The review schedule's dates: what follows from how often a page is reviewed, and reminders.
 
-A page is fully reviewed at least every 36 months (the PIF TICK standard); a topic may ask for
-less (e.g. 12 months for fast-moving treatment pages) and a page may override its topic. A
-published full review sets "Date reviewed" to the day it was published and "Next review" to
-that day plus the interval; nothing else moves them, except a publisher bringing the next
-review forward.
+How often is one rule, in ``infopages.review_intervals`` (the page's own interval, else the
+nearest topic's, else at most 36 months). A published full review sets "Date reviewed" to the
+day it was published and "Next review" to that day plus the interval; nothing else moves them,
+except a publisher bringing the next review forward.
 """
 
-import calendar
 import datetime as dt
 
-from infopages.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Page, Topic
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+from infopages.models import Page
+from infopages.review_intervals import add_months as add_months
+from infopages.review_intervals import interval_for
 
 
 def review_interval_for(page: Page) -> int:
     """The page's own interval, else the nearest topic's up the tree, else 36 months."""
-    return review_intervals_for([page])[page.pk]
-
-
-def topic_interval_tree() -> dict[int, tuple[int | None, int | None]]:
-    """Every topic's (parent id, own interval), by id: one query (the tree is small)."""
-    return {
-        pk: (parent_id, months)
-        for pk, parent_id, months in Topic.objects.order_by().values_list(
-            "pk", "parent_id", "review_interval_months"
-        )
-    }
-
-
-def review_intervals_for(pages) -> dict[int, int]:
-    """``review_interval_for`` each page, by page id, in one query whatever their number."""
-    tree = topic_interval_tree()
-    intervals = {}
-    for page in pages:
-        months, topic_id, seen = page.review_interval_months, page.topic_id, set()
-        while months is None and topic_id is not None and topic_id not in seen:
-            seen.add(topic_id)
-            topic_id, months = tree.get(topic_id, (None, None))
-        intervals[page.pk] = months or DEFAULT_REVIEW_INTERVAL_MONTHS
-    return intervals
+    return interval_for(page).months
 
 
 def next_review_after(reviewed_on: dt.date, page: Page) -> dt.date:
     return add_months(reviewed_on, review_interval_for(page))
-
-
-def interval_source(page: Page, tree: dict[int, tuple[int | None, int | None]]) -> int | None:
-    """The id of the topic whose interval applies to ``page`` (None: its own, or the default).
-
-    ``tree`` maps topic id to (parent id, months), as ``review_intervals_for`` reads it."""
-    if page.review_interval_months is not None:
-        return None
-    topic_id, seen = page.topic_id, set()
-    while topic_id is not None and topic_id not in seen:
-        seen.add(topic_id)
-        parent_id, months = tree.get(topic_id, (None, None))
-        if months is not None:
-            return topic_id
-        topic_id = parent_id
-    return None
 
 
 # Reminders: before the due date, on it, and every week once it has passed.

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from infopages.models import MAX_REVIEW_INTERVAL_MONTHS, PublicWording, Topic
+from infopages.models import PublicWording, Topic
+from infopages.review_intervals import MAX_REVIEW_MONTHS, MAX_REVIEW_YEARS_WORDS, MIN_REVIEW_MONTHS
 from reviews import policy
 from reviews.forms import WorkspaceForm
 from reviews.review_calendar import CalendarFilter
@@ -89,11 +91,15 @@ class IntervalForm(WorkspaceForm):
     months = forms.IntegerField(
         label=_("Fully reviewed every (months)"),
         required=False,
-        min_value=1,
-        max_value=MAX_REVIEW_INTERVAL_MONTHS,
-        help_text=_(
-            "Leave empty to follow the page's topic. At most 36: patient information is "
-            "reviewed at least every three years. Applies from the next full review."
+        min_value=MIN_REVIEW_MONTHS,
+        max_value=MAX_REVIEW_MONTHS,
+        help_text=format_lazy(
+            _(
+                "Leave empty to follow the page's topic. At most {months}: patient information "
+                "is reviewed at least every {years}. Applies from the next full review."
+            ),
+            months=MAX_REVIEW_MONTHS,
+            years=MAX_REVIEW_YEARS_WORDS,
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from infopages.models import DEFAULT_REVIEW_INTERVAL_MONTHS, Page, PublishedPage, Topic
+from infopages.models import Page, PublishedPage, Topic
+from infopages.review_intervals import add_months, interval_for
 from reviews.flags import open_flag_count, open_flags_by_page
 from reviews.models import ChangeRequest, Decision, ReviewReminder, Role, SignOff
-from reviews.schedule import add_months, due_status, interval_source, topic_interval_tree
+from reviews.schedule import due_status
 
 State = ChangeRequest.State
 
@@ -94,14 +95,13 @@ class IntervalInForce:
 
 
 def interval_in_force(page: Page) -> IntervalInForce:
-    """The page's own interval, else its nearest topic's, else the standard. Two queries."""
-    if page.review_interval_months is not None:
-        return IntervalInForce(page.review_interval_months, "page")
-    topic_id = interval_source(page, topic_interval_tree())
-    if topic_id is None:
-        return IntervalInForce(DEFAULT_REVIEW_INTERVAL_MONTHS, "default")
-    topic = Topic.objects.only("name", "review_interval_months").get(pk=topic_id)
-    return IntervalInForce(topic.review_interval_months, "topic", topic.name)
+    """The interval ``infopages.review_intervals`` says, with the topic's name when a topic
+    sets it. Two queries."""
+    interval = interval_for(page)
+    if interval.source != "topic":
+        return IntervalInForce(interval.months, interval.source)
+    name = Topic.objects.values_list("name", flat=True).get(pk=interval.topic_id)
+    return IntervalInForce(interval.months, "topic", name)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from infopages.markdown import RenderTooSlow, find_markdown_problems, make_anchor, render_checked
+from infopages.review_intervals import MAX_REVIEW_YEARS_WORDS, latest_next_review
 from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
-MAX_REVIEW_YEARS = 3  # the design's longest review interval
 KNOWN_FIELDS = {*REQUIRED_FIELDS, "reviewers", "references", "resources", "related"}
 
 # Limits far above any real page (the longest has a few dozen references and ten sections),
@@ -323,11 +323,11 @@ def _validate_fields(path: Path, front: _FrontMatter) -> ParsedPage:
     reviewed_on, next_review_on = front.date("reviewed"), front.date("next_review")
     if reviewed_on > timezone.localdate():
         raise BadFile(front.line("reviewed"), f"reviewed ({reviewed_on}) is in the future")
-    if not reviewed_on < next_review_on <= _years_after(reviewed_on, MAX_REVIEW_YEARS):
+    if not reviewed_on < next_review_on <= latest_next_review(reviewed_on):
         raise BadFile(
             front.line("next_review"),
             f"next_review ({next_review_on}) must be after reviewed ({reviewed_on}) "
-            f"and at most {MAX_REVIEW_YEARS} years after it",
+            f"and at most {MAX_REVIEW_YEARS_WORDS} after it",
         )
     page = ParsedPage(
         path=path,
@@ -354,13 +354,6 @@ def _validate_fields(path: Path, front: _FrontMatter) -> ParsedPage:
         if key not in KNOWN_FIELDS
     ]
     return page
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _reviewers(front: _FrontMatter) -> list[ParsedReviewer]:

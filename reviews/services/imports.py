@@ -32,7 +32,7 @@ from infopages.publishing import (
     content_from_working_copy,
     publish_content,
 )
-from reviews import audit, policy, readability, selectors
+from reviews import audit, policy, selectors
 from reviews.audit import Action
 from reviews.errors import NotAllowed
 from reviews.services.changes import content_changed_outside
@@ -149,12 +149,9 @@ def _publish_and_record(page: Page, parsed: ParsedPage, *, by, draft: bool, what
         )
         note = f"Imported from {parsed.path.name}, reviewed on {reviewed}"
         try:
-            publication = publish_content(
-                page=page, content=content, review=record, by=by, note=note
-            )
+            publish_content(page=page, content=content, review=record, by=by, note=note)
         except PublishingRefused as refusal:
             raise BadFile(parsed.line_of.get("slug", 1), str(refusal)) from None
-        readability.record_for(publication)
         message = f"{what} and published as reviewed on {reviewed}."
     audit.record(
         action=Action.IMPORTED_DRAFT if draft else Action.IMPORTED,

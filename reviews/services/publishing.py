@@ -13,13 +13,12 @@ from infopages.publishing import (
     PublishingRefused,
     ReviewRecord,
     content_from_versions,
-    end_review_notice,
     last_publication,
     publish_content,
     retire_current,
     topic_trail,
 )
-from reviews import audit, contents, notifications, policy, readability
+from reviews import audit, contents, notifications, policy
 from reviews.audit import Action
 from reviews.credits import public_reviewers
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
@@ -172,13 +171,11 @@ def publish(
             note=(note.strip() or f"Change request #{change.pk}: {change.summary}")[:300],
             public_note=public_note,
             at=now,
+            ends_review_notice=change.is_full_review,  # only a full review told readers
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
-    readability.record_for(publication)
     cleared, still_open = clear_seen_flags(change=change, approvals=review.counting, at=now)
-    if change.is_full_review:  # only a full review tells readers it is under way
-        end_review_notice(page=change.page, at=now)
     was_scheduled = change.state == State.SCHEDULED
     change.state = State.PUBLISHED
     change.publication = publication
@@ -308,7 +305,7 @@ def unpublish_page(*, page: Page, by, reason: str) -> PublishedPage:
     )
     Page.objects.select_for_update().filter(pk=page.pk).first()
     now = timezone.now()
-    retired = retire_current(page=page, at=now)
+    retired = retire_current(page=page, by=by, at=now)
     if retired is None:
         raise InvalidTransition(f"“{page}” is not published, so there is nothing to take down.")
     audit.record(

@@ -11,12 +11,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from infopages.models import MAX_REVIEW_INTERVAL_MONTHS, Page, PublicWording, Topic
+from infopages.models import Page, PublicWording, Topic
 from infopages.publishing import PublishingRefused, republish_with_next_review
-from reviews import audit, policy, readability
+from infopages.review_intervals import add_months, interval_refusal
+from reviews import audit, policy
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
-from reviews.schedule import add_months, review_interval_for
+from reviews.schedule import review_interval_for
 
 
 def _day(day: dt.date) -> str:
@@ -51,7 +52,6 @@ def set_next_review(*, page: Page, on: dt.date, reason: str, by):
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
-    readability.record_for(publication)
     audit.record(
         action=Action.NEXT_REVIEW_CHANGED,
         actor=by,
@@ -68,11 +68,9 @@ def set_review_interval(*, target: Page | Topic, months: int | None, by) -> Page
 
     It applies from each page's next full review; bring a review forward to act sooner."""
     policy.require_publisher(by, doing="change how often pages are reviewed")
-    if months is not None and not 1 <= months <= MAX_REVIEW_INTERVAL_MONTHS:
-        raise InvalidInput(
-            f"Choose between 1 and {MAX_REVIEW_INTERVAL_MONTHS} months: patient information is "
-            "reviewed at least every three years."
-        )
+    refusal = interval_refusal(months)
+    if refusal:
+        raise InvalidInput(refusal)
     was = target.review_interval_months
     if was == months:
         return target

@@ -80,8 +80,8 @@ def test_the_command_scores_live_pages_once(scored_pages):
     assert PageReadability.objects.count() == 2
 
 
-def test_a_published_change_is_scored_when_published(approved_change, publisher):
-    publication = services.publish(change=approved_change, by=publisher)
+def test_a_published_change_is_scored_when_published(approved_change, publisher, run_on_commit):
+    publication = run_on_commit(services.publish, change=approved_change, by=publisher)
 
     assert PageReadability.objects.get(publication=publication).sections[0]["anchor"]
 
