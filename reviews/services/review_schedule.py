@@ -15,8 +15,9 @@ from infopages.models import MAX_REVIEW_INTERVAL_MONTHS, Page, PublicWording, To
 from infopages.publishing import PublishingRefused, republish_with_next_review
 from reviews import audit, policy, readability
 from reviews.audit import Action
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews.errors import InvalidInput, InvalidTransition
 from reviews.schedule import add_months, review_interval_for
+from reviews.workflow import PageStep, require_page_step
 
 
 def _day(day: dt.date) -> str:
@@ -27,7 +28,7 @@ def _day(day: dt.date) -> str:
 def set_next_review(*, page: Page, on: dt.date, reason: str, by):
     """Bring the page's next review forward to ``on`` (or back, up to what its interval
     allows after the last full review). Readers see the new date at once."""
-    policy.require_publisher(by, doing="change when a page is next reviewed")
+    require_page_step(PageStep.BRING_REVIEW_FORWARD, user=by)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Say why the review date changes (e.g. new NICE guidance): it is kept.")
@@ -67,7 +68,7 @@ def set_review_interval(*, target: Page | Topic, months: int | None, by) -> Page
     """How often pages are fully reviewed, for one page or a topic (None: as the topic above).
 
     It applies from each page's next full review; bring a review forward to act sooner."""
-    policy.require_publisher(by, doing="change how often pages are reviewed")
+    require_page_step(PageStep.SET_INTERVAL, user=by)
     if months is not None and not 1 <= months <= MAX_REVIEW_INTERVAL_MONTHS:
         raise InvalidInput(
             f"Choose between 1 and {MAX_REVIEW_INTERVAL_MONTHS} months: patient information is "
@@ -92,8 +93,7 @@ def set_review_interval(*, target: Page | Topic, months: int | None, by) -> Page
 @transaction.atomic
 def set_owner(*, page: Page, owner, by) -> Page:
     """Who looks after the page and is reminded of its reviews (None: the team address)."""
-    if not (policy.is_editor(by) or policy.is_publisher(by)):
-        raise NotAllowed("Only editors and publishers can choose who looks after a page.")
+    require_page_step(PageStep.SET_OWNER, user=by)
     if owner is not None and not policy.is_editor(owner):
         raise InvalidInput(f"{owner.get_full_name() or owner} is not an editor.")
     if page.owner_id == (owner.pk if owner else None):
@@ -108,7 +108,7 @@ def set_owner(*, page: Page, owner, by) -> Page:
 @transaction.atomic
 def set_public_wording(*, key: str, text: str, by) -> PublicWording:
     """Reword what readers are told (e.g. the notice while a page is reviewed)."""
-    policy.require_publisher(by, doing="change what readers are told")
+    require_page_step(PageStep.REWORD_NOTICE, user=by)
     text = " ".join(text.split())
     if not text:
         raise InvalidInput("Write the words readers will see.")
