@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from infopages.models import Source
 from infopages.register import near_duplicates
-from reviews import policy, services, source_selectors
+from reviews import services, source_selectors
 from reviews.errors import StaleContent, WorkflowError
 from reviews.source_forms import (
     MarkSourceForm,
@@ -223,5 +223,5 @@ def broken_links(request: HttpRequest) -> HttpResponse:
     """Sources whose link was broken or unreachable at the last weekly check."""
     sources = source_selectors.broken_links()
     page_obj = Paginator(sources, SOURCES_PER_SCREEN).get_page(request.GET.get("page"))
-    context = {"page_obj": page_obj, "is_editor": policy.is_editor(request.user)}
+    context = {"page_obj": page_obj}
     return render(request, "reviews/broken_links.html", context)
