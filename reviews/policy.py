@@ -223,10 +223,6 @@ def require_can_publish(user, review: ReviewStatus) -> None:
         raise NotAllowed("You wrote part of this change, so another publisher must publish it.")
 
 
-def require_can_unpublish(user) -> None:
-    require_publisher(user, doing="take a page down")
-
-
 def source_check_refusal(user, flags) -> str:
     """Why ``user`` may not clear these flags (one source's, on one page) by checking the page
     against the changed source ("" when they may). A medical reviewer judges whether the
@@ -243,12 +239,6 @@ def source_check_refusal(user, flags) -> str:
             "the page against it."
         )
     return ""
-
-
-def require_can_check_source(user, flags) -> None:
-    reason = source_check_refusal(user, flags)
-    if reason:
-        raise NotAllowed(reason)
 
 
 def require_can_comment(user) -> None:

@@ -6,7 +6,7 @@ Services call ``require`` before changing anything; screens show exactly the ste
 service refuses, and a service never takes a step a screen does not offer.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -192,4 +192,119 @@ def available_steps(user, change: ChangeRequest, review: ReviewStatus) -> frozen
     """Every step ``user`` may take on ``change`` now: what a screen offers."""
     return frozenset(
         step for step in Step if refusal(step, user=user, change=change, review=review) is None
+    )
+
+
+# Steps taken without a person choosing them: the change moves because something else did.
+class Automatic(StrEnum):
+    SIGN_OFF_LAPSED = "sign_off_lapsed"  # an approval it relied on stopped counting
+    SCHEDULE_FAILED = "schedule_failed"  # publishing at the scheduled time was refused
+
+
+AUTOMATIC_MOVES: dict[Automatic, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Automatic.SIGN_OFF_LAPSED: ((State.APPROVED, State.SCHEDULED), (State.IN_REVIEW,)),
+    Automatic.SCHEDULE_FAILED: ((State.SCHEDULED,), (State.APPROVED,)),
+}
+
+
+def move(change: ChangeRequest, *, step: Step | Automatic, to: str) -> str:
+    """Set ``change``'s state to ``to`` (not saved), as the table's row for ``step`` allows,
+    and return the state it was in. A move the table does not name is a bug in a service, so
+    it is refused loudly rather than written."""
+    if step in AUTOMATIC_MOVES:
+        sources, targets = AUTOMATIC_MOVES[step]
+    else:
+        sources, targets = TRANSITIONS[step].sources, TRANSITIONS[step].targets
+    if change.state not in sources or to not in targets:
+        raise InvalidTransition(
+            f"The workflow has no step “{step}” from {STATE_PHRASES[change.state]} to "
+            f"{STATE_PHRASES[State(to)]}."
+        )
+    was, change.state = change.state, to
+    return was
+
+
+# Page-level steps: taken on a page (or the evidence register) rather than on one change
+# request, so they have no state column; who may take them is written here once, and the
+# screens offer what ``available_page_steps`` returns.
+class PageStep(StrEnum):
+    SET_OWNER = "set_owner"
+    SET_INTERVAL = "set_interval"
+    BRING_REVIEW_FORWARD = "bring_review_forward"
+    REWORD_NOTICE = "reword_notice"  # what readers are told while a page is reviewed
+    START_CHANGE = "start_change"
+    START_FULL_REVIEW = "start_full_review"
+    TAKE_DOWN = "take_down"
+    RESTORE = "restore"  # an earlier version or publication, as a new draft
+    CHECK_SOURCE = "check_source"  # the page still agrees with a changed source
+    ADD_SOURCE = "add_source"
+    EDIT_SOURCE = "edit_source"
+    MARK_SOURCE = "mark_source"  # updated, withdrawn, or current again
+    MERGE_SOURCES = "merge_sources"
+
+
+def _editors(doing: str) -> Callable:
+    def check(user, flags) -> None:
+        policy.require_editor(user, doing=doing)
+
+    return check
+
+
+def _publishers(doing: str) -> Callable:
+    def check(user, flags) -> None:
+        policy.require_publisher(user, doing=doing)
+
+    return check
+
+
+def _owner_chooser(user, flags) -> None:
+    if not (policy.is_editor(user) or policy.is_publisher(user)):
+        raise NotAllowed("Only editors and publishers can choose who looks after a page.")
+
+
+def _source_checker(user, flags) -> None:
+    reason = policy.source_check_refusal(user, flags)
+    if reason:
+        raise NotAllowed(reason)
+
+
+# Each step's check raises NotAllowed for the wrong person; ``flags`` are the open flags the
+# step acts on (only a source check has any).
+PAGE_STEPS: dict[PageStep, Callable[[object, Sequence], None]] = {
+    PageStep.SET_OWNER: _owner_chooser,
+    PageStep.SET_INTERVAL: _publishers("change how often pages are reviewed"),
+    PageStep.BRING_REVIEW_FORWARD: _publishers("change when a page is next reviewed"),
+    PageStep.REWORD_NOTICE: _publishers("change what readers are told"),
+    PageStep.START_CHANGE: _editors("start a change request"),
+    PageStep.START_FULL_REVIEW: _editors("start a full review"),
+    PageStep.TAKE_DOWN: _publishers("take a page down"),
+    PageStep.RESTORE: _editors("restore earlier versions"),
+    PageStep.CHECK_SOURCE: _source_checker,
+    PageStep.ADD_SOURCE: _editors("add sources to the register"),
+    PageStep.EDIT_SOURCE: _editors("change sources in the register"),
+    PageStep.MARK_SOURCE: _editors("mark sources updated or withdrawn"),
+    PageStep.MERGE_SOURCES: _editors("merge sources"),
+}
+
+
+def page_step_refusal(step: PageStep, *, user, flags: Sequence = ()) -> WorkflowError | None:
+    """Why ``user`` may not take the page-level ``step``, or None when they may."""
+    try:
+        PAGE_STEPS[step](user, flags)
+    except WorkflowError as error:
+        return error
+    return None
+
+
+def require_page_step(step: PageStep, *, user, flags: Sequence = ()) -> None:
+    """Refuse the page-level step (raise its ``NotAllowed``) unless ``user`` may take it."""
+    error = page_step_refusal(step, user=user, flags=flags)
+    if error is not None:
+        raise error
+
+
+def available_page_steps(user, *, flags: Sequence = ()) -> frozenset[PageStep]:
+    """Every page-level step ``user`` may take: what a screen offers."""
+    return frozenset(
+        step for step in PageStep if page_step_refusal(step, user=user, flags=flags) is None
     )

@@ -8,13 +8,13 @@ from reversion.models import Version
 from infopages.models import Page, PublishedPage, Section, Topic
 from infopages.publishing import end_review_notice, last_publication, start_review_notice
 from infopages.services import restore_version
-from reviews import audit, contents, policy, selectors
+from reviews import audit, contents, selectors
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
 from reviews.services.common import NEVER_PUBLISHED, State, ask_reviewers, lock
 from reviews.services.editing import PAGE_PARTS, after_edit, require_renderable
-from reviews.workflow import Step, require
+from reviews.workflow import PageStep, Step, move, require, require_page_step
 
 
 @transaction.atomic
@@ -26,7 +26,8 @@ def start_change(
     A page never published is always given a full review (its first publication dates it).
     While a full review is open, readers of the live page are told it is being reviewed.
     """
-    policy.require_editor(by, doing="start a change request")
+    step = PageStep.START_FULL_REVIEW if is_full_review else PageStep.START_CHANGE
+    require_page_step(step, user=by)
     Page.objects.select_for_update().filter(pk=page.pk).first()
     _refuse_second_open_change(page)
     is_full_review = is_full_review or last_publication(page) is None
@@ -144,8 +145,7 @@ def submit_for_review(*, change: ChangeRequest, by) -> ChangeRequest:
             "Nothing in this change differs from the published page. Edit the page first, "
             "or mark it as a full review to have it re-checked as it is."
         )
-    resubmitted = change.state == State.CHANGES_REQUESTED
-    change.state = State.IN_REVIEW
+    resubmitted = move(change, step=Step.SUBMIT, to=State.IN_REVIEW) == State.CHANGES_REQUESTED
     change.submitted_at = timezone.now()
     change.decided_at = None
     change.save(update_fields=["state", "submitted_at", "decided_at"])
@@ -164,7 +164,7 @@ def withdraw(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
     """Close the change request without publishing. The edits stay in the working copy."""
     review = lock(change)
     require(Step.WITHDRAW, user=by, change=change, review=review)
-    change.state = State.WITHDRAWN
+    move(change, step=Step.WITHDRAW, to=State.WITHDRAWN)
     change.withdrawn_at = timezone.now()
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "withdrawn_at", "scheduled_for", "scheduled_by"])
@@ -203,7 +203,7 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     It joins the page's open change request (sending it back to review if it was signed
     off) or opens a new one: a restored text reaches readers only through review.
     """
-    policy.require_editor(by, doing="restore earlier versions")
+    require_page_step(PageStep.RESTORE, user=by)
     if version._model not in (Page, *PAGE_PARTS):
         raise InvalidInput(
             "Only versions of pages, sections, references and resources can be restored."
@@ -256,7 +256,7 @@ def restore_publication_as_draft(
 
     Parts added since that publication are kept; remove them in the change if need be.
     """
-    policy.require_editor(by, doing="restore earlier versions")
+    require_page_step(PageStep.RESTORE, user=by)
     when = f"{publication.published_at:%d %b %Y %H:%M}"
     page = publication.page
     change = _open_or_start_change(page, by=by, summary=f"Restore the page as published on {when}.")

@@ -1,10 +1,11 @@
 """What every workflow step does first (lock the change request and read where it stands),
 and the emails several steps send."""
 
-from reviews import notifications, selectors
+from reviews import audit, notifications, selectors
 from reviews.diffs import Renderings, since_sign_off
 from reviews.models import ChangeRequest, Decision
 from reviews.status import ReviewStatus
+from reviews.workflow import Automatic, Step, move
 
 State = ChangeRequest.State
 
@@ -60,3 +61,16 @@ def ask_reviewers(change: ChangeRequest, *, review: ReviewStatus, actor, again=F
 
 def tell_authors(change: ChangeRequest, *, review: ReviewStatus, event: str, actor, **context):
     notifications.notify(users=review.authors, event=event, change=change, actor=actor, **context)
+
+
+def send_back_to_review(
+    change: ChangeRequest, *, step: Step | Automatic, by, action: str, message: str, **extra
+) -> None:
+    """An approved, scheduled or in-review change whose sign-offs no longer all count (it was
+    edited, or an approval lapsed) goes back to review: any schedule is cancelled, the
+    event is audited with ``message``, and its reviewers are asked again."""
+    move(change, step=step, to=State.IN_REVIEW)
+    change.scheduled_for = change.scheduled_by = change.decided_at = None
+    change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
+    audit.record_change(change, action=action, actor=by, message=message, **extra)
+    ask_reviewers(change, review=ReviewStatus(change), actor=by, again=True)

@@ -21,9 +21,8 @@ from reviews import audit, contents
 from reviews.audit import Action
 from reviews.errors import InvalidInput, StaleContent
 from reviews.models import ChangeRequest
-from reviews.services.common import State, ask_reviewers, lock
+from reviews.services.common import lock, send_back_to_review
 from reviews.services.sources import source_for_reference
-from reviews.status import ReviewStatus
 from reviews.workflow import Step, require
 
 PAGE_PARTS = (Section, Reference, Resource)
@@ -53,19 +52,14 @@ def after_edit(change: ChangeRequest, *, by, action: str, message: str) -> None:
     """Record the page's new versions in the change; if its content changed while in review
     or after approval, earlier sign-offs stop counting and the reviewers are asked again."""
     content_changed = contents.refresh_items(change, by=by)
-    back_to_review = content_changed and change.state in ChangeRequest.UNDER_REVIEW_STATES
-    if back_to_review:
-        was = change.get_state_display()
-        change.state = State.IN_REVIEW
-        change.scheduled_for = change.scheduled_by = change.decided_at = None
-        change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
+    if content_changed and change.state in ChangeRequest.UNDER_REVIEW_STATES:
         message += (
-            f" The change was {was}: sign-offs given before this edit no longer count, "
-            "and it is back in review."
+            f" The change was {change.get_state_display()}: sign-offs given before this edit "
+            "no longer count, and it is back in review."
         )
-    audit.record_change(change, action=action, actor=by, message=message)
-    if back_to_review:
-        ask_reviewers(change, review=ReviewStatus(change), actor=by, again=True)
+        send_back_to_review(change, step=Step.EDIT, by=by, action=action, message=message)
+    else:
+        audit.record_change(change, action=action, actor=by, message=message)
 
 
 def _check(obj: models.Model, related_pages: list[Page] | None) -> None:

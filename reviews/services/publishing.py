@@ -18,7 +18,7 @@ from infopages.publishing import (
     retire_current,
     topic_trail,
 )
-from reviews import audit, contents, notifications, policy
+from reviews import audit, contents, notifications
 from reviews.audit import Action
 from reviews.credits import public_reviewers
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
@@ -27,7 +27,7 @@ from reviews.schedule import next_review_after
 from reviews.services.common import NEVER_PUBLISHED, State, lock, tell_authors
 from reviews.services.flags import clear_seen_flags
 from reviews.status import ReviewStatus
-from reviews.workflow import Step, require
+from reviews.workflow import Automatic, PageStep, Step, move, require, require_page_step
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +176,7 @@ def publish(
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
     cleared, still_open = clear_seen_flags(change=change, approvals=review.counting, at=now)
-    was_scheduled = change.state == State.SCHEDULED
-    change.state = State.PUBLISHED
+    was_scheduled = move(change, step=Step.PUBLISH, to=State.PUBLISHED) == State.SCHEDULED
     change.publication = publication
     change.published_at = now
     change.public_note = public_note
@@ -220,7 +219,7 @@ def schedule(*, change: ChangeRequest, by, at: datetime, public_note: str = "") 
     if at <= timezone.now():
         raise InvalidInput("Choose a publication time in the future, or publish now.")
     change.public_note = clean_public_note(public_note)
-    change.state = State.SCHEDULED
+    move(change, step=Step.SCHEDULE, to=State.SCHEDULED)
     change.scheduled_for = at
     change.scheduled_by = by
     change.save(update_fields=["state", "scheduled_for", "scheduled_by", "public_note"])
@@ -239,7 +238,7 @@ def unschedule(*, change: ChangeRequest, by, reason: str = "") -> ChangeRequest:
     """Cancel a scheduled publication; the change stays approved."""
     review = lock(change)
     require(Step.UNSCHEDULE, user=by, change=change, review=review)
-    change.state = State.APPROVED
+    move(change, step=Step.UNSCHEDULE, to=State.APPROVED)
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
     audit.record_change(
@@ -273,7 +272,7 @@ def _give_up_schedule(change: ChangeRequest, *, reason: str) -> None:
     if change.state != State.SCHEDULED:
         return  # published or changed meanwhile by someone else
     scheduler = change.scheduled_by
-    change.state = State.APPROVED
+    move(change, step=Automatic.SCHEDULE_FAILED, to=State.APPROVED)
     change.scheduled_for = change.scheduled_by = None
     change.save(update_fields=["state", "scheduled_for", "scheduled_by"])
     audit.record_change(
@@ -295,7 +294,7 @@ def unpublish_page(*, page: Page, by, reason: str) -> PublishedPage:
 
     A publication scheduled for the page is cancelled too, so it cannot come back by itself.
     """
-    policy.require_can_unpublish(by)
+    require_page_step(PageStep.TAKE_DOWN, user=by)
     if not reason.strip():
         raise InvalidInput("Give the reason for taking the page down: it goes in the audit log.")
     # Lock in the order publishing does (change request, then page), so a take-down racing a

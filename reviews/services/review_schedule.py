@@ -16,8 +16,9 @@ from infopages.publishing import PublishingRefused, republish_with_next_review
 from infopages.review_intervals import add_months, interval_refusal
 from reviews import audit, policy
 from reviews.audit import Action
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews.errors import InvalidInput, InvalidTransition
 from reviews.schedule import review_interval_for
+from reviews.workflow import PageStep, require_page_step
 
 
 def _day(day: dt.date) -> str:
@@ -28,7 +29,7 @@ def _day(day: dt.date) -> str:
 def set_next_review(*, page: Page, on: dt.date, reason: str, by):
     """Bring the page's next review forward to ``on`` (or back, up to what its interval
     allows after the last full review). Readers see the new date at once."""
-    policy.require_publisher(by, doing="change when a page is next reviewed")
+    require_page_step(PageStep.BRING_REVIEW_FORWARD, user=by)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Say why the review date changes (e.g. new NICE guidance): it is kept.")
@@ -67,7 +68,7 @@ def set_review_interval(*, target: Page | Topic, months: int | None, by) -> Page
     """How often pages are fully reviewed, for one page or a topic (None: as the topic above).
 
     It applies from each page's next full review; bring a review forward to act sooner."""
-    policy.require_publisher(by, doing="change how often pages are reviewed")
+    require_page_step(PageStep.SET_INTERVAL, user=by)
     refusal = interval_refusal(months)
     if refusal:
         raise InvalidInput(refusal)
@@ -90,8 +91,7 @@ def set_review_interval(*, target: Page | Topic, months: int | None, by) -> Page
 @transaction.atomic
 def set_owner(*, page: Page, owner, by) -> Page:
     """Who looks after the page and is reminded of its reviews (None: the team address)."""
-    if not (policy.is_editor(by) or policy.is_publisher(by)):
-        raise NotAllowed("Only editors and publishers can choose who looks after a page.")
+    require_page_step(PageStep.SET_OWNER, user=by)
     if owner is not None and not policy.is_editor(owner):
         raise InvalidInput(f"{owner.get_full_name() or owner} is not an editor.")
     if page.owner_id == (owner.pk if owner else None):
@@ -106,7 +106,7 @@ def set_owner(*, page: Page, owner, by) -> Page:
 @transaction.atomic
 def set_public_wording(*, key: str, text: str, by) -> PublicWording:
     """Reword what readers are told (e.g. the notice while a page is reviewed)."""
-    policy.require_publisher(by, doing="change what readers are told")
+    require_page_step(PageStep.REWORD_NOTICE, user=by)
     text = " ".join(text.split())
     if not text:
         raise InvalidInput("Write the words readers will see.")

@@ -11,10 +11,10 @@ from reviews.audit import Action
 from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
-from reviews.services.common import State, ask_reviewers, lock, tell_authors
+from reviews.services.common import State, lock, send_back_to_review, tell_authors
 from reviews.services.flags import record_shown, require_shown
 from reviews.status import ReviewStatus
-from reviews.workflow import Step, require
+from reviews.workflow import Automatic, Step, move, require
 
 
 def _resolve_role(reviewer, review: ReviewStatus, role: Role | str | None) -> Role:
@@ -126,7 +126,7 @@ def record_decision(
     as_whom = f"As {role.label}" + (f" ({outside_reviewer(invitation)})" if invitation else "")
     extra = outside_actor(invitation) if invitation else {}
     if decision == Decision.REQUEST_CHANGES:
-        change.state = State.CHANGES_REQUESTED
+        move(change, step=Step.SIGN_OFF, to=State.CHANGES_REQUESTED)
         change.decided_at = now
         change.save(update_fields=["state", "decided_at"])
         audit.record_change(
@@ -199,7 +199,7 @@ def _sections_covered(
 def _approve(change: ChangeRequest, *, review: ReviewStatus, reviewer, at) -> None:
     """The last sign-off the change needed was given: tell its editors and the publishers."""
     approvals = review.counting
-    change.state = State.APPROVED
+    move(change, step=Step.SIGN_OFF, to=State.APPROVED)
     change.decided_at = at
     change.save(update_fields=["state", "decided_at"])
     names = ", ".join(
@@ -250,16 +250,12 @@ def send_back_if_short(change: ChangeRequest, *, reason: str) -> bool:
         f"({'outside reviewer, ' if entry.sign_off.is_outside else ''}{entry.reason})"
         for entry in review.lapsed
     )
-    was = change.get_state_display()
-    change.state = State.IN_REVIEW
-    change.scheduled_for = change.scheduled_by = change.decided_at = None
-    change.save(update_fields=["state", "scheduled_for", "scheduled_by", "decided_at"])
-    audit.record_change(
+    send_back_to_review(
         change,
+        step=Automatic.SIGN_OFF_LAPSED,
+        by=None,
         action=Action.SIGN_OFF_LAPSED,
-        actor=None,
-        message=f"The change was {was}, but a sign-off it relied on no longer counts: "
-        f"{lapsed or reason}. It is back in review.",
+        message=f"The change was {change.get_state_display()}, but a sign-off it relied on "
+        f"no longer counts: {lapsed or reason}. It is back in review.",
     )
-    ask_reviewers(change, review=ReviewStatus(change), actor=None, again=True)
     return True

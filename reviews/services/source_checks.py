@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from infopages.models import Page, Source
-from reviews import audit, policy
+from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ReviewFlag, SourceCheck
+from reviews.workflow import PageStep, require_page_step
 
 NOTE_MAX_LENGTH = 300
 
@@ -35,7 +36,7 @@ def check_against_source(
         .filter(page=page, source_id=source_id, cleared_at__isnull=True)
         .order_by("raised_at", "id")
     )
-    policy.require_can_check_source(by, flags)
+    require_page_step(PageStep.CHECK_SOURCE, user=by, flags=flags)
     if not flags:
         raise InvalidTransition(
             f"“{page}” no longer needs review because of this source: someone else checked "

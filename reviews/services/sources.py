@@ -15,11 +15,12 @@ from django.utils import timezone
 from infopages.register import move_references, source_for
 from infopages.sources import Source, identifier_in, source_key
 from infopages.weblinks import public_link_problem
-from reviews import audit, policy
+from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
 from reviews.models import ReviewFlag
 from reviews.services.flags import raise_flags
+from reviews.workflow import PageStep, require_page_step
 
 # What a person may change on a source in the register, with the audit log's names for them.
 EDITABLE = {
@@ -57,7 +58,7 @@ def _audit(action: str, *, by, source: Source, message: str, **extra) -> None:
 def add_source(*, by, citation: str, url: str = "", **details: str) -> Source:
     """Add a source to the register (``details``: publisher, identifier, version_or_date).
     An exact duplicate of one already there is refused, naming it."""
-    policy.require_editor(by, doing="add sources to the register")
+    require_page_step(PageStep.ADD_SOURCE, user=by)
     unknown = set(details) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"A source has no {', '.join(sorted(unknown))}.")
@@ -81,7 +82,7 @@ def edit_source(*, source: Source, by, expected_lock_version: int, **values: str
     """Correct a source's record (citation, link, publisher, identifier, version or date).
     Pages citing it keep their own citations, as signed off. Refused, saving nothing, when
     someone else saved it after ``expected_lock_version``."""
-    policy.require_editor(by, doing="change sources in the register")
+    require_page_step(PageStep.EDIT_SOURCE, user=by)
     stored = Source.objects.select_for_update().get(pk=source.pk)
     if stored.merged_into_id:
         raise InvalidTransition(
@@ -127,7 +128,7 @@ def mark_source(*, source: Source, by, status: str, note: str) -> Marked:
     "NICE NG101 updated October 2026". Updated or withdrawn: every page whose working copy or
     live publication cites it is flagged "review needed" with that note, until a change to
     it is published whose reviewers were shown the note."""
-    policy.require_editor(by, doing="mark sources updated or withdrawn")
+    require_page_step(PageStep.MARK_SOURCE, user=by)
     try:
         status = Status(status)
     except ValueError:
@@ -170,7 +171,7 @@ def merge_sources(*, keep: Source, merge: Source, by, reason: str = "") -> Sourc
     """Merge ``merge`` (a near-duplicate) into ``keep``: every reference citing it now cites
     ``keep``, and it stays in the register marked as merged, so nothing naming it is lost.
     The references' own citations are unchanged (as signed off)."""
-    policy.require_editor(by, doing="merge sources")
+    require_page_step(PageStep.MERGE_SOURCES, user=by)
     if keep.pk == merge.pk:
         raise InvalidInput("Choose two different sources to merge.")
     locked = {

@@ -1,6 +1,7 @@
 """The workflow's screens: the editors', reviewers' and publishers' workspace, and the audit
-CSV. Views are thin: they ask ``reviews.policy``, call ``reviews.services`` and show the
-``WorkflowError`` message of a refused step with the person's input kept.
+CSV. Views are thin: they ask ``reviews.workflow`` which steps to offer (``available_steps``,
+``available_page_steps``), call ``reviews.services`` and show the ``WorkflowError`` message
+of a refused step with the person's input kept.
 
 - ``dashboard``: what needs me, starting a change, email setting, emergency take-down.
 - ``changes``: the change request page and the steps taken from it.

@@ -6,13 +6,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reviews import policy, selectors
+from reviews import policy, selectors, workflow
 from reviews.models import ChangeRequest, Role
+from reviews.workflow import PageStep
 
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     """403, saying why in the person's terms (nothing was changed)."""
     return render(request, "reviews/forbidden.html", {"message": message}, status=403)
+
+
+def page_steps(user, *, flags=()) -> dict[str, bool]:
+    """Which page-level steps a screen offers ``user``, by name, for its template
+    (``{% if page_steps.SET_OWNER %}``): exactly those their services take."""
+    available = workflow.available_page_steps(user, flags=flags)
+    return {step.name: step in available for step in PageStep}
+
+
+def refuse_page_step(request: HttpRequest, step: PageStep, *, flags=()) -> HttpResponse | None:
+    """A 403 saying why ``request.user`` may not take ``step``, or None when they may."""
+    error = workflow.page_step_refusal(step, user=request.user, flags=flags)
+    return None if error is None else forbidden(request, error.message)
 
 
 def workspace_view(view):

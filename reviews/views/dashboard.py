@@ -13,7 +13,8 @@ from reviews.forms import NotificationPreferenceForm, StartChangeForm, Unpublish
 from reviews.models import ChangeRequest
 from reviews.schedule_selectors import pages_looked_after
 from reviews.source_selectors import register_counts
-from reviews.views.common import forbidden, workspace_view
+from reviews.views.common import page_steps, refuse_page_step, workspace_view
+from reviews.workflow import PageStep
 
 State = ChangeRequest.State
 LOOKED_AFTER_CAP = 8
@@ -25,7 +26,9 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
     is_editor = policy.EDITORS in groups
     is_reviewer = bool(policy.reviewer_roles(user))
     is_publisher = policy.PUBLISHERS in groups
+    steps = page_steps(user)
     context = {
+        "page_steps": steps,
         "is_editor": is_editor,
         "is_reviewer": is_reviewer,
         "is_publisher": is_publisher,
@@ -41,6 +44,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         context["my_open"] = [
             c for c in selectors.open_changes_of(editor=user) if c.state != State.CHANGES_REQUESTED
         ]
+    if steps["START_CHANGE"]:
         context["start_form"] = forms.get("start_form") or StartChangeForm()
         context["looked_after"], context["looked_after_count"] = pages_looked_after(
             owner=user, limit=LOOKED_AFTER_CAP
@@ -51,6 +55,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         context["scheduled"] = selectors.changes_in_state(State.SCHEDULED).order_by(
             "scheduled_for", "id"
         )
+    if steps["TAKE_DOWN"]:
         context["unpublish_form"] = forms.get("unpublish_form") or UnpublishForm()
     return render(request, "reviews/dashboard.html", context, status=status)
 
@@ -64,8 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @workspace_view
 def start_change(request: HttpRequest) -> HttpResponse:
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can start a change request.")
+    if refused := refuse_page_step(request, PageStep.START_CHANGE):
+        return refused
     form = StartChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -120,8 +125,8 @@ def notification_preference(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def unpublish(request: HttpRequest) -> HttpResponse:
     """Take a live page off the public site now, with a reason for the audit log."""
-    if not policy.is_publisher(request.user):
-        return forbidden(request, "Only publishers can take a page down.")
+    if refused := refuse_page_step(request, PageStep.TAKE_DOWN):
+        return refused
     form = UnpublishForm(request.POST, pages=selectors.live_pages())
     if form.is_valid():
         page = form.cleaned_data["page"]

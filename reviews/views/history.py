@@ -28,11 +28,12 @@ from infopages.models import (
     Section,
 )
 from infopages.review_notice import notice_starts_on
-from reviews import contents, policy, selectors, services
+from reviews import contents, selectors, services
 from reviews.errors import WorkflowError
 from reviews.forms import AsOfForm, RestoreForm
 from reviews.schedule_selectors import sections_last_signed_off
-from reviews.views.common import forbidden, person, workspace_view
+from reviews.views.common import page_steps, person, refuse_page_step, workspace_view
+from reviews.workflow import PageStep
 
 PART_MODELS = (Page, Section, Reference, Resource)
 KIND_NAMES = {Page: "Title and summary", Reference: "Reference", Resource: "Resource"}
@@ -75,7 +76,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
         .order_by("-published_at", "-id"),
         "open_change": selectors.open_change_for(page),
         "source_checks": page.source_checks.select_related("source", "checked_by"),
-        "may_restore": policy.is_editor(request.user),
+        "page_steps": page_steps(request.user),
         "as_of_form": AsOfForm(),
     }
     return render(request, "reviews/page_history.html", context)
@@ -102,8 +103,8 @@ def _key(part) -> tuple[int, str]:
 def restore_version(request: HttpRequest, page_pk: int) -> HttpResponse:
     """Bring back one earlier version of the page or one of its parts, as a new draft."""
     page = get_object_or_404(Page, pk=page_pk)
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can restore earlier versions.")
+    if refused := refuse_page_step(request, PageStep.RESTORE):
+        return refused
     form = RestoreForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a version to restore.")
@@ -127,8 +128,8 @@ def restore_version(request: HttpRequest, page_pk: int) -> HttpResponse:
 def restore_publication(request: HttpRequest, page_pk: int) -> HttpResponse:
     """Bring back the whole page as it was published on an earlier date, as a new draft."""
     page = get_object_or_404(Page, pk=page_pk)
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can restore earlier versions.")
+    if refused := refuse_page_step(request, PageStep.RESTORE):
+        return refused
     chosen = request.POST.get("publication", "")
     publication = (
         PublishedPage.objects.filter(page=page, pk=int(chosen)).first()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from infopages.models import DEFAULT_REVIEW_NOTICE, Page, PublicWording
-from reviews import policy, services
+from reviews import services
 from reviews.errors import WorkflowError
 from reviews.flags import open_flags_of
 from reviews.schedule import due_status
@@ -25,7 +25,8 @@ from reviews.schedule_forms import (
     WordingForm,
 )
 from reviews.schedule_selectors import page_schedule
-from reviews.views.common import forbidden, person, workspace_view
+from reviews.views.common import page_steps, person, refuse_page_step, workspace_view
+from reviews.workflow import PageStep
 
 
 def _page(page_pk: int) -> Page:
@@ -36,23 +37,20 @@ def render_schedule(request: HttpRequest, page: Page, **forms) -> HttpResponse:
     user = request.user
     schedule = page_schedule(page)
     today = timezone.localdate()
-    may_own = policy.is_editor(user) or policy.is_publisher(user)
-    is_publisher = policy.is_publisher(user)
+    steps = page_steps(user)
     interval = page.review_interval_months
     context = {
         "page": page,
         "schedule": schedule,
         "status": due_status(schedule.next_review_on, today),
         "owner_name": person(page.owner) if page.owner else "",
-        "may_own": may_own,
-        "is_publisher": is_publisher,
-        "is_editor": policy.is_editor(user),
+        "page_steps": steps,
         "owner_form": forms.get("owner_form")
-        or (OwnerForm(initial={"owner": str(page.owner_id or "")}) if may_own else None),
+        or (OwnerForm(initial={"owner": str(page.owner_id or "")}) if steps["SET_OWNER"] else None),
         "interval_form": forms.get("interval_form")
-        or (IntervalForm(initial={"months": interval}) if is_publisher else None),
+        or (IntervalForm(initial={"months": interval}) if steps["SET_INTERVAL"] else None),
         "next_review_form": forms.get("next_review_form")
-        or (NextReviewForm() if is_publisher and schedule.is_live else None),
+        or (NextReviewForm() if steps["BRING_REVIEW_FORWARD"] and schedule.is_live else None),
         "full_review_form": forms.get("full_review_form") or StartFullReviewForm(),
         "flags": open_flags_of(page.pk),
     }
@@ -69,8 +67,8 @@ def schedule_screen(request: HttpRequest, page_pk: int) -> HttpResponse:
 @workspace_view
 def change_owner(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = _page(page_pk)
-    if not (policy.is_editor(request.user) or policy.is_publisher(request.user)):
-        return forbidden(request, "Only editors and publishers can choose who looks after a page.")
+    if refused := refuse_page_step(request, PageStep.SET_OWNER):
+        return refused
     form = OwnerForm(request.POST)
     if form.is_valid():
         try:
@@ -88,8 +86,8 @@ def change_owner(request: HttpRequest, page_pk: int) -> HttpResponse:
 @workspace_view
 def change_interval(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = _page(page_pk)
-    if not policy.is_publisher(request.user):
-        return forbidden(request, "Only publishers can change how often pages are reviewed.")
+    if refused := refuse_page_step(request, PageStep.SET_INTERVAL):
+        return refused
     form = IntervalForm(request.POST)
     if form.is_valid():
         try:
@@ -112,8 +110,8 @@ def change_interval(request: HttpRequest, page_pk: int) -> HttpResponse:
 @workspace_view
 def bring_review_forward(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = _page(page_pk)
-    if not policy.is_publisher(request.user):
-        return forbidden(request, "Only publishers can change when a page is next reviewed.")
+    if refused := refuse_page_step(request, PageStep.BRING_REVIEW_FORWARD):
+        return refused
     form = NextReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -139,8 +137,8 @@ def bring_review_forward(request: HttpRequest, page_pk: int) -> HttpResponse:
 @workspace_view
 def start_full_review(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = _page(page_pk)
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can start a full review.")
+    if refused := refuse_page_step(request, PageStep.START_FULL_REVIEW):
+        return refused
     form = StartFullReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -167,8 +165,8 @@ def start_full_review(request: HttpRequest, page_pk: int) -> HttpResponse:
 @workspace_view
 def review_notice_wording(request: HttpRequest) -> HttpResponse:
     """What readers are told while a page is being reviewed: publishers reword it."""
-    if not policy.is_publisher(request.user):
-        return forbidden(request, "Only publishers can change what readers are told.")
+    if refused := refuse_page_step(request, PageStep.REWORD_NOTICE):
+        return refused
     current = PublicWording.objects.filter(key=WordingForm.key).first()
     if request.method == "POST":
         form = WordingForm(request.POST)

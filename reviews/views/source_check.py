@@ -3,8 +3,8 @@ saying what changed, the page's references to it and the passages citing it, the
 page as readers see it. A medical reviewer may clear a source's flags ("Checked against the
 updated source: no change needed"); an editor may start a change instead.
 
-The service decides who may clear flags (``policy.source_check_refusal``); the screen asks
-the same rule to choose what to offer.
+Who may clear flags is the workflow's page step ``CHECK_SOURCE``: the service requires it,
+and the screen asks the same rule to choose what to offer.
 """
 
 from django.contrib import messages
@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from infopages.models import Page
-from reviews import policy, selectors, services, source_selectors
+from reviews import selectors, services, source_selectors
 from reviews.errors import NotAllowed, WorkflowError
 from reviews.source_forms import SourceCheckForm, StartChangeForSourceForm
-from reviews.views.common import forbidden, workspace_view
+from reviews.views.common import forbidden, page_steps, refuse_page_step, workspace_view
+from reviews.workflow import PageStep, page_step_refusal
 
 
 def _page(page_pk: int) -> Page:
@@ -30,7 +31,8 @@ def render_source_check(
     screen = source_selectors.source_check_screen(page)
     to_check, placed = [], False
     for item in screen.sources:
-        refusal = policy.source_check_refusal(user, item.flags)
+        error = page_step_refusal(PageStep.CHECK_SOURCE, user=user, flags=item.flags)
+        refusal = error.message if error else ""
         bound = check_form is not None and check_form["source"].value() == str(item.source.pk)
         placed = placed or (bound and not refusal)
         form = check_form if bound else SourceCheckForm(initial={"source": item.source.pk})
@@ -39,8 +41,8 @@ def render_source_check(
     # form to stand beside: it goes at the top, so it is never silent.
     unplaced = [] if check_form is None or placed else check_form.errors.get("note", [])
     open_change = selectors.open_change_for(page)
-    is_editor = policy.is_editor(user)
-    if start_form is None and is_editor and open_change is None:
+    steps = page_steps(user)
+    if start_form is None and steps["START_CHANGE"] and open_change is None:
         reasons = "; ".join(item.flags[-1].reason for item in screen.sources)
         start_form = StartChangeForSourceForm(
             initial={"summary": f"Bring in line with the updated source: {reasons}"[:500]}
@@ -51,7 +53,7 @@ def render_source_check(
         "to_check": to_check,
         "unplaced_errors": unplaced,
         "open_change": open_change,
-        "is_editor": is_editor,
+        "page_steps": steps,
         "start_form": start_form,
     }
     return render(request, "reviews/source_check.html", context)
@@ -98,8 +100,8 @@ def start_change_for_source(request: HttpRequest, page_pk: int) -> HttpResponse:
     """The check found something: start a change to the page (editors), as the dashboard
     does. Its flags clear when a change whose reviewers saw them is published."""
     page = _page(page_pk)
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can start a change request.")
+    if refused := refuse_page_step(request, PageStep.START_CHANGE):
+        return refused
     form = StartChangeForSourceForm(request.POST)
     if form.is_valid():
         try:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from infopages.models import Source
 from infopages.register import near_duplicates
-from reviews import policy, services, source_selectors
+from reviews import services, source_selectors
 from reviews.errors import StaleContent, WorkflowError
 from reviews.source_forms import (
     MarkSourceForm,
@@ -24,7 +24,8 @@ from reviews.source_forms import (
     SourceEditForm,
     SourceForm,
 )
-from reviews.views.common import forbidden, workspace_view
+from reviews.views.common import page_steps, refuse_page_step, workspace_view
+from reviews.workflow import PageStep
 
 SOURCES_PER_SCREEN = 50
 SUGGESTIONS_SHOWN = 50
@@ -46,19 +47,19 @@ def source_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": page_obj,
         "query": query.urlencode(),
-        "is_editor": policy.is_editor(request.user),
+        "page_steps": page_steps(request.user),
         "counts": source_selectors.register_counts(),
     }
     return render(request, "reviews/sources.html", context)
 
 
 def render_source(request: HttpRequest, source: Source, **forms) -> HttpResponse:
-    is_editor = policy.is_editor(request.user)
+    steps = page_steps(request.user)
     context = {
         "source": source,
         "detail": source_selectors.source_detail(source),
-        "is_editor": is_editor,
-        "mark_form": forms.get("mark_form") or (MarkSourceForm() if is_editor else None),
+        "page_steps": steps,
+        "mark_form": forms.get("mark_form") or (MarkSourceForm() if steps["MARK_SOURCE"] else None),
     }
     return render(request, "reviews/source_detail.html", context)
 
@@ -77,8 +78,8 @@ def _render_form(request: HttpRequest, form: SourceForm, *, source=None, current
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def add_source(request: HttpRequest) -> HttpResponse:
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can add sources to the register.")
+    if refused := refuse_page_step(request, PageStep.ADD_SOURCE):
+        return refused
     if request.method == "GET":
         return _render_form(request, SourceForm())
     form = SourceForm(request.POST)
@@ -97,8 +98,8 @@ def add_source(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def edit_source(request: HttpRequest, source_pk: int) -> HttpResponse:
     """The source editor: the register's record of one source."""
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can change sources in the register.")
+    if refused := refuse_page_step(request, PageStep.EDIT_SOURCE):
+        return refused
     source = _source(source_pk)
     if source.merged_into_id:
         messages.error(request, "This source was merged into another one: correct that one.")
@@ -135,8 +136,8 @@ def edit_source(request: HttpRequest, source_pk: int) -> HttpResponse:
 @require_POST
 @workspace_view
 def mark_source(request: HttpRequest, source_pk: int) -> HttpResponse:
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can mark sources updated or withdrawn.")
+    if refused := refuse_page_step(request, PageStep.MARK_SOURCE):
+        return refused
     source = _source(source_pk)
     form = MarkSourceForm(request.POST)
     if form.is_valid():
@@ -184,8 +185,8 @@ def _pair(data) -> tuple[Source, Source] | None:
 def merge_sources(request: HttpRequest) -> HttpResponse:
     """Two sources that are one: see them side by side and keep one. Without a pair chosen,
     the near-duplicates the register suggests."""
-    if not policy.is_editor(request.user):
-        return forbidden(request, "Only editors can merge sources.")
+    if refused := refuse_page_step(request, PageStep.MERGE_SOURCES):
+        return refused
     pair = _pair(request.GET)
     if pair is None:
         if request.method == "POST" or request.GET.get("a") or request.GET.getlist("pick"):
@@ -222,5 +223,5 @@ def broken_links(request: HttpRequest) -> HttpResponse:
     """Sources whose link was broken or unreachable at the last weekly check."""
     sources = source_selectors.broken_links()
     page_obj = Paginator(sources, SOURCES_PER_SCREEN).get_page(request.GET.get("page"))
-    context = {"page_obj": page_obj, "is_editor": policy.is_editor(request.user)}
+    context = {"page_obj": page_obj}
     return render(request, "reviews/broken_links.html", context)
