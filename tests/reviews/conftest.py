@@ -7,7 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 
 from reviews import policy, services
-from reviews.models import Decision
+from reviews.models import (
+    Decision,
+    ReviewerRole,
+    Role,
+    SignOffRequirement,
+    SignOffRequirementRole,
+)
 from reviews.status import ReviewStatus
 
 NEW_TEXT = "Secondary breast cancer is breast cancer that has spread to other parts of the body."
@@ -189,3 +195,20 @@ def open_link(mailoutbox):
         return client
 
     return do
+
+
+def require_sign_offs(*, topic=None, page=None, medical=1, lay=0, full_review_lay=1):
+    """A sign-off requirement for a topic or a page, as the two starting roles' numbers
+    (for every change; lay for a full review), as the admin would set them."""
+    requirement = SignOffRequirement.objects.create(topic=topic, page=page)
+    roles = {role.code: role for role in ReviewerRole.objects.all()}
+    SignOffRequirementRole.objects.create(
+        requirement=requirement, role=roles[Role.MEDICAL], for_every_change=medical
+    )
+    SignOffRequirementRole.objects.create(
+        requirement=requirement,
+        role=roles[Role.LAY],
+        for_every_change=lay,
+        for_full_review=full_review_lay,
+    )
+    return requirement
