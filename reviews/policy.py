@@ -88,7 +88,6 @@ def _workflow_groups(user) -> tuple[frozenset[str], frozenset[RoleKey]]:
                         code,
                         label=label,
                         public_label=public_label,
-                        group_name=name,
                         position=position,
                     )
                 )
@@ -128,8 +127,9 @@ def require_can_sign_off(user, role: str, review: ReviewStatus) -> None:
     """A reviewer in ``role``, which the change needs, who wrote no part of it."""
     role = review.role_named(role)
     if role not in reviewer_roles(user):
+        group = Group.objects.filter(reviewer_role__code=role).values_list("name", flat=True)
         raise NotAllowed(
-            f"Only {role.group_name.lower()} can sign off as a {role.label}; "
+            f"Only {(group.first() or 'its group').lower()} can sign off as a {role.label}; "
             "you are not in that group."
         )
     if role not in review.required:

@@ -164,6 +164,19 @@ def sections_last_signed_off(*, page: Page) -> dict[str, dict[RoleKey, datetime]
     }
 
 
+def users_in_roles(codes: list[str]) -> QuerySet:
+    """Active people holding any of these active reviewer roles (in their groups)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            groups__reviewer_role__code__in=[str(code) for code in codes],
+            groups__reviewer_role__active=True,
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
 def users_in_group_any(names: list[str]) -> QuerySet:
     """Active people in any of the named groups."""
     return get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct()

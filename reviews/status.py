@@ -76,7 +76,7 @@ def requirements_for(pages: Iterable[Page]) -> dict[int, list[SignOffRequirement
         | Q(requirement__topic__in=all_topics)
         | Q(requirement__page__isnull=True, requirement__topic__isnull=True),
         role__active=True,
-    ).select_related("requirement", "role__group")
+    ).select_related("requirement", "role")
     for row in rows.order_by("requirement_id", "role__position", "role__code"):
         requirement = row.requirement
         if requirement.page_id is not None:
@@ -232,7 +232,7 @@ class ReviewStatus:
         is named by itself)."""
         found = self.known_role(code)
         if found is None:
-            return RoleKey(code, label=code, public_label=code, group_name=code, position=0)
+            return RoleKey(code, label=code, public_label=code, position=0)
         return found
 
     def known_role(self, code: str) -> RoleKey | None:

@@ -21,13 +21,11 @@ class RoleKey(str):
 
     label: str
     public_label: str
-    group_name: str
     position: int
 
-    def __new__(cls, code: str, *, label: str, public_label: str, group_name: str, position: int):
+    def __new__(cls, code: str, *, label: str, public_label: str, position: int):
         key = super().__new__(cls, code)
-        key.label, key.public_label = label, public_label
-        key.group_name, key.position = group_name, position
+        key.label, key.public_label, key.position = label, public_label, position
         return key
 
     @property
@@ -77,7 +75,6 @@ class ReviewerRole(models.Model):
             self.code,
             label=self.label,
             public_label=self.public_label,
-            group_name=self.group.name,
             position=self.position,
         )
 
@@ -135,7 +132,6 @@ def key_from(code: str, label: str | None, position: int | None) -> RoleKey:
         code,
         label=label or code,
         public_label=(label or code).capitalize(),
-        group_name="",
         position=position if position is not None else 1000,
     )
 
@@ -195,9 +191,7 @@ def role_key(code: str) -> RoleKey | None:
     """The role with this code, or None if there is none (read once per request)."""
     code = str(code)
     if code not in _known:
-        _known.update(
-            {role.code: role.key() for role in ReviewerRole.objects.select_related("group")}
-        )
+        _known.update({role.code: role.key() for role in ReviewerRole.objects.all()})
     return _known.get(code)
 
 

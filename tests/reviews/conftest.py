@@ -212,3 +212,23 @@ def require_sign_offs(*, topic=None, page=None, medical=1, lay=0, full_review_la
         for_full_review=full_review_lay,
     )
     return requirement
+
+
+def requirement_rows(rows, existing=()) -> dict:
+    """A requirement's inline rows as the admin's form sends them: (role, for every change,
+    for a full review) each, ``existing`` the rows already saved."""
+    data = {
+        "roles-TOTAL_FORMS": str(len(rows)),
+        "roles-INITIAL_FORMS": str(len(existing)),
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    for n, (role, every, full) in enumerate(rows):
+        data |= {
+            f"roles-{n}-role": role.pk,
+            f"roles-{n}-for_every_change": every,
+            f"roles-{n}-for_full_review": full,
+        }
+        if n < len(existing):
+            data[f"roles-{n}-id"] = existing[n].pk
+    return data
