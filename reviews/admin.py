@@ -307,7 +307,6 @@ class ReviewerRoleAdmin(AuditedAdmin, admin.ModelAdmin):
 
     list_display = ["label", "code", "public_label", "group", "position", "active"]
     list_select_related = ["group"]
-    list_editable = []
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj is not None else []
