@@ -16,7 +16,9 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +36,12 @@ from reviews.models import (
     Invitation,
     Notification,
     NotificationPreference,
+    ReviewerRole,
     ReviewFlag,
     ReviewReminder,
     SignOff,
     SignOffRequirement,
+    SignOffRequirementRole,
     SourceCheck,
 )
 
@@ -101,21 +105,25 @@ class AuditedAdmin:
             message=f"In the admin: {what} {noun} “{obj}”" + (f": {details}" if details else "."),
         )
 
+    def audit_snapshot(self, obj: models.Model) -> dict[str, str]:
+        """What is audited of ``obj``: its fields, and what an admin with inline rows adds."""
+        return snapshot(obj)
+
     def save_model(self, request, obj, form, change):
         if change:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
-            obj._audit_before = snapshot(stored) if stored is not None else {}
+            obj._audit_before = self.audit_snapshot(stored) if stored is not None else {}
         super().save_model(request, obj, form, change)
 
     def log_addition(self, request, obj, message):
-        values = "; ".join(f"{label}: {value}" for label, value in snapshot(obj).items())
+        values = "; ".join(f"{label}: {value}" for label, value in self.audit_snapshot(obj).items())
         self._audit(request, obj, "added", values)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
         before = getattr(obj, "_audit_before", None)
         if before is not None:
-            details = _differences(before, snapshot(obj)) or "nothing changed"
+            details = _differences(before, self.audit_snapshot(obj)) or "nothing changed"
         else:  # a view of its own, such as setting a password: Django's words, no values
             details = LogEntry(change_message=json.dumps(message)).get_change_message()
         self._audit(request, obj, "changed", details)
@@ -208,18 +216,108 @@ class ChangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ItemInline, SignOffInline, InvitationInline, CommentInline]
 
 
+class RolesNeededFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(row.get("for_every_change", 0) >= 1 for row in rows):
+            raise ValidationError(
+                _(
+                    "Every change must be signed off by someone: give at least one role a "
+                    "number needed for every change."
+                )
+            )
+
+
+class RolesNeededInline(admin.TabularInline):
+    model = SignOffRequirementRole
+    formset = RolesNeededFormSet
+    extra = 1
+    fields = ["role", "for_every_change", "for_full_review"]
+
+
 @admin.register(SignOffRequirement)
 class SignOffRequirementAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "topic",
-        "page",
-        "needs_medical",
-        "needs_lay",
-        "full_review_needs_lay",
-    ]
+    """Which reviewer roles sign off changes to a topic's pages or one page (the requirement
+    naming neither is the default for every other page). A full review needs, of each role,
+    the larger of its two numbers."""
+
+    list_display = ["__str__", "topic", "page", "roles_needed"]
     list_select_related = ["topic", "page"]
     autocomplete_fields = ["page"]
+    inlines = [RolesNeededInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles__role")
+
+    @admin.display(description=_("roles needed"))
+    def roles_needed(self, obj) -> str:
+        return "; ".join(str(row) for row in obj.roles.all())
+
+    def audit_snapshot(self, obj):
+        values = snapshot(obj)
+        rows = obj.roles.select_related("role") if obj.pk is not None else []
+        values[str(_("roles needed"))] = "; ".join(str(row) for row in rows) or "(none)"
+        return values
+
+    def has_delete_permission(self, request, obj=None):
+        """The default requirement stays: without it a page under no requirement would need
+        nobody's sign-off."""
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(topic=None, page=None))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class OneDefault(form):
+            def clean(self):
+                cleaned = super().clean()
+                is_default = not cleaned.get("topic") and not cleaned.get("page")
+                others = SignOffRequirement.objects.filter(topic=None, page=None)
+                if self.instance.pk is not None:
+                    others = others.exclude(pk=self.instance.pk)
+                if is_default and others.exists():
+                    raise ValidationError(
+                        _(
+                            "Choose a topic or a page. The default requirement, for every "
+                            "other page, already exists: change that one instead."
+                        )
+                    )
+                if cleaned.get("topic") and cleaned.get("page"):
+                    raise ValidationError(_("Choose a topic or a page, not both."))
+                return cleaned
+
+        return OneDefault
+
+
+@admin.register(ReviewerRole)
+class ReviewerRoleAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Reviewer roles: who signs off in which role is the role's group. A role is required
+    by adding it to a sign-off requirement. Its code is kept with every sign-off in it, so
+    it cannot change once saved, and a role anyone has signed off in cannot be deleted
+    (make it inactive instead)."""
+
+    list_display = ["label", "code", "public_label", "group", "position", "active"]
+    list_select_related = ["group"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (
+            SignOff.objects.filter(role=obj.code).exists()
+            or Invitation.objects.filter(role=obj.code).exists()
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(NotificationPreference)

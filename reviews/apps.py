@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,5 +10,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import signals, subscriptions  # noqa: F401  (roles and topic names)
+        from reviews.models.roles import forget, seed_starting_roles
 
         subscriptions.subscribe()  # what follows every publication, after it commits
+        post_migrate.connect(seed_starting_roles, sender=self, dispatch_uid="reviews.roles")
+        request_started.connect(forget, dispatch_uid="reviews.roles")

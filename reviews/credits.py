@@ -8,12 +8,13 @@ reviewers is what they signed with. A reviewer who chooses not to be named is sh
 from collections.abc import Iterable
 
 from infopages.models import Person
-from reviews.models import Role, SignOff
+from reviews.models import SignOff
+from reviews.models.roles import role_key
 
 
-def credit_for(user, role: Role) -> dict:
-    """The credit a sign-off by ``user`` in ``role`` would carry now."""
-    role_label = str(Role(role).label).capitalize()
+def credit_for(user, role) -> dict:
+    """The credit a sign-off by ``user`` in ``role`` (a ``RoleKey``) would carry now."""
+    role_label = role.public_label
     person = Person.objects.filter(user=user).first()
     if person is None:
         name = user.get_full_name() or user.get_username()
@@ -28,13 +29,18 @@ def credit_for(user, role: Role) -> dict:
 
 
 def public_reviewers(approvals: Iterable[SignOff]) -> list[dict]:
-    """The reviewers readers see for a full review: each approving reviewer's credit, medical
-    reviewers first, as {"name", "role", "credentials"} (no name for those not named)."""
-    order = {role: n for n, role in enumerate(Role)}
+    """The reviewers readers see for a full review: each approving reviewer's credit, in the
+    roles' order (medical reviewers first), as {"name", "role", "credentials"} (no name for
+    those not named)."""
     reviewers = []
-    for sign_off in sorted(approvals, key=lambda s: (order[Role(s.role)], s.created_at, s.pk)):
-        credit = sign_off.credit or credit_for(sign_off.reviewer, sign_off.role)
+    for sign_off in sorted(approvals, key=lambda s: (_position(s.role), s.created_at, s.pk)):
+        credit = sign_off.credit or credit_for(sign_off.reviewer, role_key(sign_off.role))
         entry = {key: credit.get(key, "") for key in ("name", "role", "credentials")}
         if entry not in reviewers:
             reviewers.append(entry)
     return reviewers
+
+
+def _position(code: str) -> int:
+    role = role_key(code)
+    return role.position if role is not None else 1000

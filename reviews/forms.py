@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infopages.models import PUBLIC_NOTE_MAX_LENGTH, Page
 from infopages.weblinks import public_link_problem
-from reviews.models import Decision, Frequency, Role
+from reviews.models import Decision, Frequency
 
 
 class AuditFilterForm(forms.Form):
@@ -212,7 +212,7 @@ class SignOffForm(WorkspaceForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when you ask for changes: say what should change."),
     )
-    role = forms.ChoiceField(label=_("Signing off as"), choices=Role.choices, required=False)
+    role = forms.ChoiceField(label=_("Signing off as"), choices=(), required=False)
     sections = forms.MultipleChoiceField(
         label=_("Sections you have read"),
         required=False,

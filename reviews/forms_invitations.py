@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reviews.forms import SignOffForm, WorkspaceForm
-from reviews.models import Role
 from reviews.models.invitations import DEFAULT_DAYS, MAX_DAYS
 
 
@@ -28,7 +27,7 @@ class InvitationForm(WorkspaceForm):
     )
     role = forms.ChoiceField(
         label=_("They review as"),
-        choices=Role.choices,
+        choices=(),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the role they review in.")},
     )
@@ -57,9 +56,9 @@ class InvitationForm(WorkspaceForm):
     )
 
     def __init__(self, *args, roles=(), **kwargs):
-        """``roles``: those the change needs (only they can be chosen)."""
+        """``roles``: those the change needs (only they can be chosen), as ``RoleKey``s."""
         super().__init__(*args, **kwargs)
-        roles = [Role(role) for role in roles] or list(Role)
+        roles = list(roles)
         self.fields["role"].choices = [(role.value, role.label.capitalize()) for role in roles]
         if len(roles) == 1:
             self.initial.setdefault("role", roles[0].value)

@@ -1,6 +1,7 @@
 """Who may do what in the review workflow: roles, and the checks that depend on them.
 
-Roles are Django groups: Editors, Medical reviewers, Lay reviewers, Publishers. Being a
+Roles are Django groups: Editors, Publishers, and one group per reviewer role (rows of
+``ReviewerRole``: Medical reviewers, Lay reviewers, and any the administrators add). Being a
 superuser grants no workflow role: a sign-off in a role must come from a person in that role.
 Each ``require_*`` raises ``NotAllowed`` with a message for the person. Which step a change's
 state allows, combined with these checks, is ``reviews.workflow``: services and screens ask
@@ -16,17 +17,21 @@ is in no group, so every staff check refuses it; only signing off asks about it
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from reviews.errors import NotAllowed
-from reviews.models import Invitation, Role
+from reviews.models import Invitation, Role, RoleKey
 from reviews.status import AUTHORS_ADDRESS, INVITED_BY_AUTHOR, INVITERS_ADDRESS, ReviewStatus
 
 EDITORS = "Editors"
-MEDICAL_REVIEWERS = Role.MEDICAL.group_name
-LAY_REVIEWERS = Role.LAY.group_name
 PUBLISHERS = "Publishers"
+# The groups of the two reviewer roles the portal starts with (other roles' groups are
+# whatever the administrators chose: ``ReviewerRole.group``).
+MEDICAL_REVIEWERS = "Medical reviewers"
+LAY_REVIEWERS = "Lay reviewers"
 WORKFLOW_GROUPS = (EDITORS, MEDICAL_REVIEWERS, LAY_REVIEWERS, PUBLISHERS)
+STAFF_GROUPS = (EDITORS, PUBLISHERS)
 
 # Counts changes to group memberships in this process: ``groups_of`` keeps its answer on the
 # user object with the count it was read at, and reads again once the count has moved on.
@@ -47,21 +52,47 @@ for _signal in (post_save, post_delete):
 
 
 def groups_of(user) -> set[str]:
-    """The workflow groups ``user`` is in (none for anonymous or deactivated people).
+    """The workflow groups ``user`` is in (none for anonymous or deactivated people): Editors,
+    Publishers and the groups of active reviewer roles.
 
     Read once per user object and kept on it, as Django's own permission checks do: a
     request's user lives for one request, so a screen asks the database once. Any change to
-    group memberships in this process makes every kept answer stale, so a person added to
-    or removed from a group is seen so at once, even through a user object already asked.
+    group memberships or roles in this process makes every kept answer stale, so a person
+    added to or removed from a group is seen so at once, even through a user object already
+    asked.
     """
+    return set(_workflow_groups(user)[0])
+
+
+def _workflow_groups(user) -> tuple[frozenset[str], frozenset[RoleKey]]:
     if user is None or not user.is_authenticated or not user.is_active:
-        return set()
+        return frozenset(), frozenset()
     kept = getattr(user, "_workflow_groups", None)
     if kept is None or kept[0] != _memberships_version:
         version = _memberships_version  # before reading: a change meanwhile makes it stale
-        names = user.groups.filter(name__in=WORKFLOW_GROUPS).values_list("name", flat=True)
-        kept = user._workflow_groups = (version, frozenset(names))
-    return set(kept[1])
+        rows = user.groups.filter(
+            Q(name__in=STAFF_GROUPS) | Q(reviewer_role__active=True)
+        ).values_list(
+            "name",
+            "reviewer_role__code",
+            "reviewer_role__label",
+            "reviewer_role__public_label",
+            "reviewer_role__position",
+        )
+        names, roles = set(), set()
+        for name, code, label, public_label, position in rows:
+            names.add(name)
+            if code is not None:
+                roles.add(
+                    RoleKey(
+                        code,
+                        label=label,
+                        public_label=public_label,
+                        position=position,
+                    )
+                )
+        kept = user._workflow_groups = (version, frozenset(names), frozenset(roles))
+    return kept[1], kept[2]
 
 
 def is_editor(user) -> bool:
@@ -72,8 +103,9 @@ def is_publisher(user) -> bool:
     return PUBLISHERS in groups_of(user)
 
 
-def reviewer_roles(user) -> set[Role]:
-    return {role for role in Role if role.group_name in groups_of(user)}
+def reviewer_roles(user) -> set[RoleKey]:
+    """The active reviewer roles ``user`` holds (read with their groups, in one query)."""
+    return set(_workflow_groups(user)[1])
 
 
 def require_editor(user, *, doing: str = "change pages") -> None:
@@ -91,12 +123,13 @@ def require_can_withdraw(user) -> None:
         raise NotAllowed("Only editors and publishers can withdraw a change request.")
 
 
-def require_can_sign_off(user, role: Role, review: ReviewStatus) -> None:
+def require_can_sign_off(user, role: str, review: ReviewStatus) -> None:
     """A reviewer in ``role``, which the change needs, who wrote no part of it."""
-    role = Role(role)
+    role = review.role_named(role)
     if role not in reviewer_roles(user):
+        group = Group.objects.filter(reviewer_role__code=role).values_list("name", flat=True)
         raise NotAllowed(
-            f"Only {role.group_name.lower()} can sign off as a {role.label}; "
+            f"Only {(group.first() or 'its group').lower()} can sign off as a {role.label}; "
             "you are not in that group."
         )
     if role not in review.required:
@@ -108,22 +141,22 @@ def require_can_sign_off(user, role: Role, review: ReviewStatus) -> None:
         raise NotAllowed("You wrote part of this change, so someone else must sign it off.")
     other_roles = [s for s in review.sign_offs if s.reviewer_id == user.pk and s.role != role]
     if other_roles:
-        given = other_roles[0].get_role_display()
+        given = review.role_named(other_roles[0].role).label
         raise NotAllowed(
             f"You have already reviewed this change as a {given}; "
             f"another person must sign it off as a {role.label}."
         )
 
 
-def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
+def sign_off_roles(user, review: ReviewStatus) -> tuple[list[RoleKey], str]:
     """The roles ``user`` may sign the change off in, or why they may not (if a reviewer).
     ``user`` may be an outside reviewer's invitation: its one role, or why not."""
     if isinstance(user, Invitation):
         reason = invitee_refusal(user, review)
-        return ([], reason) if reason else ([Role(user.role)], "")
+        return ([], reason) if reason else ([review.role_named(user.role)], "")
     held = reviewer_roles(user)
     roles, reason = [], ""
-    for role in [role for role in Role if role in review.required and role in held]:
+    for role in [role for role in review.required if role in held]:
         try:
             require_can_sign_off(user, role, review)
         except NotAllowed as refusal:
@@ -136,13 +169,17 @@ def sign_off_roles(user, review: ReviewStatus) -> tuple[list[Role], str]:
         needed = [str(role.label) for role in review.required]
         if held:
             reason = (
-                f"This change does not need a {min(held).label}'s sign-off "
+                f"This change does not need a {min(held, key=_by_position).label}'s sign-off "
                 f"(it needs: {', '.join(needed)})."
             )
         else:
             who = " or a ".join(needed)
             reason = f"This change needs a sign-off from a {who}, and you are not one."
     return [], reason
+
+
+def _by_position(role: RoleKey) -> tuple[int, str]:
+    return role.position, str(role)
 
 
 # What an outside reviewer is told when four eyes refuse their decision (``outside_conflict``).
@@ -178,7 +215,7 @@ def invitee_refusal(invitation: Invitation, review: ReviewStatus) -> str:
         return "This link stopped working after too many wrong codes."
     if status == Invitation.Status.EXPIRED:
         return "This link has expired."
-    role = Role(invitation.role)
+    role = review.role_named(invitation.role)
     if role not in review.required:
         return f"This change no longer needs a {role.label}'s sign-off."
     conflict = review.outside_conflict(invitation)

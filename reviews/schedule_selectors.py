@@ -13,7 +13,8 @@ from django.utils import timezone
 from infopages.models import Page, PublishedPage, Topic
 from infopages.review_intervals import add_months, interval_for
 from reviews.flags import open_flag_count, open_flags_by_page
-from reviews.models import ChangeRequest, Decision, ReviewReminder, Role, SignOff
+from reviews.models import ChangeRequest, Decision, ReviewReminder, SignOff
+from reviews.models.roles import RoleKey, key_from, role_annotations
 from reviews.schedule import due_status
 
 State = ChangeRequest.State
@@ -30,7 +31,8 @@ def _published_approvals(page: Page):
             content_hash=F("change__content_hash"),
         )
         .order_by("-created_at", "-id")
-        .values_list("sections", "role", "created_at")
+        .annotate(**role_annotations())
+        .values_list("sections", "role", "role_label", "role_position", "created_at")
     )
 
 
@@ -42,10 +44,10 @@ def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
     signed off in the portal (imported, or new and unpublished) is absent. One query.
     """
     latest: dict[int, tuple[dt.date, str]] = {}
-    for sections, role, created_at in _published_approvals(page):
+    for sections, _role, label, _position, created_at in _published_approvals(page):
         for section_id in sections or []:
             if str(section_id).isdigit() and int(section_id) not in latest:
-                latest[int(section_id)] = (timezone.localdate(created_at), str(Role(role).label))
+                latest[int(section_id)] = (timezone.localdate(created_at), label or _role)
     return latest
 
 
@@ -58,20 +60,19 @@ class RoleSignOff:
 
 
 def sections_signed_off_by_role(*, page: Page) -> dict[int, list[RoleSignOff]]:
-    """Each section's last sign-off in each role (medical first), by section id: both roles
+    """Each section's last sign-off in each role (in the roles' order), by section id: both roles
     when both signed it off, as in a full review. Counted as ``sections_last_signed_off``
     counts them. One query."""
-    latest: dict[int, dict[Role, dt.date]] = {}
-    for sections, role, created_at in _published_approvals(page):
+    latest: dict[int, dict[RoleKey, dt.date]] = {}
+    for sections, role, label, position, created_at in _published_approvals(page):
         for section_id in sections or []:
             if str(section_id).isdigit():
                 by_role = latest.setdefault(int(section_id), {})
-                by_role.setdefault(Role(role), timezone.localdate(created_at))
-    order = list(Role)
+                by_role.setdefault(key_from(role, label, position), timezone.localdate(created_at))
     return {
         section_id: [
-            RoleSignOff(role=str(role.label), on=on)
-            for role, on in sorted(by_role.items(), key=lambda item: order.index(item[0]))
+            RoleSignOff(role=role.label, on=on)
+            for role, on in sorted(by_role.items(), key=lambda item: (item[0].position, item[0]))
         ]
         for section_id, by_role in latest.items()
     }

@@ -26,9 +26,10 @@ from reviews.models import (
     Invitation,
     PageReadability,
     ReadingProgress,
-    Role,
+    RoleKey,
     SignOff,
 )
+from reviews.models.roles import key_from, role_annotations
 from reviews.status import SIGN_OFF_RELATED, review_statuses
 
 State = ChangeRequest.State
@@ -138,21 +139,42 @@ def _reader(reader) -> dict:
     return {"invitation": reader} if isinstance(reader, Invitation) else {"reviewer": reader}
 
 
-def sections_last_signed_off(*, page: Page) -> dict[str, dict[Role, datetime]]:
-    """When each section of the page was last confirmed read, per role, in a published full
-    review (by approvals that counted: given on the content published): one query."""
-    approvals = SignOff.objects.filter(
-        change__page=page,
-        change__state=State.PUBLISHED,
-        change__is_full_review=True,
-        decision=Decision.APPROVE,
-        content_hash=F("change__content_hash"),
-    ).values_list("role", "sections", "created_at")
-    last: dict[str, dict[Role, datetime]] = {}
-    for role, sections, at in approvals.order_by("created_at", "id"):
+def sections_last_signed_off(*, page: Page) -> dict[str, dict[RoleKey, datetime]]:
+    """When each section of the page was last confirmed read, per role (in the roles' order),
+    in a published full review (by approvals that counted: given on the content published):
+    one query."""
+    approvals = (
+        SignOff.objects.filter(
+            change__page=page,
+            change__state=State.PUBLISHED,
+            change__is_full_review=True,
+            decision=Decision.APPROVE,
+            content_hash=F("change__content_hash"),
+        )
+        .annotate(**role_annotations())
+        .values_list("role", "role_label", "role_position", "sections", "created_at")
+    )
+    last: dict[str, dict[RoleKey, datetime]] = {}
+    for role, label, position, sections, at in approvals.order_by("created_at", "id"):
         for pk in sections:
-            last.setdefault(str(pk), {})[Role(role)] = at
-    return {pk: {r: by_role[r] for r in Role if r in by_role} for pk, by_role in last.items()}
+            last.setdefault(str(pk), {})[key_from(role, label, position)] = at
+    return {
+        pk: dict(sorted(by_role.items(), key=lambda item: (item[0].position, str(item[0]))))
+        for pk, by_role in last.items()
+    }
+
+
+def users_in_roles(codes: list[str]) -> QuerySet:
+    """Active people holding any of these active reviewer roles (in their groups)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            groups__reviewer_role__code__in=[str(code) for code in codes],
+            groups__reviewer_role__active=True,
+            is_active=True,
+        )
+        .distinct()
+    )
 
 
 def users_in_group_any(names: list[str]) -> QuerySet:

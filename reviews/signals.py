@@ -17,11 +17,10 @@ from django.dispatch import receiver
 
 from infopages.models import Topic
 from reviews import policy, services
-from reviews.models import Role
+from reviews.models import ReviewerRole
 from reviews.services.calendar_feeds import revoke_feeds_of_former_editors
 
 User = get_user_model()
-REVIEWER_GROUPS = {role.group_name for role in Role}
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="reviews.reviewer_left_group")
@@ -29,7 +28,7 @@ def reviewer_left_group(sender, instance, action, reverse, pk_set, **kwargs) -> 
     if action not in ("post_remove", "post_clear"):
         return
     if reverse:  # group.user_set.remove(...): the instance is the group
-        if instance.name not in REVIEWER_GROUPS:
+        if not ReviewerRole.objects.filter(group=instance).exists():
             return
         user_ids = set(pk_set or [])
         if action == "post_clear":

@@ -3,7 +3,8 @@
 Below ``policy`` and ``selectors`` (both use it; it uses neither). A service builds one
 ``ReviewStatus`` per step and passes it to every check it makes; a screen builds one per
 request. Which sign-offs a change needs comes from the page's or its topic's
-``SignOffRequirement``; which ones count from the sign-offs themselves:
+``SignOffRequirement`` (else the default one), whose rows name reviewer roles and counts;
+which ones count from the sign-offs themselves:
 
 - a reviewer's latest decision only (an approval replaced by a request for changes is gone);
 - given on the change's current content (its hash), so an edit after it voids it;
@@ -27,11 +28,12 @@ from reviews.models import (
     ChangeRequest,
     Decision,
     Invitation,
-    Role,
+    RoleKey,
     SignOff,
-    SignOffRequirement,
+    SignOffRequirementRole,
 )
 from reviews.models.invitations import mailbox_of
+from reviews.models.roles import remember, role_key
 
 # Why an outside reviewer cannot be the second pair of eyes on a change (``outside_conflict``).
 INVITED_BY_AUTHOR = "invited_by_author"
@@ -49,13 +51,15 @@ _LAPSED_BECAUSE = {
 SIGN_OFF_RELATED = ("reviewer", "invitation__invited_by")
 
 
-def requirement_for(page: Page) -> SignOffRequirement:
-    """The page's own requirement, else the nearest topic's up the tree, else the default."""
+def requirement_for(page: Page) -> list[SignOffRequirementRole]:
+    """The roles the page's own requirement needs, else the nearest topic's up the tree, else
+    the default requirement's."""
     return requirements_for([page])[page.pk]
 
 
-def requirements_for(pages: Iterable[Page]) -> dict[int, SignOffRequirement]:
-    """``requirement_for`` each page, by page id, in two queries whatever their number."""
+def requirements_for(pages: Iterable[Page]) -> dict[int, list[SignOffRequirementRole]]:
+    """``requirement_for`` each page, by page id, in two queries whatever their number: the
+    topic tree, and the rows of every requirement that may apply, with their roles."""
     pages = list(pages)
     parents = dict(Topic.objects.order_by().values_list("pk", "parent_id"))  # the tree is small
     topics_up: dict[int, list[int]] = {}  # per page: its topic, then each parent, root last
@@ -66,30 +70,38 @@ def requirements_for(pages: Iterable[Page]) -> dict[int, SignOffRequirement]:
             topic_id = parents.get(topic_id)
         topics_up[page.pk] = chain
     all_topics = {topic_id for chain in topics_up.values() for topic_id in chain}
-    by_page, by_topic = {}, {}
-    for requirement in SignOffRequirement.objects.filter(
-        Q(page__in=[page.pk for page in pages]) | Q(topic__in=all_topics)
-    ):
+    by_page, by_topic, default = {}, {}, {}
+    rows = SignOffRequirementRole.objects.filter(
+        Q(requirement__page__in=[page.pk for page in pages])
+        | Q(requirement__topic__in=all_topics)
+        | Q(requirement__page__isnull=True, requirement__topic__isnull=True),
+        role__active=True,
+    ).select_related("requirement", "role")
+    for row in rows.order_by("requirement_id", "role__position", "role__code"):
+        requirement = row.requirement
         if requirement.page_id is not None:
-            by_page[requirement.page_id] = requirement
-        else:
-            by_topic[requirement.topic_id] = requirement
+            by_page.setdefault(requirement.page_id, []).append(row)
+        elif requirement.topic_id is not None:
+            by_topic.setdefault(requirement.topic_id, []).append(row)
+        else:  # the default: the first, should there ever be two
+            default.setdefault(requirement.pk, []).append(row)
+    fallback = next(iter(default.values()), [])
     found = {}
     for page in pages:
         nearest = (by_topic[t] for t in topics_up[page.pk] if t in by_topic)
-        found[page.pk] = by_page.get(page.pk) or next(nearest, None) or SignOffRequirement()
-    return found  # an unsaved SignOffRequirement() holds the defaults
+        found[page.pk] = by_page.get(page.pk) or next(nearest, None) or fallback
+    return found
 
 
-def roles_of(user_ids: Iterable[int]) -> dict[int, set[Role]]:
-    """The reviewer roles each person holds now, in one query (inactive people hold none)."""
-    names = {role.group_name: role for role in Role}
+def roles_of(user_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The codes of the active reviewer roles each person holds now, in one query (inactive
+    people hold none)."""
     memberships = get_user_model().groups.through.objects.filter(
-        user_id__in=set(user_ids), user__is_active=True, group__name__in=names
+        user_id__in=set(user_ids), user__is_active=True, group__reviewer_role__active=True
     )
-    held: dict[int, set[Role]] = {}
-    for user_id, name in memberships.values_list("user_id", "group__name"):
-        held.setdefault(user_id, set()).add(names[name])
+    held: dict[int, set[str]] = {}
+    for user_id, code in memberships.values_list("user_id", "group__reviewer_role__code"):
+        held.setdefault(user_id, set()).add(code)
     return held
 
 
@@ -156,7 +168,8 @@ class ReviewStatus:
         return ReviewStatus(change, requirement=self._requirement, authors=self._authors)
 
     @property
-    def requirement(self) -> SignOffRequirement:
+    def requirement(self) -> list[SignOffRequirementRole]:
+        """The rows of the requirement in force: each role and how many it gives."""
         if self._requirement is None:
             self._requirement = requirement_for(self.change.page)
         return self._requirement
@@ -199,21 +212,36 @@ class ReviewStatus:
         return sorted(given, key=lambda s: (s.created_at, s.pk))
 
     @property
-    def roles(self) -> dict[int, set[Role]]:
+    def roles(self) -> dict[int, set[str]]:
         """The roles each reviewer who gave a decision holds now."""
         if self._roles is None:
             self._roles = roles_of(s.reviewer_id for s in self.sign_offs if s.reviewer_id)
         return self._roles
 
     @cached_property
-    def required(self) -> dict[Role, int]:
-        """How many approvals each role must give, e.g. {medical: 1, lay: 1} for a full review."""
-        requirement = self.requirement
-        lay = requirement.needs_lay
-        if self.change.is_full_review:
-            lay = max(lay, requirement.full_review_needs_lay)
-        needed = {Role.MEDICAL: requirement.needs_medical, Role.LAY: lay}
+    def required(self) -> dict[RoleKey, int]:
+        """How many approvals each role must give, e.g. {medical: 1, lay: 1} for a full review,
+        in the roles' order."""
+        full_review = self.change.is_full_review
+        needed = {row.role.key(): row.needed(full_review=full_review) for row in self.requirement}
+        remember(needed)
         return {role: count for role, count in needed.items() if count > 0}
+
+    def role_named(self, code: str) -> RoleKey:
+        """The role with this code, as the workspace names it (a code no role has any more
+        is named by itself)."""
+        found = self.known_role(code)
+        if found is None:
+            return RoleKey(code, label=code, public_label=code, position=0)
+        return found
+
+    def known_role(self, code: str) -> RoleKey | None:
+        """The role with this code, or None: read with the requirement when the change needs
+        it, else from the roles table (at most once per request)."""
+        for role in self.required:
+            if role == code:
+                return role
+        return role_key(code)
 
     @cached_property
     def latest(self) -> list[SignOff]:
@@ -261,8 +289,8 @@ class ReviewStatus:
             reviewer = sign_off.reviewer
             if not reviewer.is_active:
                 reason = "their account has been closed"
-            elif Role(sign_off.role) not in self.roles.get(reviewer.pk, set()):
-                reason = f"they are no longer a {sign_off.get_role_display()}"
+            elif sign_off.role not in self.roles.get(reviewer.pk, set()):
+                reason = f"they are no longer a {self.role_named(sign_off.role).label}"
             else:
                 continue
             lapsed.append(LapsedSignOff(sign_off, reason))
@@ -277,7 +305,7 @@ class ReviewStatus:
         return [s for s in self._current_approvals if s.pk not in gone]
 
     @cached_property
-    def missing(self) -> dict[Role, int]:
+    def missing(self) -> dict[RoleKey, int]:
         """How many more approvals each role still has to give (only roles still short)."""
         given: dict[str, int] = {}
         for sign_off in self.counting:
@@ -320,7 +348,14 @@ class ReviewStatus:
 
     @property
     def is_fully_approved(self) -> bool:
-        return bool(self.change.content_hash) and not self.missing and not self.unreviewed_sections
+        # A change that needs nobody (no requirement in force names an active role) is
+        # never approved: readers see only what someone signed off.
+        return (
+            bool(self.change.content_hash)
+            and bool(self.required)
+            and not self.missing
+            and not self.unreviewed_sections
+        )
 
 
 def review_statuses(changes: Iterable[ChangeRequest]) -> dict[int, ReviewStatus]:

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from infopages.models import Page, PublishedSection, Section
 from reviews.diffs.parts import PartDiff, Renderings
-from reviews.models import ChangeRequest, Role
+from reviews.models import ChangeRequest, RoleKey
 
 STATUS_LABELS = {"changed": "Changed in this change", "added": "New in this change"}
 
@@ -28,7 +28,7 @@ class ReadSection:
     heading: str
     html: SafeString
     status: str = ""  # "changed", "added", or "" when the change leaves it as published
-    last_signed_off: dict[Role, datetime] = field(default_factory=dict)
+    last_signed_off: dict[RoleKey, datetime] = field(default_factory=dict)
     ticked: bool = False
 
     @property
@@ -79,7 +79,7 @@ def whole_page(
     *,
     parts: list[PartDiff],
     renderings: Renderings,
-    last_signed_off: dict[str, dict[Role, datetime]],
+    last_signed_off: dict[str, dict[RoleKey, datetime]],
     ticked: set[str],
 ) -> WholePage:
     """The page the change would publish, part by part in reading order. ``parts``: the

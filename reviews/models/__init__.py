@@ -2,6 +2,7 @@
 
 - ``changes``: change requests, the exact versions they contain, sign-offs and comments.
 - ``invitations``: outside reviewers asked, by a secure link, to sign off one change.
+- ``roles``: reviewer roles (rows the admin keeps) and how many of each a requirement needs.
 - ``requirements``: which sign-offs a topic or page needs.
 - ``notifications``: who wants email when, and the outbox of emails to send.
 - ``schedule``: review reminders sent, and owners' private calendar feeds.
@@ -25,6 +26,7 @@ from reviews.models.notifications import Frequency, Notification, NotificationPr
 from reviews.models.readability import PageReadability
 from reviews.models.readings import ReadingProgress
 from reviews.models.requirements import SignOffRequirement
+from reviews.models.roles import ReviewerRole, RoleKey, SignOffRequirementRole
 from reviews.models.schedule import CalendarFeed, ReviewReminder
 
 __all__ = [
@@ -42,8 +44,11 @@ __all__ = [
     "ReadingProgress",
     "ReviewFlag",
     "ReviewReminder",
+    "ReviewerRole",
     "Role",
+    "RoleKey",
     "SignOff",
     "SignOffRequirement",
+    "SignOffRequirementRole",
     "SourceCheck",
 ]

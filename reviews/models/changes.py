@@ -9,17 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from infopages.versions import PART_KINDS, SourceVersions
+from reviews.models.roles import LAY, MEDICAL, label_of
 
 
-class Role(models.TextChoices):
-    """The roles in which a reviewer signs off. Each is a Django group of the same people."""
+class Role:
+    """The codes of the two reviewer roles the portal started with. Roles are rows
+    (``ReviewerRole``): these name the two the code itself speaks of."""
 
-    MEDICAL = "medical", _("medical reviewer")
-    LAY = "lay", _("lay reviewer")
-
-    @property
-    def group_name(self) -> str:
-        return {Role.MEDICAL: "Medical reviewers", Role.LAY: "Lay reviewers"}[self]
+    MEDICAL = MEDICAL
+    LAY = LAY
 
 
 class Decision(models.TextChoices):
@@ -242,7 +240,7 @@ class SignOff(models.Model):
         on_delete=models.PROTECT,
         related_name="sign_offs",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, help_text=_("A reviewer role's code."))
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
     content_hash = models.CharField(_("content hash signed"), max_length=64)
@@ -279,6 +277,11 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_name} ({self.get_role_display()}): {self.get_decision_display()}"
+
+    def get_role_display(self) -> str:
+        """The role's label ("medical reviewer"), from the roles table (read once per
+        request)."""
+        return label_of(self.role)
 
     @property
     def is_outside(self) -> bool:

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.models.changes import Role
+from reviews.models.roles import label_of, role_key
 
 DEFAULT_DAYS = 14  # how long a link works, unless the inviter chooses otherwise
 MAX_DAYS = 30
@@ -82,7 +82,7 @@ class Invitation(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email address"), max_length=254)
-    role = models.CharField(_("reviews as"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("reviews as"), max_length=20, help_text=_("A reviewer role's code."))
     public_role = models.CharField(
         _("public role"),
         max_length=200,
@@ -129,6 +129,11 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}> ({self.get_role_display()}), change #{self.change_id}"
 
+    def get_role_display(self) -> str:
+        """The role's label ("medical reviewer"), from the roles table (read once per
+        request)."""
+        return label_of(self.role)
+
     @property
     def reviewer_key(self) -> str:
         """Who this is in "each reviewer's latest decision": the mailbox, so two invitations
@@ -164,9 +169,11 @@ class Invitation(models.Model):
         """How readers would see this reviewer named after a full review, as a sign-off
         carries it (``reviews.credits``): by role alone if they chose not to be named."""
         named = self.named_publicly if named is None else named
+        known = None if self.public_role else role_key(self.role)
+        role = self.public_role or (known.public_label if known else self.role.capitalize())
         return {
             "name": self.name if named else "",
-            "role": self.public_role or str(Role(self.role).label).capitalize(),
+            "role": role,
             "credentials": self.credentials if named else "",
             "named": named,
             "outside": True,

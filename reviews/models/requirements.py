@@ -1,4 +1,4 @@
-"""Which sign-offs a change needs, set per topic or per page."""
+"""Which sign-offs a change needs, set per topic or per page, with a default for the rest."""
 
 from django.db import models
 from django.db.models import Q
@@ -6,15 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignOffRequirement(models.Model):
-    """The sign-offs needed for changes to one page, or to every page under one topic.
+    """The sign-offs needed for changes to one page, or to every page under one topic, or (for
+    the one requirement naming neither) to every other page. Its ``roles`` rows say how many
+    approvals each reviewer role gives.
 
-    The page's own requirement wins, then the nearest topic up the tree, then the default:
-    one medical reviewer, and for a full review one lay reviewer as well.
+    The page's own requirement wins, then the nearest topic up the tree, then the default,
+    which starts as one medical reviewer, and for a full review one lay reviewer as well.
     """
-
-    DEFAULT_MEDICAL = 1
-    DEFAULT_LAY = 0
-    DEFAULT_FULL_REVIEW_LAY = 1
 
     topic = models.OneToOneField(
         "infopages.Topic",
@@ -32,13 +30,6 @@ class SignOffRequirement(models.Model):
         on_delete=models.CASCADE,
         related_name="sign_off_requirement",
     )
-    needs_medical = models.PositiveSmallIntegerField(
-        _("medical reviewers needed"), default=DEFAULT_MEDICAL
-    )
-    needs_lay = models.PositiveSmallIntegerField(_("lay reviewers needed"), default=DEFAULT_LAY)
-    full_review_needs_lay = models.PositiveSmallIntegerField(
-        _("lay reviewers needed for a full review"), default=DEFAULT_FULL_REVIEW_LAY
-    )
 
     class Meta:
         ordering = ["topic", "page"]
@@ -46,16 +37,15 @@ class SignOffRequirement(models.Model):
         verbose_name_plural = _("sign-off requirements")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(topic__isnull=False) & Q(page__isnull=True))
-                | (Q(topic__isnull=True) & Q(page__isnull=False)),
+                condition=Q(topic__isnull=True) | Q(page__isnull=True),
                 name="requirement_for_a_topic_or_a_page",
-            ),
-            # Every change is signed off by at least one medical reviewer.
-            models.CheckConstraint(
-                condition=Q(needs_medical__gte=1), name="at_least_one_medical_sign_off"
             ),
         ]
 
     def __str__(self) -> str:
         target = self.page or self.topic
-        return f"{target}: {self.needs_medical} medical, {self.needs_lay} lay"
+        return str(target) if target is not None else str(_("Default for every other page"))
+
+    @property
+    def is_default(self) -> bool:
+        return self.topic_id is None and self.page_id is None

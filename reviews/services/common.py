@@ -30,8 +30,9 @@ def ask_reviewers(change: ChangeRequest, *, review: ReviewStatus, actor, again=F
     changed since their decision (anyone else asked again, since the last approval), so an
     edit after an approval cannot pass unseen."""
     missing = review.missing
-    groups = [role.group_name for role in missing]
-    reviewers = selectors.users_in_group_any(groups).exclude(pk__in=[a.pk for a in review.authors])
+    reviewers = selectors.users_in_roles(list(missing)).exclude(
+        pk__in=[a.pk for a in review.authors]
+    )
     # Someone whose approval of this content still counts has nothing more to give.
     counted = [s.reviewer_id for s in review.counting if s.reviewer_id]
     reviewers = reviewers.exclude(pk__in=counted)

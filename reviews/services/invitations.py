@@ -23,7 +23,7 @@ from django.utils import timezone
 from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
-from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
+from reviews.models import ChangeRequest, Decision, Invitation, RoleKey, SignOff
 from reviews.models.invitations import (
     DEFAULT_DAYS,
     DOTLESS_DOMAINS,
@@ -51,7 +51,7 @@ def invite_reviewer(
     by,
     name: str,
     email: str,
-    role: Role | str,
+    role: str,
     public_role: str,
     credentials: str = "",
     days: int = DEFAULT_DAYS,
@@ -72,10 +72,10 @@ def invite_reviewer(
         validate_email(email)
     except ValidationError:
         raise InvalidInput(f"“{email}” is not an email address.") from None
-    try:
-        role = Role(role)
-    except ValueError:
-        raise InvalidInput("Choose the role they review in: medical or lay.") from None
+    role = review.known_role(role or "")
+    if role is None:
+        needed = " or ".join(str(r.label) for r in review.required)
+        raise InvalidInput(f"Choose the role they review in: {needed}.")
     if not public_role:
         raise InvalidInput(
             "Give their role as readers would see it, such as “Consultant Clinical Oncologist” "
@@ -90,7 +90,7 @@ def invite_reviewer(
         change=change,
         name=name,
         email=email,
-        role=role,
+        role=str(role),
         public_role=public_role,
         credentials=credentials,
         token_hash=hash_token(token),
@@ -112,7 +112,7 @@ def invite_reviewer(
     return invitation
 
 
-def _refuse_address(change: ChangeRequest, review: ReviewStatus, *, email: str, role: Role, by):
+def _refuse_address(change: ChangeRequest, review: ReviewStatus, *, email: str, role: RoleKey, by):
     if role not in review.required:
         needed = ", ".join(str(r.label) for r in review.required)
         raise InvalidInput(
@@ -165,7 +165,7 @@ def send_invitation(invitation_pk: int, link: str) -> bool:
     invitation = Invitation.objects.select_related("change__page", "invited_by").get(
         pk=invitation_pk
     )
-    role = Role(invitation.role)
+    role = ReviewStatus(invitation.change).role_named(invitation.role)
     credit = invitation.credit(named=True)
     inviter = invitation.invited_by
     context = {
@@ -247,7 +247,7 @@ def decide_as_invited(
         change,
         review=review,
         invitation=invitation,
-        role=Role(invitation.role),
+        role=review.role_named(invitation.role),
         decision=decision,
         seen_hash=seen_hash,
         comment=comment,

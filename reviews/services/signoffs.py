@@ -10,20 +10,20 @@ from reviews import audit, notifications, policy, selectors
 from reviews.audit import Action
 from reviews.credits import credit_for
 from reviews.errors import InvalidInput, InvalidTransition, StaleContent
-from reviews.models import ChangeRequest, Decision, Invitation, Role, SignOff
+from reviews.models import ChangeRequest, Decision, Invitation, RoleKey, SignOff
 from reviews.services.common import State, lock, send_back_to_review, tell_authors
 from reviews.services.flags import record_shown, require_shown
 from reviews.status import ReviewStatus
 from reviews.workflow import Automatic, Step, move, require
 
 
-def _resolve_role(reviewer, review: ReviewStatus, role: Role | str | None) -> Role:
+def _resolve_role(reviewer, review: ReviewStatus, role: str | None) -> RoleKey:
     """The role asked for, or the one role this reviewer may sign the change off in."""
     if role is not None:
-        try:
-            return Role(role)
-        except ValueError:
-            raise InvalidInput(f"“{role}” is not a reviewer role.") from None
+        known = review.known_role(role)
+        if known is None:
+            raise InvalidInput(f"“{role}” is not a reviewer role.")
+        return known
     roles, _reason = policy.sign_off_roles(reviewer, review)
     if len(roles) > 1:
         raise InvalidInput("You review in more than one role: say in which role you sign this off.")
@@ -38,7 +38,7 @@ def sign_off(
     decision: Decision | str,
     seen_hash: str,
     comment: str = "",
-    role: Role | str | None = None,
+    role: str | None = None,
     sections: Iterable[int | str] = (),
     flags_shown: Iterable[int] | None = None,
 ) -> SignOff:
@@ -80,7 +80,7 @@ def record_decision(
     change: ChangeRequest,
     *,
     review: ReviewStatus,
-    role: Role,
+    role: RoleKey,
     decision: Decision | str,
     seen_hash: str,
     comment: str,
@@ -113,7 +113,7 @@ def record_decision(
         change=change,
         reviewer=reviewer,
         invitation=invitation,
-        role=role,
+        role=str(role),
         decision=decision,
         comment=comment,
         content_hash=change.content_hash,

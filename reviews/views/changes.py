@@ -37,7 +37,7 @@ from reviews.forms import (
     SignOffForm,
     WithdrawForm,
 )
-from reviews.models import ChangeRequest, Decision, Role, SignOff
+from reviews.models import ChangeRequest, Decision, RoleKey, SignOff
 from reviews.services.common import NEVER_PUBLISHED
 from reviews.status import ReviewStatus, Standing
 from reviews.views.common import describe_roles, forbidden, get_change, person, workspace_view
@@ -47,7 +47,7 @@ from reviews.workflow import Step
 State = ChangeRequest.State
 
 
-def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
+def state_in_words(change: ChangeRequest, missing: dict[RoleKey, int]) -> str:
     """The change's state as a sentence for the person reading the page."""
     if change.state == State.DRAFT:
         return "Draft: the editors are still working on it. Reviewers have not been asked yet."
@@ -67,7 +67,9 @@ def state_in_words(change: ChangeRequest, missing: dict[Role, int]) -> str:
     return f"Withdrawn on {withdrawn:%-d %B %Y}: it will not be published."
 
 
-def standing_in_words(standing: Standing, change: ChangeRequest, missing: dict[Role, int]) -> str:
+def standing_in_words(
+    standing: Standing, change: ChangeRequest, missing: dict[RoleKey, int]
+) -> str:
     """A reviewer's own decision on the current content, as the page tells them ("" when
     none stands): what they decided, when, and what the change waits for now."""
     if standing.decided_at is None or not change.is_open:
@@ -508,7 +510,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = {role.value for role in roles}
     chosen = request.POST.get("role") or ""
     if chosen and chosen not in allowed:
-        label = Role(chosen).label if chosen in Role.values else chosen
+        label = ReviewStatus(change).role_named(chosen).label
         return forbidden(request, f"You cannot sign this change off as a {label}.")
     form = SignOffForm(request.POST, roles=roles, sections=_sections_to_confirm(change))
     if form.is_valid():

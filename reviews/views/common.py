@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reviews import policy, selectors, workflow
-from reviews.models import ChangeRequest, Role
+from reviews.models import ChangeRequest, RoleKey
 from reviews.workflow import PageStep
 
 
@@ -53,7 +53,7 @@ def get_change(pk: int, *, reader=None) -> ChangeRequest:
         raise Http404("No such change request.") from None
 
 
-def describe_roles(counts: dict[Role, int]) -> str:
+def describe_roles(counts: dict[RoleKey, int]) -> str:
     """{medical: 1, lay: 2} -> "1 medical reviewer and 2 lay reviewers"."""
     parts = [
         f"{count} {role.label}" + ("s" if count != 1 else "") for role, count in counts.items()

@@ -26,7 +26,7 @@ from reviews import flags, policy, selectors, services, workflow
 from reviews.diffs import Renderings, change_diff
 from reviews.errors import StaleContent, TooManyTries, WorkflowError
 from reviews.forms_invitations import OutsideCodeForm, OutsideDecisionForm
-from reviews.models import ChangeRequest, Invitation, Role
+from reviews.models import ChangeRequest, Invitation
 from reviews.status import ReviewStatus
 from reviews.views.changes import (
     _sections_to_confirm,
@@ -294,11 +294,14 @@ def keep_sections_read(request: HttpRequest, invitation: Invitation, key: str) -
     return _render_change(request, invitation, key, sign_off_form=form)
 
 
-def _decision_form(change: ChangeRequest, invitation: Invitation, *, data=None, initial=None):
+def _decision_form(
+    change: ChangeRequest, invitation: Invitation, *, data=None, initial=None, review=None
+):
     initial = initial or {"seen_hash": change.content_hash, "named": invitation.named_publicly}
+    review = review or ReviewStatus(change)
     return OutsideDecisionForm(
         data,
-        roles=[Role(invitation.role)],
+        roles=[review.role_named(invitation.role)],
         sections=_sections_to_confirm(change),
         full_review=change.is_full_review,
         initial=initial,
@@ -319,7 +322,7 @@ def _render_change(
     missing = review.missing
     since = _since_my_decision(change, review, invitation, renderings)
     parts = change_diff(change, renderings=renderings)
-    sign_off_form = sign_off_form or _decision_form(change, invitation)
+    sign_off_form = sign_off_form or _decision_form(change, invitation, review=review)
     reading = read_whole_page(
         change,
         review,
@@ -347,7 +350,7 @@ def _render_change(
         "authors": sorted(person(a) for a in review.authors),
         "may_sign_off": may_sign_off,
         "sign_off_refusal": "" if may_sign_off else refusal,
-        "role_label": Role(invitation.role).label,
+        "role_label": review.role_named(invitation.role).label,
         "sign_off_form": sign_off_form,
         "credit": invitation.credit(named=True) if change.is_full_review else None,
         **flags.on_change_page(change),

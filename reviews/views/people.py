@@ -10,7 +10,6 @@ from reviews import policy, services
 from reviews.credits import credit_for
 from reviews.errors import WorkflowError
 from reviews.forms import PublicCreditForm
-from reviews.models import Role
 from reviews.views.common import forbidden, workspace_view
 
 
@@ -32,7 +31,7 @@ def public_credit(request: HttpRequest) -> HttpResponse:
                 return redirect("reviews:public_credit")
     else:
         person = Person.objects.filter(user=request.user).first()
-        credit = credit_for(request.user, min(roles, key=lambda role: list(Role).index(role)))
+        credit = credit_for(request.user, min(roles, key=lambda role: (role.position, role)))
         form = PublicCreditForm(
             initial={
                 "name": person.name if person else credit["name"],

@@ -7,7 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 
 from reviews import policy, services
-from reviews.models import Decision
+from reviews.models import (
+    Decision,
+    ReviewerRole,
+    Role,
+    SignOffRequirement,
+    SignOffRequirementRole,
+)
 from reviews.status import ReviewStatus
 
 NEW_TEXT = "Secondary breast cancer is breast cancer that has spread to other parts of the body."
@@ -199,3 +205,40 @@ def open_link(mailoutbox):
         return client
 
     return do
+
+
+def require_sign_offs(*, topic=None, page=None, medical=1, lay=0, full_review_lay=1):
+    """A sign-off requirement for a topic or a page, as the two starting roles' numbers
+    (for every change; lay for a full review), as the admin would set them."""
+    requirement = SignOffRequirement.objects.create(topic=topic, page=page)
+    roles = {role.code: role for role in ReviewerRole.objects.all()}
+    SignOffRequirementRole.objects.create(
+        requirement=requirement, role=roles[Role.MEDICAL], for_every_change=medical
+    )
+    SignOffRequirementRole.objects.create(
+        requirement=requirement,
+        role=roles[Role.LAY],
+        for_every_change=lay,
+        for_full_review=full_review_lay,
+    )
+    return requirement
+
+
+def requirement_rows(rows, existing=()) -> dict:
+    """A requirement's inline rows as the admin's form sends them: (role, for every change,
+    for a full review) each, ``existing`` the rows already saved."""
+    data = {
+        "roles-TOTAL_FORMS": str(len(rows)),
+        "roles-INITIAL_FORMS": str(len(existing)),
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    for n, (role, every, full) in enumerate(rows):
+        data |= {
+            f"roles-{n}-role": role.pk,
+            f"roles-{n}-for_every_change": every,
+            f"roles-{n}-for_full_review": full,
+        }
+        if n < len(existing):
+            data[f"roles-{n}-id"] = existing[n].pk
+    return data

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from reviews.models import NotificationPreference, SignOffRequirement
+from reviews.models import NotificationPreference, ReviewerRole, SignOffRequirement
+from tests.reviews.conftest import requirement_rows
 
 
 @pytest.fixture
@@ -63,14 +64,17 @@ def test_admin_history_of_a_section_opens_and_its_versions_stay(admin_client, ap
 def test_sign_off_requirement_and_preference_are_set_in_the_admin(admin_client, topic, editor):
     admin_client.post(
         reverse("admin:reviews_signoffrequirement_add"),
-        {"topic": topic.pk, "needs_medical": 2, "needs_lay": 0, "full_review_needs_lay": 1},
+        {
+            "topic": topic.pk,
+            **requirement_rows([(ReviewerRole.objects.get(code="medical"), 2, 0)]),
+        },
     )
     admin_client.post(
         reverse("admin:reviews_notificationpreference_add"),
         {"user": editor.pk, "frequency": "daily"},
     )
 
-    assert SignOffRequirement.objects.get().needs_medical == 2
+    assert SignOffRequirement.objects.get(topic=topic).roles.get().for_every_change == 2
     assert NotificationPreference.objects.get().frequency == "daily"
 
 

@@ -31,8 +31,10 @@ from reviews.models import (
     AuditEvent,
     ChangeRequest,
     Notification,
+    ReviewerRole,
     SignOffRequirement,
 )
+from tests.reviews.conftest import requirement_rows
 
 User = get_user_model()
 
@@ -217,14 +219,16 @@ def test_deleting_a_topic_is_audited_and_a_topic_with_pages_is_kept(admin_client
 def test_sign_off_requirements_are_audited_when_added_changed_and_deleted(
     admin_client, live_page, topic
 ):
+    medical, lay = ReviewerRole.objects.get(code="medical"), ReviewerRole.objects.get(code="lay")
     admin_client.post(
         admin_url(SignOffRequirement, "add"),
-        {"page": live_page.pk, "needs_medical": 1, "needs_lay": 0, "full_review_needs_lay": 1},
+        {"page": live_page.pk, **requirement_rows([(medical, 1, 0), (lay, 0, 1)])},
     )
-    requirement = SignOffRequirement.objects.get()
+    requirement = SignOffRequirement.objects.get(page=live_page)
+    rows = list(requirement.roles.order_by("role__position"))
     admin_client.post(
         admin_url(requirement, "change", requirement.pk),
-        {"page": live_page.pk, "needs_medical": 2, "needs_lay": 1, "full_review_needs_lay": 1},
+        {"page": live_page.pk, **requirement_rows([(medical, 2, 0), (lay, 1, 1)], rows)},
     )
     admin_client.post(
         admin_url(SignOffRequirement, "changelist"),
@@ -232,11 +236,15 @@ def test_sign_off_requirements_are_audited_when_added_changed_and_deleted(
     )
 
     added, changed, deleted = admin_events()
-    assert "medical reviewers needed: 1" in added.message
-    assert changed.message.endswith("medical reviewers needed: 1 → 2; lay reviewers needed: 0 → 1")
+    assert "medical reviewer: 1 (0 for a full review)" in added.message
+    assert changed.message.endswith(
+        "roles needed: medical reviewer: 1 (0 for a full review); lay reviewer: 0 (1 for a full "
+        "review) → medical reviewer: 2 (0 for a full review); lay reviewer: 1 (1 for a full "
+        "review)"
+    )
     assert deleted.message.startswith("In the admin: deleted sign-off requirement")
     assert {added.page, changed.page, deleted.page} == {live_page}  # found by the page's log
-    assert not SignOffRequirement.objects.exists()
+    assert not SignOffRequirement.objects.filter(page=live_page).exists()
 
 
 def user_form(user, **changes) -> dict:

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from reviews import policy, services
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
-from reviews.models import ChangeRequest, Decision, Invitation, SignOff, SignOffRequirement
+from reviews.models import ChangeRequest, Decision, Invitation, SignOff
 from reviews.models.invitations import mailbox_of
 from reviews.status import ReviewStatus
+from tests.reviews.conftest import require_sign_offs
 
 State = ChangeRequest.State
 
@@ -150,7 +151,7 @@ def test_an_approval_stops_counting_when_an_author_takes_its_address(
 
 def test_variants_of_one_address_are_one_reviewer(submitted_change, invite, author):
     """Two approvals from one mailbox do not make two reviewers of a change needing two."""
-    SignOffRequirement.objects.create(page=submitted_change.page, needs_medical=2)
+    require_sign_offs(page=submitted_change.page, medical=2)
     first, _ = invite(submitted_change, email="amira@hospital.example")
     decide(first, submitted_change)
     second, _ = invite(submitted_change, email="Amira+again@hospital.example")

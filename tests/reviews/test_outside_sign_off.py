@@ -14,8 +14,9 @@ from infopages.models import PublishedPage
 from reviews import services
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
-from reviews.models import AuditEvent, ChangeRequest, Decision, SignOff, SignOffRequirement
+from reviews.models import AuditEvent, ChangeRequest, Decision, SignOff
 from reviews.status import ReviewStatus
+from tests.reviews.conftest import require_sign_offs
 
 State = ChangeRequest.State
 
@@ -169,7 +170,7 @@ def test_revoking_after_an_approval_sends_the_change_back_to_review(
     submitted_change, invite, publisher, medic, approve
 ):
     """A change needing two medical sign-offs, approved with an outside reviewer's."""
-    SignOffRequirement.objects.create(page=submitted_change.page, needs_medical=2)
+    require_sign_offs(page=submitted_change.page, medical=2)
     approve(submitted_change, medic)
     invitation, _path = invite(submitted_change)
     decide(invitation, submitted_change)

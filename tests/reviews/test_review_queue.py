@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import contents, policy, services
-from reviews.models import ChangeRequest, Role, SignOffRequirement
+from reviews.models import ChangeRequest, Role
+from tests.reviews.conftest import require_sign_offs
 
 
 @pytest.fixture
@@ -50,10 +51,10 @@ def test_the_queue_holds_the_changes_still_short_of_the_reviewers_role(
 
 
 def test_the_queue_follows_the_requirements_of_topics_and_pages(client, in_review, lay, topic):
-    SignOffRequirement.objects.create(topic=topic.parent, needs_medical=1, needs_lay=1)
+    require_sign_offs(topic=topic.parent, medical=1, lay=1)
     in_review("topic-needs-lay")
     own = in_review("page-needs-no-lay")
-    SignOffRequirement.objects.create(page=own.page, needs_medical=1, needs_lay=0)
+    require_sign_offs(page=own.page, medical=1, lay=0)
 
     html = queue_of(client, lay)
 

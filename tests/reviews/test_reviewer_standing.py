@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import policy
-from reviews.models import ChangeRequest, SignOffRequirement
+from reviews.models import ChangeRequest
+from tests.reviews.conftest import require_sign_offs
 
 State = ChangeRequest.State
 
@@ -77,7 +78,7 @@ def test_posting_the_same_approval_again_is_refused_with_a_message(
 
 @pytest.fixture
 def two_medics_needed(live_page, member):
-    SignOffRequirement.objects.create(page=live_page, needs_medical=2)
+    require_sign_offs(page=live_page, medical=2)
     return member("dr_okafor", policy.MEDICAL_REVIEWERS, first_name="Ngozi", last_name="Okafor")
 
 

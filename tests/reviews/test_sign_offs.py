@@ -3,9 +3,9 @@ import pytest
 from infopages.models import PublishedPage
 from reviews import services
 from reviews.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
-from reviews.models import AuditEvent, ChangeRequest, Decision, Role, SignOff, SignOffRequirement
+from reviews.models import AuditEvent, ChangeRequest, Decision, Role, SignOff
 from reviews.status import ReviewStatus
-from tests.reviews.conftest import NEW_TEXT
+from tests.reviews.conftest import NEW_TEXT, require_sign_offs
 
 State = ChangeRequest.State
 
@@ -159,7 +159,7 @@ def test_full_review_needs_a_lay_reviewer_as_well(
 
 
 def test_topic_can_require_two_medical_reviewers(submitted_change, topic, medic, member, approve):
-    SignOffRequirement.objects.create(topic=topic.parent, needs_medical=2)
+    require_sign_offs(topic=topic.parent, medical=2)
     second = member("dr_okafor", "Medical reviewers")
 
     approve(submitted_change, medic)
@@ -170,8 +170,8 @@ def test_topic_can_require_two_medical_reviewers(submitted_change, topic, medic,
 
 
 def test_page_requirement_wins_over_its_topic(submitted_change, topic, medic, lay, approve):
-    SignOffRequirement.objects.create(topic=topic, needs_medical=2)
-    SignOffRequirement.objects.create(page=submitted_change.page, needs_medical=1, needs_lay=1)
+    require_sign_offs(topic=topic, medical=2)
+    require_sign_offs(page=submitted_change.page, medical=1, lay=1)
 
     assert ReviewStatus(submitted_change).required == {Role.MEDICAL: 1, Role.LAY: 1}
     approve(submitted_change, medic)
@@ -199,7 +199,7 @@ def test_reviewer_in_two_roles_must_say_which(live_page, author, member, approve
 
 
 def test_giving_the_same_decision_twice_is_refused(submitted_change, medic, approve, topic):
-    SignOffRequirement.objects.create(topic=topic, needs_medical=2)
+    require_sign_offs(topic=topic, medical=2)
     approve(submitted_change, medic)
 
     with pytest.raises(InvalidTransition, match="already given this decision"):
@@ -210,7 +210,7 @@ def test_giving_the_same_decision_twice_is_refused(submitted_change, medic, appr
 def test_a_later_request_for_changes_replaces_that_reviewers_approval(
     submitted_change, medic, member, approve, request_changes, author, topic
 ):
-    SignOffRequirement.objects.create(topic=topic, needs_medical=2)
+    require_sign_offs(topic=topic, medical=2)
     approve(submitted_change, medic)
     request_changes(submitted_change, medic, comment="On second thoughts: cite the source.")
     services.submit_for_review(change=submitted_change, by=author)  # resubmitted unchanged

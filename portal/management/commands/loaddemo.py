@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from infopages.models import Page, Person, PublishedPage, Section
 from reviews import services as review_services
-from reviews.models import ChangeRequest, Frequency, NotificationPreference
+from reviews.models import ChangeRequest, Frequency, NotificationPreference, ReviewerRole
 from reviews.selectors import open_change_for
 from reviews.services.imports import import_pages
 
@@ -42,12 +42,13 @@ DRAFT_EDIT_TEXT = (
 # edited in the workspace); editors may also look after topics and reviewers' credits there.
 CONTENT_MODELS = ["page", "section", "reference", "resource", "topic", "person"]
 ADMIN_EDITED_MODELS = ["topic", "person"]
+# Reviewer roles' groups (``ReviewerRole``: Medical reviewers, Lay reviewers and any added in
+# the admin) may view.
 GROUP_ACTIONS = {
     "Editors": ["add", "change", "view"],
-    "Medical reviewers": ["view"],
-    "Lay reviewers": ["view"],
     "Publishers": ["view"],
 }
+REVIEWER_ACTIONS = ["view"]
 
 # username, password, group (None for the superuser), first name, last name, role as shown
 DEMO_USERS = [
@@ -140,7 +141,11 @@ class Command(BaseCommand):
 
     def ensure_groups(self) -> dict[str, Group]:
         groups = {}
-        for name, actions in GROUP_ACTIONS.items():
+        reviewer_groups = {
+            role.group.name: REVIEWER_ACTIONS
+            for role in ReviewerRole.objects.select_related("group")
+        }
+        for name, actions in (GROUP_ACTIONS | reviewer_groups).items():
             group, _ = Group.objects.get_or_create(name=name)
             codenames = [
                 f"{action}_{model}"
