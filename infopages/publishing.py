@@ -406,7 +406,7 @@ def _retire(page: Page, *, at: datetime) -> PublishedPage | None:
 
 def last_publication(page: Page) -> PublishedPage | None:
     """The page's most recent publication, live or taken down."""
-    return PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
+    return PublishedPage.objects.last_for(page)
 
 
 def start_review_notice(*, page: Page, at: datetime | None = None) -> PublicReviewNotice:
