@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.clients import client_address
+from infopages.clients import client_address
 from reviews import flags, policy, selectors, services, workflow
 from reviews.diffs import Renderings, change_diff
 from reviews.errors import StaleContent, TooManyTries, WorkflowError
