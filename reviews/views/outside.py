@@ -28,13 +28,13 @@ from reviews.errors import StaleContent, TooManyTries, WorkflowError
 from reviews.forms_invitations import OutsideCodeForm, OutsideDecisionForm
 from reviews.models import ChangeRequest, Invitation, Role
 from reviews.status import ReviewStatus
-from reviews.views.changes import (
-    _sections_to_confirm,
-    _sign_off_summary,
-    _since_my_decision,
+from reviews.views.change_page import (
     kept_form_input,
     open_request_for_changes,
     read_whole_page,
+    sections_to_confirm,
+    sign_off_summary,
+    since_my_decision,
     standing_in_words,
     state_in_words,
     still_read,
@@ -284,7 +284,7 @@ def keep_sections_read(request: HttpRequest, invitation: Invitation, key: str) -
             change=change, reader=invitation, review=ReviewStatus(change)
         )
     else:
-        total = len(_sections_to_confirm(change))
+        total = len(sections_to_confirm(change))
         if wants_json:
             return JsonResponse({"ticked": len(ticked), "total": total})
         messages.success(request, ticks_kept(ticked, total))
@@ -299,7 +299,7 @@ def _decision_form(change: ChangeRequest, invitation: Invitation, *, data=None, 
     return OutsideDecisionForm(
         data,
         roles=[Role(invitation.role)],
-        sections=_sections_to_confirm(change),
+        sections=sections_to_confirm(change),
         full_review=change.is_full_review,
         initial=initial,
     )
@@ -314,10 +314,10 @@ def _render_change(
     review = ReviewStatus(change)
     may_sign_off = Step.SIGN_OFF in workflow.available_steps(invitation, change, review)
     _roles, refusal = policy.sign_off_roles(invitation, review)
-    needs, decisions = _sign_off_summary(change, review)
+    needs, decisions = sign_off_summary(change, review)
     renderings = Renderings()
     missing = review.missing
-    since = _since_my_decision(change, review, invitation, renderings)
+    since = since_my_decision(change, review, invitation, renderings)
     parts = change_diff(change, renderings=renderings)
     sign_off_form = sign_off_form or _decision_form(change, invitation)
     reading = read_whole_page(
