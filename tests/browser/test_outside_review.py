@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from reviews import services
 from reviews.models import ChangeRequest
-from tests.browser.test_rereview import change_in_review, clean, demo, shoot  # noqa: F401
+from tests.browser.test_rereview import change_in_review, clean, shoot  # noqa: F401
 from tests.browser.test_workspace_flow import sign_in
 
 pytestmark = pytest.mark.browser
