@@ -12,13 +12,7 @@ limiting counts submissions per client in the cache under a keyed hash of the ad
 expires within the hour and never reaches the database.
 """
 
-import hashlib
-import hmac
-import time
-
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from infopages import selectors
+from infopages import ratelimit, selectors
+from infopages.clients import client_address
 from infopages.models import PageFeedback
-from portal.clients import client_address
 
 # At most this many submissions per client per window: enough for a reader giving feedback
 # on a handful of pages, far too few for a script flooding the team's inbox.
@@ -59,18 +53,12 @@ class FeedbackForm(forms.Form):
 
 def allow_submission(request: HttpRequest) -> bool:
     """Count this submission; False once the client has used up the current window."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
-    ).hexdigest()[:32]
-    window = int(time.time() // FEEDBACK_WINDOW_SECONDS)
-    key = f"feedback-rate:{digest}:{window}"
-    cache.add(key, 0, timeout=FEEDBACK_WINDOW_SECONDS + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start again
-        cache.set(key, 1, timeout=FEEDBACK_WINDOW_SECONDS + 60)
-        count = 1
-    return count <= FEEDBACK_LIMIT
+    return ratelimit.allow(
+        "feedback-rate",
+        client_address(request),
+        limit=FEEDBACK_LIMIT,
+        seconds=FEEDBACK_WINDOW_SECONDS,
+    )
 
 
 @never_cache

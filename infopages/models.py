@@ -5,6 +5,8 @@ django-reversion version. Readers only ever see ``PublishedPage`` / ``PublishedS
 which are written by publishing alone and never changed afterwards.
 """
 
+from datetime import datetime
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -260,9 +262,29 @@ class Resource(models.Model):
         return self.title
 
 
+def _not_replaced_by(moment: datetime) -> Q:
+    return Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
+
+
 class PublishedPageQuerySet(models.QuerySet):
     def current(self) -> "PublishedPageQuerySet":
         return self.filter(is_current=True)
+
+    def live_at(self, moment: datetime) -> "PublishedPageQuerySet":
+        """Snapshots readers could see at ``moment``: published by then, not yet replaced."""
+        return self.filter(published_at__lte=moment).filter(_not_replaced_by(moment))
+
+    def live_during(self, starts: datetime, ends: datetime) -> "PublishedPageQuerySet":
+        """Snapshots readers could see at some moment from ``starts`` until just before
+        ``ends``: published before ``ends`` and not replaced by ``starts``."""
+        return self.filter(published_at__lt=ends).filter(_not_replaced_by(starts))
+
+    def newest_first(self) -> "PublishedPageQuerySet":
+        return self.order_by("-published_at", "-id")
+
+    def last_for(self, page: "Page") -> "PublishedPage | None":
+        """The page's most recent publication, live or taken down."""
+        return self.filter(page=page).newest_first().first()
 
 
 class PublishedPage(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from infopages import topics
 from infopages.caching import bump_generation
 from infopages.events import PagePublished, Publication, announce
 from infopages.markdown import RenderTooSlow, markdown_problems, render_checked
@@ -94,18 +95,13 @@ def topic_trail(topic_id: int) -> list[dict]:
     """The topic and those above it, root first, as {"id", "slug", "name"}: one query (the tree is
     small). Part of what reviewers sign off, so a renamed topic reaches readers only through
     a new publication."""
-    tree = {
-        pk: (parent_id, slug, name)
-        for pk, parent_id, slug, name in Topic.objects.order_by().values_list(
-            "pk", "parent_id", "slug", "name"
-        )
-    }
-    trail, node = [], topic_id
-    while node is not None and node in tree and len(trail) <= len(tree):
-        parent_id, slug, name = tree[node]
-        trail.append({"id": node, "slug": slug, "name": name})
-        node = parent_id
-    return list(reversed(trail))
+    rows = Topic.objects.order_by().values_list("pk", "parent_id", "slug", "name")
+    named = {pk: (slug, name) for pk, _parent_id, slug, name in rows}
+    parent_of = {pk: parent_id for pk, parent_id, _slug, _name in rows}
+    return [
+        {"id": pk, "slug": named[pk][0], "name": named[pk][1]}
+        for pk in topics.trail(topic_id, parent_of)
+    ]
 
 
 def _latest_version_ids(objects: list) -> list[int | None]:
@@ -410,7 +406,7 @@ def _retire(page: Page, *, at: datetime) -> PublishedPage | None:
 
 def last_publication(page: Page) -> PublishedPage | None:
     """The page's most recent publication, live or taken down."""
-    return PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
+    return PublishedPage.objects.last_for(page)
 
 
 def start_review_notice(*, page: Page, at: datetime | None = None) -> PublicReviewNotice:

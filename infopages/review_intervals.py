@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from infopages import topics
+
 MIN_REVIEW_MONTHS = 1
 MAX_REVIEW_MONTHS = 36  # patient information is reviewed at least every three years
 MAX_REVIEW_YEARS_WORDS = f"{MAX_REVIEW_MONTHS // 12} years"  # as people say it
@@ -51,13 +53,11 @@ def interval_from(own_months: int | None, topic_id: int | None, tree: TopicInter
     """THE rule: the page's own interval, else the nearest topic's, else the maximum."""
     if own_months is not None:
         return Interval(_bounded(own_months), "page")
-    seen: set[int] = set()
-    while topic_id is not None and topic_id not in seen:
-        seen.add(topic_id)
-        parent_id, months = tree.get(topic_id, (None, None))
+    parent_of = {pk: parent_id for pk, (parent_id, _months) in tree.items()}
+    for nearest in topics.ancestors(topic_id, parent_of):
+        months = tree[nearest][1]
         if months is not None:
-            return Interval(_bounded(months), "topic", topic_id)
-        topic_id = parent_id
+            return Interval(_bounded(months), "topic", nearest)
     return Interval(MAX_REVIEW_MONTHS, "default")
 
 

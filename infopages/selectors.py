@@ -9,7 +9,7 @@ copy's topics is their editorial order, which says nothing a reader could not se
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -102,12 +102,7 @@ def topic_crumbs(publication: PublishedPage) -> list[TopicCrumb]:
 
 def publication_as_of(*, slug: str, moment: datetime) -> PublishedPage | None:
     """What readers saw at ``slug`` at a past moment (None if nothing was live then)."""
-    return (
-        PublishedPage.objects.filter(slug=slug, published_at__lte=moment)
-        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
-        .order_by("-published_at", "-id")
-        .first()
-    )
+    return PublishedPage.objects.filter(slug=slug).live_at(moment).newest_first().first()
 
 
 def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
@@ -117,8 +112,8 @@ def publications_during(*, page: Page, day: date) -> list[PublishedPage]:
     starts = timezone.make_aware(datetime.combine(day, time.min))
     ends = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
     return list(
-        PublishedPage.objects.filter(page=page, published_at__lt=ends)
-        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=starts))
+        PublishedPage.objects.filter(page=page)
+        .live_during(starts, ends)
         .select_related("published_by")
         .defer("plain_text", "search_vector", "source_versions")
         .order_by("-published_at", "-id")

@@ -154,7 +154,7 @@ if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
 PUBLIC_FRESHNESS_SECONDS = float(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "1"))
 # Where the client's address is, for rate limits and sign-in throttling, when a proxy stands in
 # front (e.g. HTTP_X_FORWARDED_FOR: the right-most entry, added by our own proxy, is used).
-# Empty: REMOTE_ADDR. See portal.clients.
+# Empty: REMOTE_ADDR. See infopages.clients.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 # Sign-in throttling (django-axes, see accounts.throttling for the policy and why): this many
@@ -178,7 +178,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A successful sign-in forgets earlier typos.
 AXES_RESET_ON_SUCCESS = True
 # The same address as the feedback rate limit: CLIENT_IP_HEADER behind a proxy.
-AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "infopages.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # No version banner on every management command (cron would mail it every five minutes).

@@ -108,7 +108,7 @@ def last_published_versions(page: Page) -> dict[tuple[int, str], int]:
 
     The most recent one, live or taken down: it is the last content that was signed off.
     """
-    publication = PublishedPage.objects.filter(page=page).order_by("-published_at", "-id").first()
+    publication = PublishedPage.objects.last_for(page)
     if publication is None:
         return {}
     versions = Version.objects.filter(pk__in=publication.versions.ids()).only(

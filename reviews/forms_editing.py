@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from infopages import topics
 from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page, Source, Topic
 from infopages.services import address_taken
@@ -130,14 +131,8 @@ def topic_labels() -> list[tuple[int, str]]:
         )
     }
 
-    def chain(pk: int) -> list[int]:
-        steps, node = [], pk
-        while node is not None and node in rows and len(steps) <= len(rows):
-            steps.append(node)
-            node = rows[node][0]
-        return list(reversed(steps))
-
-    chains = {pk: chain(pk) for pk in rows}
+    parent_of = {pk: parent_id for pk, (parent_id, _position, _name) in rows.items()}
+    chains = {pk: topics.trail(pk, parent_of) for pk in rows}
     ordered = sorted(rows, key=lambda pk: [(rows[n][1], rows[n][2].lower()) for n in chains[pk]])
     return [(pk, " › ".join(rows[n][2] for n in chains[pk])) for pk in ordered]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 
+from infopages import topics
 from infopages.models import Page, PublishedPage, Topic
 from reviews.flags import has_open_flag, open_flags_by_page
 from reviews.models import ChangeRequest, ReviewFlag
@@ -79,16 +80,7 @@ class CalendarFilter:
 
 def topic_and_below(topic: Topic) -> list[int]:
     """The ids of ``topic`` and every topic under it: one query (the tree is small)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Topic.objects.order_by().values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, queue = [], [topic.pk]
-    while queue:
-        pk = queue.pop()
-        if pk not in found:
-            found.append(pk)
-            queue.extend(children.get(pk, []))
-    return found
+    return topics.descendants(topic.pk, topics.parents())
 
 
 def scheduled(filters: CalendarFilter = CalendarFilter()) -> QuerySet[PublishedPage]:

@@ -56,7 +56,7 @@ def change_with_details(pk: int, *, reader=None) -> ChangeRequest:
         changes.annotate(
             was_published=Exists(publications),
             last_published_versions=Subquery(
-                publications.order_by("-published_at", "-id").values("source_versions")[:1]
+                publications.newest_first().values("source_versions")[:1]
             ),
         )
         .prefetch_related(

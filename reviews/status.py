@@ -22,7 +22,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from infopages.models import Page, Section, Topic
+from infopages import topics
+from infopages.models import Page, Section
 from reviews import contents
 from reviews.models import (
     ChangeRequest,
@@ -61,14 +62,9 @@ def requirements_for(pages: Iterable[Page]) -> dict[int, list[SignOffRequirement
     """``requirement_for`` each page, by page id, in two queries whatever their number: the
     topic tree, and the rows of every requirement that may apply, with their roles."""
     pages = list(pages)
-    parents = dict(Topic.objects.order_by().values_list("pk", "parent_id"))  # the tree is small
-    topics_up: dict[int, list[int]] = {}  # per page: its topic, then each parent, root last
-    for page in pages:
-        chain, topic_id = [], page.topic_id
-        while topic_id is not None and topic_id not in chain:
-            chain.append(topic_id)
-            topic_id = parents.get(topic_id)
-        topics_up[page.pk] = chain
+    parents = topics.parents()  # the tree is small
+    # per page: its topic, then each parent, root last
+    topics_up = {page.pk: topics.ancestors(page.topic_id, parents) for page in pages}
     all_topics = {topic_id for chain in topics_up.values() for topic_id in chain}
     by_page, by_topic, default = {}, {}, {}
     rows = SignOffRequirementRole.objects.filter(

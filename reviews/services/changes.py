@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from reversion.models import Version
 
+from infopages import topics
 from infopages.models import Page, PublishedPage, Section, Topic
 from infopages.publishing import end_review_notice, last_publication, start_review_notice
 from infopages.services import restore_version
@@ -108,15 +109,7 @@ def content_changed_outside(
 def topic_changed(*, topic: Topic) -> list[ChangeRequest]:
     """Open changes to pages under ``topic`` (or below it) take in its new name or place:
     pages show it, so reviewers sign it off like the rest."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    under, stack = set(), [topic.pk]
-    while stack:
-        node = stack.pop()
-        if node not in under:
-            under.add(node)
-            stack.extend(children.get(node, []))
+    under = topics.descendants(topic.pk, topics.parents())
     changes = ChangeRequest.objects.filter(
         page__topic_id__in=under, state__in=ChangeRequest.OPEN_STATES
     )

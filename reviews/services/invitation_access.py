@@ -7,28 +7,27 @@ emailed to the invited address before anything of the change is shown.
   ``CODE_TRIES`` wrong tries it stops working and a new one must be asked for. After
   ``MAX_WRONG_CODES`` wrong codes in all the link itself stops working.
 - Codes asked for and tries made are also counted per invitation and per client address
-  (``portal.clients``), in the cache, under a keyed hash of the address.
+  (``infopages.clients``), in the cache, under a keyed hash of the address
+  (``infopages.ratelimit``).
 
 Nothing here says to whom a link was sent: screens speak of "the address this link was
 sent to", and every wrong, used or old code gets the same answer.
 """
 
-import hashlib
 import hmac
 import logging
 import secrets
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from infopages import ratelimit
 from reviews import audit
 from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition, TooManyTries
@@ -88,19 +87,6 @@ def invitation_for_key(key: str) -> Invitation | None:
     return invitation
 
 
-def _allow(what: str, who: str, *, limit: int, seconds: int) -> bool:
-    """Count one more; False once ``who`` has used up ``limit`` in the current window."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()
-    key = f"outside-review:{what}:{digest[:32]}:{int(time.time() // seconds)}"
-    cache.add(key, 0, timeout=seconds + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start again
-        cache.set(key, 1, timeout=seconds + 60)
-        count = 1
-    return count <= limit
-
-
 def _refuse_closed(invitation: Invitation) -> None:
     if not invitation.is_usable or not invitation.change.is_open:
         raise InvalidTransition("This link no longer works.")
@@ -138,8 +124,12 @@ def _new_code(*, invitation: Invitation, client: str) -> str:
             retry_after=CODE_GAP_SECONDS,
         )
     if not (
-        _allow("codes", f"invitation:{locked.pk}", limit=CODES_PER_DAY, seconds=86400)
-        and _allow("codes", f"client:{client}", limit=CLIENT_CODES_PER_HOUR, seconds=3600)
+        ratelimit.allow(
+            "outside-review:codes", f"invitation:{locked.pk}", limit=CODES_PER_DAY, seconds=86400
+        )
+        and ratelimit.allow(
+            "outside-review:codes", f"client:{client}", limit=CLIENT_CODES_PER_HOUR, seconds=3600
+        )
     ):
         raise TooManyTries(
             "Too many codes have been asked for. Please wait an hour, or reply to the email "
@@ -158,7 +148,9 @@ def _new_code(*, invitation: Invitation, client: str) -> str:
 def check_code(*, invitation: Invitation, code: str, client: str) -> Invitation:
     """Accept the one-time code (it works once) or refuse it with the same words whatever
     was wrong with it. The first code accepted marks the invitation opened."""
-    if not _allow("tries", f"client:{client}", limit=CLIENT_TRIES_PER_HOUR, seconds=3600):
+    if not ratelimit.allow(
+        "outside-review:tries", f"client:{client}", limit=CLIENT_TRIES_PER_HOUR, seconds=3600
+    ):
         raise TooManyTries(
             "Too many codes have been tried from here. Please wait an hour and try again.",
             retry_after=3600,

@@ -5,6 +5,8 @@ of a refused step with the person's input kept.
 
 - ``dashboard``: what needs me, starting a change, email setting, emergency take-down.
 - ``changes``: the change request page and the steps taken from it.
+  ``change_page``: what that page says (state, standing, sign-offs, the whole page to
+  read), shared with the outside reviewer's and invitation screens.
 - ``editing``: what every edit screen shares (conflict handling) and editing sections;
   ``editing_page``: the page's title, summary, topic, address and related pages;
   ``editing_parts``: its references and resources; ``ordering``: putting parts in order.

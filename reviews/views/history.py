@@ -220,10 +220,8 @@ def _related_as_published(publication: PublishedPage) -> list[PublishedPage]:
         return []
     moment = publication.published_at
     live_then = (
-        PublishedPage.objects.filter(
-            page_id__in=publication.related_page_ids, published_at__lte=moment
-        )
-        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment))
+        PublishedPage.objects.filter(page_id__in=publication.related_page_ids)
+        .live_at(moment)
         .order_by("published_at", "id")
         .only("page_id", "slug", "title", "published_at")
     )

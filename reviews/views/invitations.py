@@ -15,7 +15,7 @@ from reviews.errors import WorkflowError
 from reviews.forms_invitations import InvitationForm
 from reviews.models import ChangeRequest
 from reviews.status import ReviewStatus
-from reviews.views.changes import _person_refusal, state_in_words
+from reviews.views.change_page import person_refusal, state_in_words
 from reviews.views.common import forbidden, get_change, workspace_view
 from reviews.workflow import Step
 
@@ -41,7 +41,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Who to invite, in which role, how readers would see them credited; ?again=<id>
     starts from an earlier invitation of the same change."""
     change = get_change(pk)
-    refusal = _person_refusal(Step.INVITE, request.user, change)
+    refusal = person_refusal(Step.INVITE, request.user, change)
     if refusal:
         return forbidden(request, refusal)
     review = ReviewStatus(change)
@@ -82,7 +82,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def revoke_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     change = get_change(pk)
-    refusal = _person_refusal(Step.REVOKE_INVITATION, request.user, change)
+    refusal = person_refusal(Step.REVOKE_INVITATION, request.user, change)
     if refusal:
         return forbidden(request, refusal)
     invitation = next((i for i in change.invitations.all() if i.pk == invitation_pk), None)

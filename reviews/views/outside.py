@@ -21,20 +21,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.clients import client_address
+from infopages.clients import client_address
 from reviews import flags, policy, selectors, services, workflow
 from reviews.diffs import Renderings, change_diff
 from reviews.errors import StaleContent, TooManyTries, WorkflowError
 from reviews.forms_invitations import OutsideCodeForm, OutsideDecisionForm
 from reviews.models import ChangeRequest, Invitation
 from reviews.status import ReviewStatus
-from reviews.views.changes import (
-    _sections_to_confirm,
-    _sign_off_summary,
-    _since_my_decision,
+from reviews.views.change_page import (
     kept_form_input,
     open_request_for_changes,
     read_whole_page,
+    sections_to_confirm,
+    sign_off_summary,
+    since_my_decision,
     standing_in_words,
     state_in_words,
     still_read,
@@ -284,7 +284,7 @@ def keep_sections_read(request: HttpRequest, invitation: Invitation, key: str) -
             change=change, reader=invitation, review=ReviewStatus(change)
         )
     else:
-        total = len(_sections_to_confirm(change))
+        total = len(sections_to_confirm(change))
         if wants_json:
             return JsonResponse({"ticked": len(ticked), "total": total})
         messages.success(request, ticks_kept(ticked, total))
@@ -302,7 +302,7 @@ def _decision_form(
     return OutsideDecisionForm(
         data,
         roles=[review.role_named(invitation.role)],
-        sections=_sections_to_confirm(change),
+        sections=sections_to_confirm(change),
         full_review=change.is_full_review,
         initial=initial,
     )
@@ -317,10 +317,10 @@ def _render_change(
     review = ReviewStatus(change)
     may_sign_off = Step.SIGN_OFF in workflow.available_steps(invitation, change, review)
     _roles, refusal = policy.sign_off_roles(invitation, review)
-    needs, decisions = _sign_off_summary(change, review)
+    needs, decisions = sign_off_summary(change, review)
     renderings = Renderings()
     missing = review.missing
-    since = _since_my_decision(change, review, invitation, renderings)
+    since = since_my_decision(change, review, invitation, renderings)
     parts = change_diff(change, renderings=renderings)
     sign_off_form = sign_off_form or _decision_form(change, invitation, review=review)
     reading = read_whole_page(

@@ -1,0 +1,41 @@
+"""The layering contracts in ``.importlinter`` hold, and the one keeping content and the
+workflow below the project package catches an import that runs up."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo", *args],
+        cwd=cwd,
+        env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_project_keeps_every_import_contract():
+    result = lint_imports(cwd=ROOT)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_content_importing_the_project_package_breaks_the_contract(tmp_path):
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    for package in ("portal", "accounts", "infopages", "reviews"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "portal" / "clients.py").write_text("")
+    (tmp_path / "infopages" / "feedback.py").write_text("from portal import clients\n")
+
+    result = lint_imports("--contract", "apps-below-portal", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "infopages.feedback -> portal" in result.stdout
