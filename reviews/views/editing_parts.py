@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
-from infopages.models import Reference, Resource, Source
+from infopages.models import Source
+from infopages.parts import part_kind
 from reviews.forms_editing import (
     EditForm,
     NewReferenceForm,
@@ -52,22 +53,27 @@ class PartKind:
         return Truncator(str(part)).chars(80)
 
 
+def _labelled_fields(key: str) -> tuple[tuple[str, str], ...]:
+    """(label, field) the form edits: the fields the registry shows editors and reviewers."""
+    return tuple((label, name) for name, label in part_kind(key).shown_fields)
+
+
 KINDS = {
     "references": PartKind(
-        model=Reference,
+        model=part_kind("references").model,
         form=ReferenceForm,
         new_form=NewReferenceForm,
         noun="reference",
-        fields=(("Citation", "citation"), ("Link", "url"), ("Accessed", "accessed_on")),
+        fields=_labelled_fields("references"),
         url_name="reference",
         hidden_fields=("source",),
     ),
     "resources": PartKind(
-        model=Resource,
+        model=part_kind("resources").model,
         form=ResourceForm,
         new_form=NewResourceForm,
         noun="booklet or resource",
-        fields=(("Title", "title"), ("Link", "url"), ("Description", "description")),
+        fields=_labelled_fields("resources"),
         url_name="resource",
     ),
 }
