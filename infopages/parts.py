@@ -56,6 +56,8 @@ class PartKind:
     # and the id of the version they are.
     snapshot: Callable[[dict, int | None], Any]
     history_fields: tuple[str, ...] = ()  # what the history shows of one version
+    admin_fields: tuple[str, ...] = ()  # what the admin shows (read-only) on the page
+    import_key: str = ""  # the field matching an imported part to one the page has
     ordered: bool = True  # has a position on the page
     has_text: bool = False  # a markdown body, compared block by block and rendered
     # Fields added after versions of the model were saved: left out of the content hash
@@ -83,6 +85,8 @@ PART_KINDS: tuple[PartKind, ...] = (
         shown_fields=(("heading", "Heading"),),
         name_field="heading",
         snapshot=_section_snapshot,
+        admin_fields=("position", "heading", "anchor", "body"),
+        import_key="anchor",
         has_text=True,
     ),
     PartKind(
@@ -95,6 +99,8 @@ PART_KINDS: tuple[PartKind, ...] = (
         name_field="citation",
         snapshot=_reference_snapshot,
         history_fields=("citation", "url"),
+        admin_fields=("position", "citation", "url", "accessed_on"),
+        import_key="citation",
         later_fields=frozenset({"source_id"}),
     ),
     PartKind(
@@ -107,6 +113,8 @@ PART_KINDS: tuple[PartKind, ...] = (
         name_field="title",
         snapshot=_resource_snapshot,
         history_fields=("title", "url", "description"),
+        admin_fields=("position", "title", "url", "description"),
+        import_key="url",
     ),
 )
 
