@@ -24,6 +24,7 @@ from infopages.models import (
     Section,
     Source,
 )
+from infopages.parts import PART_KINDS, PartKind
 
 EDITED_IN_THE_WORKSPACE = _(
     "Read-only here. Pages, their sections, references, resources, topic, address and "
@@ -73,19 +74,11 @@ class ReadOnlyTabularInline(ReadOnlyInline, admin.TabularInline):
         return False
 
 
-class SectionInline(ReadOnlyInline, admin.StackedInline):
-    model = Section
-    fields = ["position", "heading", "anchor", "body"]
-
-
-class ReferenceInline(ReadOnlyTabularInline):
-    model = Reference
-    fields = ["position", "citation", "url", "accessed_on"]
-
-
-class ResourceInline(ReadOnlyTabularInline):
-    model = Resource
-    fields = ["position", "title", "url", "description"]
+def part_inline(kind: PartKind) -> type:
+    """A kind's read-only inline on the page: stacked for a part with text, else a table."""
+    bases = (ReadOnlyInline, admin.StackedInline) if kind.has_text else (ReadOnlyTabularInline,)
+    attributes = {"model": kind.model, "fields": list(kind.admin_fields), "__module__": __name__}
+    return type(f"{kind.model.__name__}Inline", bases, attributes)
 
 
 @admin.register(Page)
@@ -103,7 +96,7 @@ class PageAdmin(ReadOnlyAdmin):
             },
         )
     ]
-    inlines = [SectionInline, ReferenceInline, ResourceInline]
+    inlines = [part_inline(kind) for kind in PART_KINDS]
 
 
 @admin.register(Section)

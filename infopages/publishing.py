@@ -27,10 +27,9 @@ from infopages.models import (
     PublishedPage,
     PublishedSection,
     Reference,
-    Resource,
-    Section,
     Topic,
 )
+from infopages.parts import PART_KINDS, SectionContent, field_values
 from infopages.register import final_ids
 from infopages.search_index import block_text
 from infopages.versions import SourceVersions
@@ -53,14 +52,6 @@ def _render(section: "SectionContent") -> str:
         f"The section “{section.heading}” cannot be published: {problems[0]} Edit it in a "
         "change, then publish again."
     )
-
-
-@dataclass(frozen=True)
-class SectionContent:
-    heading: str
-    anchor: str
-    body: str
-    version_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,42 +113,28 @@ def _latest_version_ids(objects: list) -> list[int | None]:
 
 def content_from_working_copy(page: Page) -> PageContent:
     """The page as it stands now, with the ids of the versions it is made of."""
-    sections = list(page.sections.order_by("position", "id"))
-    references = list(page.references.order_by("position", "id"))
-    resources = list(page.resources.order_by("position", "id"))
-    section_ids = _latest_version_ids(sections)
+    parts, version_ids, rows_of = {}, {}, {}
+    for kind in PART_KINDS:
+        rows = rows_of[kind.collection] = list(
+            getattr(page, kind.collection).order_by("position", "id")
+        )
+        ids = _latest_version_ids(rows)
+        parts[kind.collection] = [
+            kind.snapshot(field_values(row), version_id)
+            for row, version_id in zip(rows, ids, strict=True)
+        ]
+        version_ids[kind.collection] = tuple(ids)
     return PageContent(
         slug=page.slug,
         title=page.title,
         summary=page.summary,
         topic_id=page.topic_id,
         topic_trail=topic_trail(page.topic_id),
-        sections=[
-            SectionContent(s.heading, s.anchor, s.body, version_id)
-            for s, version_id in zip(sections, section_ids, strict=True)
-        ],
-        references=[
-            _reference(r.citation, r.url, r.accessed_on.isoformat() if r.accessed_on else None)
-            for r in references
-        ],
-        resources=[_resource(r.title, r.url, r.description) for r in resources],
         related_page_ids=list(page.related_pages.order_by("title").values_list("pk", flat=True)),
-        source_versions=SourceVersions(
-            page=_latest_version_ids([page])[0],
-            sections=tuple(section_ids),
-            references=tuple(_latest_version_ids(references)),
-            resources=tuple(_latest_version_ids(resources)),
-        ),
-        source_ids=[r.source_id for r in references if r.source_id],
+        source_versions=SourceVersions(page=_latest_version_ids([page])[0], **version_ids),
+        source_ids=[r.source_id for r in rows_of["references"] if r.source_id],
+        **parts,
     )
-
-
-def _reference(citation: str, url: str, accessed_on: str | None) -> dict:
-    return {"citation": citation, "url": url, "accessed_on": accessed_on}
-
-
-def _resource(title: str, url: str, description: str) -> dict:
-    return {"title": title, "url": url, "description": description}
 
 
 def content_from_versions(
@@ -186,12 +163,11 @@ def content_from_versions(
             key=lambda v: (v.field_dict["position"], int(v.object_id)),
         )
 
-    section_contents = [
-        SectionContent(v.field_dict["heading"], v.field_dict["anchor"], v.field_dict["body"], v.pk)
-        for v in ordered(Section)
-    ]
-    references = ordered(Reference)
-    resources = ordered(Resource)
+    parts, version_ids = {}, {}
+    for kind in PART_KINDS:
+        kind_versions = ordered(kind.model)
+        parts[kind.collection] = [kind.snapshot(v.field_dict, v.pk) for v in kind_versions]
+        version_ids[kind.collection] = tuple(v.pk for v in kind_versions)
     related = fields.get("related_pages") or []
     return PageContent(
         slug=fields["slug"],
@@ -199,29 +175,12 @@ def content_from_versions(
         summary=fields["summary"],
         topic_id=fields["topic_id"],
         topic_trail=trail if trail is not None else topic_trail(fields["topic_id"]),
-        sections=section_contents,
-        references=[
-            _reference(
-                v.field_dict["citation"],
-                v.field_dict["url"],
-                v.field_dict["accessed_on"].isoformat() if v.field_dict["accessed_on"] else None,
-            )
-            for v in references
-        ],
-        resources=[
-            _resource(v.field_dict["title"], v.field_dict["url"], v.field_dict["description"])
-            for v in resources
-        ],
         related_page_ids=list(
             Page.objects.filter(pk__in=related).order_by("title").values_list("pk", flat=True)
         ),
-        source_versions=SourceVersions(
-            page=page_version.pk,
-            sections=tuple(s.version_id for s in section_contents),
-            references=tuple(v.pk for v in references),
-            resources=tuple(v.pk for v in resources),
-        ),
-        source_ids=_cited_sources(references),
+        source_versions=SourceVersions(page=page_version.pk, **version_ids),
+        source_ids=_cited_sources(ordered(Reference)),
+        **parts,
     )
 
 

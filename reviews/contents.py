@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 from reversion.models import Version
 
 from infopages.models import Page, PublishedPage
+from infopages.parts import LATER_FIELDS, PART_KINDS
 from infopages.publishing import topic_trail
 from infopages.services import save_with_version
 from reviews.audit import Action
@@ -26,23 +27,16 @@ from reviews.models import AuditEvent, ChangeRequest, ChangeRequestItem
 # Saved with every version but not content: a no-op save must not void a sign-off.
 BOOKKEEPING_FIELDS = frozenset({"lock_version", "created_at", "updated_at"})
 
-# Fields added to a versioned model after versions of it were saved: left out of the hash
-# while empty, so content signed off before they existed keeps its hash (a reference's
-# source in the evidence register).
-LATER_FIELDS = frozenset({"source_id"})
-
 # Steps that change a change request's content: whoever took them is one of its authors.
 EDITING_ACTIONS = (Action.EDITED, Action.REMOVED, Action.REORDERED, Action.RESTORED)
 
 
 def page_parts(page: Page) -> list[models.Model]:
     """The page and everything on it that is versioned, in reading order."""
-    return [
-        page,
-        *page.sections.order_by("position", "id"),
-        *page.references.order_by("position", "id"),
-        *page.resources.order_by("position", "id"),
-    ]
+    parts: list[models.Model] = [page]
+    for kind in PART_KINDS:
+        parts.extend(getattr(page, kind.collection).order_by("position", "id"))
+    return parts
 
 
 def latest_versions(page: Page, *, by) -> list[Version]:
@@ -233,7 +227,7 @@ def _spans(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def page_of_version(version: Version) -> Page:
-    """The page a version of a page, section, reference or resource belongs to."""
+    """The page a version of a page or one of its parts belongs to."""
     model = version._model
     if model is Page:
         return Page.objects.get(pk=version.object_id)

@@ -69,7 +69,7 @@ urlpatterns = [
     ),
     *[
         route
-        for kind, noun in [("references", "reference"), ("resources", "resource")]
+        for kind, noun in editing_parts.ROUTES
         for route in (
             path(
                 f"changes/<int:pk>/{kind}/add/",

@@ -13,7 +13,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from infopages.importing.parsing import BadFile, ParsedPage, parse_page
-from infopages.models import Page, Reference, Resource, Section, Topic
+from infopages.models import Page, Topic
+from infopages.parts import PART_KINDS
 from infopages.register import sources_for
 from infopages.services import save_with_version
 from infopages.sources import source_key
@@ -72,12 +73,10 @@ def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
         found = dict(Page.objects.filter(slug__in=parsed.related).values_list("slug", "pk"))
         page.related_pages.set(found.values())
         reversion.add_to_revision(page)  # again, so the version has its related pages
-        for model, key, rows in [
-            (Section, "anchor", parsed.sections),
-            (Reference, "citation", _with_sources(parsed.references)),
-            (Resource, "url", parsed.resources),
-        ]:
-            _sync_rows(page=page, model=model, key=key, rows=rows)
+        for kind in PART_KINDS:
+            rows = getattr(parsed, kind.collection)
+            rows = PREPARED.get(kind.collection, list)(rows)
+            _sync_rows(page=page, model=kind.model, key=kind.import_key, rows=rows)
     return page, [slug for slug in parsed.related if slug not in found]
 
 
@@ -96,6 +95,10 @@ def _with_sources(references: list[dict]) -> list[dict]:
         {**row, "source_id": sources[source_key(row["citation"], row["url"])].pk}
         for row in references
     ]
+
+
+# Imported rows a kind needs completed before they are saved, by the kind's collection.
+PREPARED = {"references": _with_sources}
 
 
 def _topic(names: list[str]) -> Topic:

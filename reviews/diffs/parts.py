@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
 from infopages.markdown import render_markdown
-from infopages.models import Page, Reference, Resource, Section
+from infopages.models import Page
+from infopages.parts import LATER_FIELDS, PART_KINDS, kind_of
 from reviews import contents
 from reviews.diffs.blocks import Rendering, Top, split_blocks
 from reviews.diffs.compare import Gap, Row, compare, preview_marks, with_context
@@ -24,7 +25,7 @@ from reviews.readability import ReadingChange, Score, score_html
 
 # The fields reviewers read, per kind of part, with their labels (a section's text is
 # compared block by block instead). Other content fields (topic, related pages, people,
-# position) are summed up in one line when they change.
+# position) are summed up in one line when they change. The page's own, then the registry's.
 SHOWN_FIELDS = {
     Page: [
         ("title", "Title"),
@@ -33,17 +34,10 @@ SHOWN_FIELDS = {
         ("reviewed_on", "Date reviewed"),
         ("next_review_on", "Next review"),
     ],
-    Section: [("heading", "Heading")],
-    Reference: [("citation", "Citation"), ("url", "Link"), ("accessed_on", "Accessed")],
-    Resource: [("title", "Title"), ("url", "Link"), ("description", "Description")],
+    **{kind.model: list(kind.shown_fields) for kind in PART_KINDS},
 }
-KIND_LABELS = {
-    Page: "Page details",
-    Section: "Section",
-    Reference: "Reference",
-    Resource: "Resource",
-}
-KIND_ORDER = {Page: 0, Section: 1, Reference: 2, Resource: 3}
+KIND_LABELS = {Page: "Page details", **{kind.model: kind.label for kind in PART_KINDS}}
+KIND_ORDER = {Page: 0, **{kind.model: n for n, kind in enumerate(PART_KINDS, start=1)}}
 IGNORED_FIELDS = contents.BOOKKEEPING_FIELDS | {"id", "page_id", "anchor", "body"}
 
 
@@ -104,7 +98,9 @@ class PartDiff:
 
     @property
     def is_section(self) -> bool:
-        return self.model is Section
+        """A part with text, compared block by block (a section)."""
+        kind = kind_of(self.model)
+        return kind is not None and kind.has_text
 
     @property
     def anchor(self) -> str:
@@ -157,6 +153,8 @@ def part_diff(
     renderings = renderings or Renderings()
     version = new or old
     model = version._model
+    kind = kind_of(model)
+    has_text = kind is not None and kind.has_text
     before = old.field_dict if old else {}
     after = new.field_dict if new else {}
     status = "added" if old is None else "removed" if new is None else "changed"
@@ -168,14 +166,15 @@ def part_diff(
     shown = {name for name, _label in SHOWN_FIELDS[model]} | IGNORED_FIELDS
     other_names = (set(before) | set(after)) - shown
     other_changes = status == "changed" and any(
-        _differs(before.get(name), after.get(name), later=name in contents.LATER_FIELDS)
+        _differs(before.get(name), after.get(name), later=name in LATER_FIELDS)
         for name in other_names
     )
-    body_changed = model is Section and (before.get("body") or "") != (after.get("body") or "")
+    body_changed = has_text and (before.get("body") or "") != (after.get("body") or "")
     if not fields and not other_changes and not body_changed and status == "changed":
         return None
     current = after or before
-    title = current.get("heading") or current.get("title") or current.get("citation") or ""
+    title = current.get(kind.name_field) if kind else current.get("title")
+    title = title or ""
     part = PartDiff(
         model=model,
         object_id=str(version.object_id),
@@ -185,7 +184,7 @@ def part_diff(
         other_changes=other_changes,
         position=current.get("position") or 0,
     )
-    if model is Section:
+    if has_text:
         _compare_text(part, old, new, renderings, preview=preview, body_changed=body_changed)
     return part
 

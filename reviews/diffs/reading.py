@@ -14,6 +14,7 @@ from datetime import datetime
 from django.utils.safestring import SafeString, mark_safe
 
 from infopages.models import Page, PublishedSection, Section
+from infopages.parts import PART_KINDS
 from reviews.diffs.parts import PartDiff, Renderings
 from reviews.models import ChangeRequest, RoleKey
 
@@ -87,7 +88,7 @@ def whole_page(
     ``renderings``. Reads the stored HTML of the sections it leaves alone (one query) and
     the titles of related pages (one query, when there are any)."""
     diffs = {(part.model, part.object_id): part for part in parts}
-    by_kind: dict[str, list] = {"page": [], "sections": [], "references": [], "resources": []}
+    by_kind: dict[str, list] = {"page": [], **{kind.collection: [] for kind in PART_KINDS}}
     for item in change.items.all():
         by_kind[item.kind].append(item)
     for items in by_kind.values():

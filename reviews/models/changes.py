@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from infopages.versions import PART_KINDS, SourceVersions
+from infopages.parts import kind_of
+from infopages.versions import SourceVersions
 from reviews.models.roles import LAY, MEDICAL, label_of
 
 
@@ -150,12 +151,12 @@ class ChangeRequest(models.Model):
 
     def source_versions(self) -> SourceVersions:
         """The included version ids by kind, as a publication of them would record them."""
-        page, by_kind = None, {kind: [] for kind in PART_KINDS}
+        page, by_kind = None, {}
         for item in self.items.select_related("content_type").order_by("id"):
             if item.kind == "page":
                 page = item.version_id
             else:
-                by_kind[item.kind].append(item.version_id)
+                by_kind.setdefault(item.kind, []).append(item.version_id)
         return SourceVersions(page=page, **{kind: tuple(ids) for kind, ids in by_kind.items()})
 
 
@@ -200,9 +201,9 @@ class ChangeRequestItem(models.Model):
 
     @property
     def kind(self) -> str:
-        """Which part of the page: "page", "sections", "references" or "resources"."""
-        model = self.content_type.model
-        return "page" if model == "page" else f"{model}s"
+        """Which part of the page: "page", or its kind's collection ("sections")."""
+        kind = kind_of(self.content_type.model_class())
+        return "page" if kind is None else kind.collection
 
     @property
     def is_changed(self) -> bool:

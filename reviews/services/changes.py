@@ -7,6 +7,7 @@ from reversion.models import Version
 
 from infopages import topics
 from infopages.models import Page, PublishedPage, Section, Topic
+from infopages.parts import kind_of, plurals_in_words
 from infopages.publishing import end_review_notice, last_publication, start_review_notice
 from infopages.services import restore_version
 from reviews import audit, contents, selectors
@@ -14,7 +15,7 @@ from reviews.audit import Action
 from reviews.errors import InvalidInput, InvalidTransition
 from reviews.models import ChangeRequest, Comment
 from reviews.services.common import NEVER_PUBLISHED, State, ask_reviewers, lock
-from reviews.services.editing import PAGE_PARTS, after_edit, require_renderable
+from reviews.services.editing import after_edit, require_renderable
 from reviews.workflow import PageStep, Step, move, require, require_page_step
 
 
@@ -197,10 +198,8 @@ def restore_as_draft(*, version: Version, by, comment: str = "") -> ChangeReques
     off) or opens a new one: a restored text reaches readers only through review.
     """
     require_page_step(PageStep.RESTORE, user=by)
-    if version._model not in (Page, *PAGE_PARTS):
-        raise InvalidInput(
-            "Only versions of pages, sections, references and resources can be restored."
-        )
+    if version._model is not Page and kind_of(version._model) is None:
+        raise InvalidInput(f"Only versions of pages, {plurals_in_words()} can be restored.")
     page = contents.page_of_version(version)
     when = f"{version.revision.date_created:%d %b %Y %H:%M}"
     what = f"{version._model._meta.verbose_name} “{version.object_repr}”"

@@ -15,7 +15,8 @@ from django.db import models, transaction
 from reversion.models import Version
 
 from infopages.markdown import body_refusals
-from infopages.models import Page, Reference, Resource, Section
+from infopages.models import Page, Reference
+from infopages.parts import PART_KINDS, kind_of, plurals_in_words
 from infopages.services import SavedVersion, address_taken, save_positions, save_with_version
 from reviews import audit, contents
 from reviews.audit import Action
@@ -24,8 +25,6 @@ from reviews.models import ChangeRequest
 from reviews.services.common import lock, send_back_to_review
 from reviews.services.sources import source_for_reference
 from reviews.workflow import Step, require
-
-PAGE_PARTS = (Section, Reference, Resource)
 
 # What the audit event calls each field when it says what an edit changed.
 FIELD_NAMES = {
@@ -40,7 +39,7 @@ FIELD_NAMES = {
 
 def require_part_of_page(change: ChangeRequest, obj: models.Model) -> None:
     belongs = (isinstance(obj, Page) and obj.pk == change.page_id) or (
-        isinstance(obj, PAGE_PARTS) and obj.page_id == change.page_id
+        kind_of(obj) is not None and obj.page_id == change.page_id
     )
     if not belongs:
         raise InvalidInput(
@@ -75,7 +74,8 @@ def _check(obj: models.Model, related_pages: list[Page] | None) -> None:
             for message in field_messages
         ]
         raise InvalidInput(" ".join(messages)) from None
-    if isinstance(obj, Section):
+    kind = kind_of(obj)
+    if kind is not None and kind.has_text:
         require_renderable(obj.body)
     if isinstance(obj, Page):
         taken = address_taken(obj, obj.slug)
@@ -212,8 +212,10 @@ def reorder_in_change(
     """
     review = lock(change)
     require(Step.EDIT, user=by, change=change, review=review)
-    if model not in PAGE_PARTS:
-        raise InvalidInput("Only sections, references and resources can be put in order.")
+    kind = kind_of(model)
+    if kind is None or not kind.ordered:
+        ordered = [kind for kind in PART_KINDS if kind.ordered]
+        raise InvalidInput(f"Only {plurals_in_words(ordered)} can be put in order.")
     plural = model._meta.verbose_name_plural
     parts = list(
         model.objects.select_for_update().filter(page_id=change.page_id).order_by("position", "id")

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
-from infopages.models import Reference, Resource, Source
+from infopages.models import Source
+from infopages.parts import part_kind
 from reviews.forms_editing import (
     EditForm,
     NewReferenceForm,
@@ -39,7 +40,9 @@ from reviews.views.editing import (
 
 
 @dataclass(frozen=True)
-class PartKind:
+class PartScreen:
+    """How the workspace edits one kind of part (the registry's ``PartKind``) on its screens."""
+
     model: type
     form: type[EditForm]
     new_form: type[EditForm]
@@ -52,35 +55,47 @@ class PartKind:
         return Truncator(str(part)).chars(80)
 
 
+def _screen(collection: str, *, form, new_form, noun: str, hidden_fields=()) -> PartScreen:
+    """A kind's screens: its model, the fields editors fill in with their labels and its
+    URL names, from the registry; the forms and wording, from here."""
+    kind = part_kind(collection)
+    return PartScreen(
+        model=kind.model,
+        form=form,
+        new_form=new_form,
+        noun=noun,
+        fields=tuple((label, name) for name, label in kind.shown_fields),
+        url_name=kind.key,
+        hidden_fields=hidden_fields,
+    )
+
+
 KINDS = {
-    "references": PartKind(
-        model=Reference,
+    "references": _screen(
+        "references",
         form=ReferenceForm,
         new_form=NewReferenceForm,
         noun="reference",
-        fields=(("Citation", "citation"), ("Link", "url"), ("Accessed", "accessed_on")),
-        url_name="reference",
         hidden_fields=("source",),
     ),
-    "resources": PartKind(
-        model=Resource,
-        form=ResourceForm,
-        new_form=NewResourceForm,
-        noun="booklet or resource",
-        fields=(("Title", "title"), ("Link", "url"), ("Description", "description")),
-        url_name="resource",
+    "resources": _screen(
+        "resources", form=ResourceForm, new_form=NewResourceForm, noun="booklet or resource"
     ),
 }
 
 
-def _kind(kind: str) -> PartKind:
+# (collection, url name) of each kind edited on these screens: reviews:edit_reference, …
+ROUTES = [(collection, screen.url_name) for collection, screen in KINDS.items()]
+
+
+def _kind(kind: str) -> PartScreen:
     try:
         return KINDS[kind]
     except KeyError:
         raise Http404("No such kind of part.") from None
 
 
-def _removal(change: ChangeRequest, kind: PartKind, part, data=None) -> Removal:
+def _removal(change: ChangeRequest, kind: PartScreen, part, data=None) -> Removal:
     return Removal(
         form=RemovePartForm(data, noun=kind.noun),
         url=reverse(f"reviews:remove_{kind.url_name}", args=[change.pk, part.pk]),
@@ -89,7 +104,7 @@ def _removal(change: ChangeRequest, kind: PartKind, part, data=None) -> Removal:
     )
 
 
-def _edit_extra(change: ChangeRequest, kind: PartKind, part) -> dict:
+def _edit_extra(change: ChangeRequest, kind: PartScreen, part) -> dict:
     return {
         "title": f"Edit a {kind.noun}",
         "history_anchor": f"history-{kind.model._meta.model_name}-{part.pk}",
@@ -97,13 +112,13 @@ def _edit_extra(change: ChangeRequest, kind: PartKind, part) -> dict:
     }
 
 
-def _initial(kind: PartKind, part) -> dict:
+def _initial(kind: PartScreen, part) -> dict:
     names = [name for _label, name in kind.fields] + list(kind.hidden_fields)
     values = {name: stored_value(part, name) for name in names}
     return {**values, "lock_version": part.lock_version}
 
 
-def _chosen_source(request: HttpRequest, kind: PartKind, initial: dict) -> dict:
+def _chosen_source(request: HttpRequest, kind: PartScreen, initial: dict) -> dict:
     """The form's starting values with the source the editor chose ("Use this source":
     ``?source=<id>``): its id, citation and link."""
     chosen = request.GET.get("source", "")
@@ -115,7 +130,7 @@ def _chosen_source(request: HttpRequest, kind: PartKind, initial: dict) -> dict:
     return {**initial, "source": source.pk, "citation": source.citation, "url": source.url}
 
 
-def _source_picker(request: HttpRequest, kind: PartKind, form) -> dict | None:
+def _source_picker(request: HttpRequest, kind: PartScreen, form) -> dict | None:
     """What the reference screen shows of the register: the source chosen, and the sources
     matching what the editor searched for. Two queries at most."""
     if "source" not in kind.hidden_fields:
@@ -133,13 +148,13 @@ def _source_picker(request: HttpRequest, kind: PartKind, form) -> dict | None:
     }
 
 
-def _render(request: HttpRequest, change: ChangeRequest, kind: PartKind, form, **extra):
+def _render(request: HttpRequest, change: ChangeRequest, kind: PartScreen, form, **extra):
     return render_editor(
         request, change, form=form, source_picker=_source_picker(request, kind, form), **extra
     )
 
 
-def _saved_values(kind: PartKind, form) -> dict:
+def _saved_values(kind: PartScreen, form) -> dict:
     names = [name for _label, name in kind.fields] + list(kind.hidden_fields)
     return {name: form.cleaned_data[name] for name in names}
 

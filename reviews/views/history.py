@@ -23,10 +23,8 @@ from infopages.models import (
     Page,
     PublicReviewNotice,
     PublishedPage,
-    Reference,
-    Resource,
-    Section,
 )
+from infopages.parts import kind_of
 from infopages.review_notice import notice_starts_on
 from reviews import contents, selectors, services
 from reviews.errors import WorkflowError
@@ -35,8 +33,7 @@ from reviews.schedule_selectors import sections_last_signed_off
 from reviews.views.common import page_steps, person, refuse_page_step, workspace_view
 from reviews.workflow import PageStep
 
-PART_MODELS = (Page, Section, Reference, Resource)
-KIND_NAMES = {Page: "Title and summary", Reference: "Reference", Resource: "Resource"}
+PAGE_KIND_NAME = "Title and summary"
 
 
 @require_safe
@@ -48,7 +45,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
     signed_off = sections_last_signed_off(page=page)
     parts = []
     for part in contents.page_parts(page):
-        model = type(part)
+        model, kind = type(part), kind_of(part)
         part_versions = [
             {
                 "version": v,
@@ -61,11 +58,11 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
         parts.append(
             {
                 "object": part,
-                "kind": "Section" if model is Section else KIND_NAMES[model],
-                "title": part.heading if model is Section else str(part),
+                "kind": kind.label if kind else PAGE_KIND_NAME,
+                "title": getattr(part, kind.name_field) if kind and kind.has_text else str(part),
                 "anchor": f"history-{model._meta.model_name}-{part.pk}",
                 "versions": part_versions,
-                "signed_off": signed_off.get(part.pk) if model is Section else None,
+                "signed_off": signed_off.get(part.pk) if kind and kind.has_text else None,
             }
         )
     context = {
@@ -85,13 +82,10 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
 def _readable(version: Version) -> str:
     """The version's content as an editor reads it, to choose which one to restore."""
     fields = version.field_dict
-    if version._model is Section:
-        return f"{fields.get('heading', '')}\n\n{fields.get('body', '')}"
-    if version._model is Page:
+    kind = kind_of(version._model)
+    if kind is None:
         return f"{fields.get('title', '')}\n\n{fields.get('summary', '')}"
-    if version._model is Reference:
-        return " ".join(str(fields.get(name) or "") for name in ("citation", "url")).strip()
-    return " ".join(str(fields.get(name) or "") for name in ("title", "url", "description"))
+    return kind.readable(fields)
 
 
 def _key(part) -> tuple[int, str]:
@@ -112,7 +106,9 @@ def restore_version(request: HttpRequest, page_pk: int) -> HttpResponse:
     version = get_object_or_404(
         Version.objects.select_related("revision"), pk=form.cleaned_data["version"]
     )
-    if version._model not in PART_MODELS or contents.page_of_version(version).pk != page.pk:
+    if (version._model is not Page and kind_of(version._model) is None) or contents.page_of_version(
+        version
+    ).pk != page.pk:
         messages.error(request, "That version is not part of this page.")
         return redirect("reviews:page_history", page_pk=page.pk)
     return _restore(

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
-from infopages.models import Reference, Resource, Section
+from infopages.parts import PART_KINDS, name_of
 from reviews import services
 from reviews.errors import StaleContent, WorkflowError
 from reviews.forms_editing import ReorderForm, ids_from
@@ -23,7 +22,7 @@ from reviews.models import ChangeRequest
 from reviews.views.common import workspace_view
 from reviews.views.editing import change_to_edit
 
-MODELS = {"sections": Section, "references": Reference, "resources": Resource}
+KINDS = {kind.collection: kind for kind in PART_KINDS if kind.ordered}
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,8 @@ def _render(
     note: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    noun, plural = MODELS[kind]._meta.verbose_name, MODELS[kind]._meta.verbose_name_plural
+    model = KINDS[kind].model
+    noun, plural = model._meta.verbose_name, model._meta.verbose_name_plural
     current = list(parts)
     focus_pk, _sep, direction = focus.partition(":")
     items = []
@@ -98,19 +98,15 @@ def _render(
 
 
 def _name(part) -> str:
-    if isinstance(part, Section):
-        return part.heading
-    if isinstance(part, Resource):
-        return part.title
-    return Truncator(part.citation).chars(100)
+    return name_of(part)
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def reorder(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    model = MODELS.get(kind)
-    if model is None:
+    if kind not in KINDS:
         raise Http404("No such kind of part.")
+    model = KINDS[kind].model
     change, refusal = change_to_edit(request, pk)
     if refusal:
         return refusal
