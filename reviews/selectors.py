@@ -45,7 +45,11 @@ def change_with_details(pk: int, *, reader=None) -> ChangeRequest:
     the versions of its page's last publication (see ``diffs.change_diff``); with a
     ``reader`` (a user or an invitation), ``sections_read_by_reader``: the sections they
     ticked as read so far in a full review (see ``sections_read``)."""
-    changes = ChangeRequest.objects.select_related("page", "created_by", "publication")
+    # The topic and three above it come with the page: a full review shows the topic path
+    # readers see above the title, without a query of its own.
+    changes = ChangeRequest.objects.select_related(
+        "page__topic__parent__parent__parent", "created_by", "publication"
+    )
     publications = PublishedPage.objects.filter(page=OuterRef("page"))
     if reader is not None and getattr(reader, "pk", None) is not None:
         progress = ReadingProgress.objects.filter(change=OuterRef("pk"), **_reader(reader))

@@ -62,6 +62,8 @@ class WholePage:
     title: str
     summary: str
     slug: str
+    topic_path: str  # as readers see it above the title: "Cancer types > Breast cancer"
+    topic_changed: bool
     changed_details: set[str]  # labels of the page's own fields the change alters
     sections: list[ReadSection]
     references: list[ReadItem]
@@ -129,6 +131,9 @@ def whole_page(
         title=fields["title"],
         summary=fields["summary"],
         slug=fields["slug"],
+        topic_path=" > ".join(topic.name for topic in change.page.topic.ancestry()),
+        topic_changed=bool(page_item.base_version)
+        and page_item.base_version.field_dict.get("topic_id") != fields.get("topic_id"),
         changed_details={f.label for f in page_diff.fields} if page_diff else set(),
         sections=sections,
         references=[_read_item(item, diffs) for item in by_kind["references"]],

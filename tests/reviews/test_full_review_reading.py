@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from infopages.models import PublishedSection, Reference, Resource
+from infopages.models import Page, PublishedSection, Reference, Resource, Topic
 from infopages.services import save_with_version
 from reviews import services
 from reviews.models import ChangeRequest, ReadingProgress, SignOff
@@ -356,3 +356,36 @@ def test_a_decision_refused_because_a_section_was_edited_unticks_that_section(
     assert "This change was edited after you opened it" in html
     assert ticked_boxes(html) == [str(sections[0].pk)]  # "Symptoms" must be read again
     assert not SignOff.objects.exists()
+
+
+def test_the_topic_path_readers_see_above_the_title_is_shown(client, recertification, medic):
+    html = whole_page_of(client, medic, recertification)
+
+    facts = html.split("<h3>Title, summary, topic and address</h3>", 1)[1].split("</dl>", 1)[0]
+    assert "<dt>Topic</dt><dd>Cancer types &gt; Breast cancer</dd>" in facts
+
+
+def test_a_full_review_that_moves_the_page_marks_the_new_topic_changed(
+    client, live_page, author, medic
+):
+    change = services.start_change(
+        page=live_page, by=author, summary="Due for review; moved.", is_full_review=True
+    )
+    page = Page.objects.get(pk=live_page.pk)
+    page.topic = Topic.objects.create(name="Living with cancer", slug="living-with-cancer")
+    services.edit_in_change(
+        change=change,
+        obj=page,
+        by=author,
+        comment="Move to living with cancer",
+        expected_lock_version=page.lock_version,
+    )
+    services.submit_for_review(change=change, by=author)
+
+    html = whole_page_of(client, medic, change)
+
+    facts = html.split("<h3>Title, summary, topic and address</h3>", 1)[1].split("</dl>", 1)[0]
+    assert "<dt>Topic</dt><dd>Living with cancer" in facts
+    assert (
+        'Living with cancer <span class="tag tag--changed">Changed in this change</span>' in facts
+    )
