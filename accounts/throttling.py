@@ -29,7 +29,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from accounts import two_factor
-from reviews.audit import Action, record
+from reviews.core.audit import Action, record
 
 
 class SignInAttempts(AxesDatabaseHandler):

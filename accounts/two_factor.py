@@ -30,8 +30,8 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from reviews import policy
-from reviews.audit import Action, record
+from reviews.core import policy
+from reviews.core.audit import Action, record
 
 PENDING_KEY = "two_factor_pending"
 PENDING_SECONDS = 300

@@ -46,7 +46,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from infopages.models import Page, PublishedPage, Topic  # noqa: E402
-from reviews import notifications, policy  # noqa: E402
+from reviews.core import notifications, policy  # noqa: E402
 from reviews.models import Notification, ReviewReminder  # noqa: E402
 
 # Each page is due a different reminder today: 90, 30 and 7 days ahead, today, overdue.

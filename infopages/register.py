@@ -1,7 +1,7 @@
 """Reads and writes of the evidence register that span sources and pages: finding the source
 of a citation, the pages citing a source, near-duplicates, and moving references from one
 source to another. Who may do these, and the audit log, are the workflow's
-(``reviews.services.sources``); the import links its references here too.
+(``reviews.evidence.services.sources``); the import links its references here too.
 
 Each is a fixed number of queries, whatever the number of sources or pages.
 """

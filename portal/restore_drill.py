@@ -86,8 +86,8 @@ def make_history() -> list[str]:
 
     from infopages.models import PublishedPage, Section
     from reviews import services
+    from reviews.core.status import ReviewStatus
     from reviews.models import ChangeRequest, Decision
-    from reviews.status import ReviewStatus
 
     users = {u.username: u for u in get_user_model().objects.all()}
     editor, medic, publisher = users["editor"], users["medreviewer"], users["publisher"]

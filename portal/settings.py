@@ -248,7 +248,7 @@ else:
     MAILERS = {"default": {"BACKEND": "portal.mail.NotConfiguredEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "information-team@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Review reminders of pages that nobody looks after go to the team (reviews.services.reminders).
+# Review reminders of pages that nobody looks after go to the team (reviews.schedule).
 REVIEW_TEAM_EMAIL = os.environ.get("REVIEW_TEAM_EMAIL") or DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

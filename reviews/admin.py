@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from infopages.admin import READ_ONLY_TABULAR_TEMPLATE, PageFeedbackAdmin, ReadOnlyAdminMixin
 from infopages.models import Page, PageFeedback, Person, Topic
-from reviews import audit
-from reviews.audit import Action
-from reviews.export import write_audit_csv
-from reviews.models import (
+from reviews.core import audit
+from reviews.core.audit import Action
+from reviews.core.export import write_audit_csv
+from reviews.core.models import (
     AuditEvent,
     ChangeRequest,
     ChangeRequestItem,
@@ -37,13 +37,12 @@ from reviews.models import (
     Notification,
     NotificationPreference,
     ReviewerRole,
-    ReviewFlag,
-    ReviewReminder,
     SignOff,
     SignOffRequirement,
     SignOffRequirementRole,
-    SourceCheck,
 )
+from reviews.evidence.models import ReviewFlag, SourceCheck
+from reviews.schedule.models import ReviewReminder
 
 User = get_user_model()
 

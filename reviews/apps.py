@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import signals, subscriptions  # noqa: F401  (roles and topic names)
-        from reviews.models.roles import forget, seed_starting_roles
+        from reviews.core.models.roles import forget, seed_starting_roles
 
         subscriptions.subscribe()  # what follows every publication, after it commits
         post_migrate.connect(seed_starting_roles, sender=self, dispatch_uid="reviews.roles")

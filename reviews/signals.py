@@ -16,9 +16,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from infopages.models import Topic
-from reviews import policy, services
-from reviews.models import ReviewerRole
-from reviews.services.calendar_feeds import revoke_feeds_of_former_editors
+from reviews import services
+from reviews.core import policy
+from reviews.core.models import ReviewerRole
+from reviews.schedule.services.calendar_feeds import revoke_feeds_of_former_editors
 
 User = get_user_model()
 

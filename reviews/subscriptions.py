@@ -5,8 +5,8 @@ failure to score must never undo what readers already see.
 """
 
 from infopages.events import AFTER_COMMIT, PagePublished, Publication, on_publication
-from reviews import readability
-from reviews.models import PageReadability
+from reviews.readability import scoring as readability
+from reviews.readability.models import PageReadability
 
 
 def score_readability(event: PagePublished) -> None:

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.mail import EmailNotConfigured
-from reviews import notifications
+from reviews.core import notifications
 from reviews.models import Frequency, Notification
 
 UNCONFIGURED = {"default": {"BACKEND": "portal.mail.NotConfiguredEmailBackend"}}

@@ -142,8 +142,8 @@ def test_a_full_review_in_the_demo_credits_its_reviewers_as_readers_see_them(
 
     from infopages.models import Page
     from reviews import services
+    from reviews.core.status import ReviewStatus
     from reviews.models import Decision
-    from reviews.status import ReviewStatus
 
     loaddemo()
     people = {user.username: user for user in get_user_model().objects.all()}

@@ -2,7 +2,7 @@
 
 This is the content half of an import: finding the files, checking each one completely
 (``parsing``) and writing it as new versions of the page and its parts. Publishing and
-auditing an import are workflow steps: ``reviews.services.imports`` runs the whole import.
+auditing an import are workflow steps: ``reviews.core.services.imports`` runs the whole import.
 """
 
 from collections import defaultdict

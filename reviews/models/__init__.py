@@ -1,33 +1,30 @@
-"""The review workflow's records, one module per concept.
-
-- ``changes``: change requests, the exact versions they contain, sign-offs and comments.
-- ``invitations``: outside reviewers asked, by a secure link, to sign off one change.
-- ``roles``: reviewer roles (rows the admin keeps) and how many of each a requirement needs.
-- ``requirements``: which sign-offs a topic or page needs.
-- ``notifications``: who wants email when, and the outbox of emails to send.
-- ``schedule``: review reminders sent, and owners' private calendar feeds.
-- ``flags``: pages needing review because a source they cite changed, and source checks.
-- ``readings``: the sections a reviewer ticked as read so far in a full review.
-- ``audit``: the append-only audit log.
+"""Every record of the workflow app, for Django (which loads ``<app>.models``), the admin and
+the tests. The records themselves live with the package they belong to: the core's in
+``reviews.core.models``, each feature's in its own ``models`` module. Code inside ``reviews``
+imports them from there, never from here (``make lint`` checks it).
 """
 
-from reviews.models.audit import AuditEvent
-from reviews.models.changes import (
+from reviews.core.models import (
+    AuditEvent,
     ChangeRequest,
     ChangeRequestItem,
     Comment,
     Decision,
+    Frequency,
+    Invitation,
+    Notification,
+    NotificationPreference,
+    ReadingProgress,
+    ReviewerRole,
     Role,
+    RoleKey,
     SignOff,
+    SignOffRequirement,
+    SignOffRequirementRole,
 )
-from reviews.models.flags import ReviewFlag, SourceCheck
-from reviews.models.invitations import Invitation
-from reviews.models.notifications import Frequency, Notification, NotificationPreference
-from reviews.models.readability import PageReadability
-from reviews.models.readings import ReadingProgress
-from reviews.models.requirements import SignOffRequirement
-from reviews.models.roles import ReviewerRole, RoleKey, SignOffRequirementRole
-from reviews.models.schedule import CalendarFeed, ReviewReminder
+from reviews.evidence.models import ReviewFlag, SourceCheck
+from reviews.readability.models import PageReadability
+from reviews.schedule.models import CalendarFeed, ReviewReminder
 
 __all__ = [
     "AuditEvent",

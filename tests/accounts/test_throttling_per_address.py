@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from reviews.audit import Action
+from reviews.core.audit import Action
 from reviews.models import AuditEvent
 
 PASSWORD = "a-long-test-password"  # tests/conftest.py's make_user

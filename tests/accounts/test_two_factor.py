@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from reviews.audit import Action
+from reviews.core.audit import Action
 from reviews.models import AuditEvent
 
 PASSWORD = "a-long-test-password"

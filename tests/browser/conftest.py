@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from reviews import policy
+from reviews.core import policy
 from tests.infopages.content import publish_demo_pages
 
 CHROMIUM = "/usr/bin/chromium"

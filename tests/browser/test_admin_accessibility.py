@@ -8,7 +8,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from infopages.models import Reference, Resource
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from tests.browser.conftest import Reader
 from tests.browser.test_workspace_flow import PASSWORD
 

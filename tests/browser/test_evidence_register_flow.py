@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from infopages.models import Page, Reference, Source
 from infopages.register import source_for
 from infopages.services import save_with_version
-from reviews import policy
+from reviews.core import policy
 from reviews.models import ReviewFlag
 from tests.browser.conftest import Reader
 from tests.browser.test_workspace_flow import check, sign_in

@@ -13,9 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from infopages.models import Page
-from reviews import policy
+from reviews.core import policy
 from reviews.models import ChangeRequest
-from reviews.schedule import add_months
+from reviews.schedule.dates import add_months
 from tests.browser.conftest import Reader
 from tests.browser.test_workspace_flow import check, sign_in
 

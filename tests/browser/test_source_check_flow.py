@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from infopages.models import Reference
 from infopages.register import source_for
 from infopages.services import save_with_version
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from reviews.models import ReviewFlag
 from tests.browser.test_workspace_flow import check, sign_in
 

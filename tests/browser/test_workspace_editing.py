@@ -12,7 +12,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from infopages.models import Page, Reference, Resource, Section
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from reviews.models import ChangeRequest
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS, Reader
 from tests.browser.test_workspace_flow import PASSWORD, focused

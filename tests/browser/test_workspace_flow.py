@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.shortcuts import resolve_url
 from playwright.sync_api import expect
 
-from reviews import policy
+from reviews.core import policy
 from reviews.models import ChangeRequest, Decision, SignOff
 from tests.browser.conftest import Reader
 

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group
 
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
+from reviews.core.status import ReviewStatus
 from reviews.models import (
     Decision,
     ReviewerRole,
@@ -14,7 +16,6 @@ from reviews.models import (
     SignOffRequirement,
     SignOffRequirementRole,
 )
-from reviews.status import ReviewStatus
 
 NEW_TEXT = "Secondary breast cancer is breast cancer that has spread to other parts of the body."
 OLD_TEXT = "Cancer that has spread."

@@ -24,9 +24,10 @@ from infopages.models import (
     Section,
     Topic,
 )
-from reviews import policy, services
+from reviews import services
 from reviews.admin import AuditedAdmin
-from reviews.audit import Action
+from reviews.core import policy
+from reviews.core.audit import Action
 from reviews.models import (
     AuditEvent,
     ChangeRequest,

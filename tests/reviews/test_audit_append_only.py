@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, models, transaction
 
-from reviews.audit import record
+from reviews.core.audit import record
+from reviews.core.models.audit import AppendOnlyError
 from reviews.models import AuditEvent
-from reviews.models.audit import AppendOnlyError
 
 ACTION = "commented"
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from reviews.audit import record
+from reviews.core.audit import record
 from reviews.models import AuditEvent
 
 pytestmark = [

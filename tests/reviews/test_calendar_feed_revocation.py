@@ -4,7 +4,7 @@ their account is closed: adding them back does not bring the old address back to
 
 import re
 
-from reviews import policy
+from reviews.core import policy
 from reviews.models import AuditEvent, CalendarFeed
 
 

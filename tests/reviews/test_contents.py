@@ -1,7 +1,7 @@
 from infopages.models import Reference, Resource
 from infopages.publishing import content_from_versions, content_from_working_copy
 from infopages.services import save_with_version
-from reviews import contents
+from reviews.core import contents
 
 
 def test_content_from_versions_matches_the_working_copy_it_was_saved_from(live_page, author):

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infopages.markdown import ALLOWED_TAGS, html_to_text, render_markdown
-from reviews.diffs.blocks import BLOCK_KINDS, CONTAINER_TAGS, INLINE_TAGS, split_blocks
-from reviews.diffs.compare import Gap, compare, preview_marks, with_context
-from reviews.diffs.words import diff_html, diff_runs
+from reviews.core.diffs.blocks import BLOCK_KINDS, CONTAINER_TAGS, INLINE_TAGS, split_blocks
+from reviews.core.diffs.compare import Gap, compare, preview_marks, with_context
+from reviews.core.diffs.words import diff_html, diff_runs
 
 DIAGNOSIS = """If your doctor thinks the cancer may have spread, you will have some tests.
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from infopages.models import Page, Reference, Resource, Section, Topic
 from reviews import services
-from reviews.audit import Action
+from reviews.core.audit import Action
 from reviews.models import AuditEvent
 
 

@@ -10,9 +10,9 @@ from reversion.models import Revision, Version
 from infopages.models import Page, Reference, Resource, Section, Topic
 from infopages.services import EditConflict, save_with_version
 from reviews import services
-from reviews.audit import Action
-from reviews.contents import authors_of
-from reviews.errors import InvalidInput, NotAllowed, StaleContent
+from reviews.core.audit import Action
+from reviews.core.contents import authors_of
+from reviews.core.errors import InvalidInput, NotAllowed, StaleContent
 from reviews.models import AuditEvent, ChangeRequest
 
 State = ChangeRequest.State

@@ -6,11 +6,12 @@ decides, and whenever the approval is counted (issue 18, item 2)."""
 import pytest
 from django.urls import reverse
 
-from reviews import policy, services
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews import services
+from reviews.core import policy
+from reviews.core.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews.core.models.invitations import mailbox_of
+from reviews.core.status import ReviewStatus
 from reviews.models import ChangeRequest, Decision, Invitation, SignOff
-from reviews.models.invitations import mailbox_of
-from reviews.status import ReviewStatus
 from tests.reviews.conftest import require_sign_offs
 
 State = ChangeRequest.State

@@ -10,8 +10,8 @@ from django.urls import reverse
 from infopages.models import Page, PublishedSection, Reference, Resource, Topic
 from infopages.services import save_with_version
 from reviews import services
+from reviews.core.status import ReviewStatus
 from reviews.models import ChangeRequest, ReadingProgress, SignOff
-from reviews.status import ReviewStatus
 
 State = ChangeRequest.State
 WHOLE_PAGE = "The whole page, as readers will see it"

@@ -12,9 +12,9 @@ from django.db import DatabaseError
 from reversion.models import Version
 
 from infopages.models import Page, Person, PublishedPage, Reference, Section, Topic
-from reviews import policy
+from reviews.core import policy
+from reviews.core.services.imports import import_pages
 from reviews.models import AuditEvent
-from reviews.services.imports import import_pages
 
 # Line numbers matter: the bad-file tests below point at lines of this text.
 GOOD_PAGE = """\
@@ -423,7 +423,7 @@ def test_a_file_whose_publication_fails_leaves_neither_working_copy_nor_audit(
     def refuse(**kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("reviews.services.imports.publish_content", refuse)
+    monkeypatch.setattr("reviews.core.services.imports.publish_content", refuse)
     report = import_paths([path])
 
     assert len(report.errors) == 1 and "disk full" in report.errors[0]

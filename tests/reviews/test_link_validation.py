@@ -11,8 +11,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from infopages.models import Page, Reference, Resource, Source
-from reviews import policy, services
-from reviews.errors import InvalidInput
+from reviews import services
+from reviews.core import policy
+from reviews.core.errors import InvalidInput
 
 
 def html_of(response) -> str:

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reviews import services
+from reviews.core.notifications import set_frequency
 from reviews.models import Frequency, Notification
-from reviews.notifications import set_frequency
 
 
 def recipients(mailbox):
@@ -130,7 +130,7 @@ def test_unsent_immediate_email_is_retried_by_the_digest_command(
 def test_a_digest_partly_claimed_by_another_run_is_left_for_the_next_run(
     submitted_change, medic, mailoutbox, monkeypatch
 ):
-    from reviews import notifications
+    from reviews.core import notifications
 
     Notification.objects.update(frequency=Frequency.DAILY)
     first = Notification.objects.get(user=medic)

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from infopages.models import PublishedPage
 from reviews import services
-from reviews.audit import Action
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
+from reviews.core.audit import Action
+from reviews.core.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
+from reviews.core.status import ReviewStatus
 from reviews.models import AuditEvent, ChangeRequest, Decision, SignOff
-from reviews.status import ReviewStatus
 from tests.reviews.conftest import require_sign_offs
 
 State = ChangeRequest.State

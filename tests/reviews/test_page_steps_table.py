@@ -15,10 +15,11 @@ from reversion.models import Version
 from infopages.models import Page, PublicWording, Reference, Source
 from infopages.register import source_for
 from infopages.services import save_with_version
-from reviews import services, workflow
-from reviews.errors import InvalidTransition, NotAllowed, WorkflowError
+from reviews import services
+from reviews.core import workflow
+from reviews.core.errors import InvalidTransition, NotAllowed, WorkflowError
+from reviews.core.workflow import PageStep, Step
 from reviews.models import AuditEvent, ChangeRequest, ReviewFlag
-from reviews.workflow import PageStep, Step
 
 ROLES = ["author", "second_editor", "medic", "lay", "publisher", "staff_admin"]
 LINK = "https://www.nice.org.uk/guidance/ng101"

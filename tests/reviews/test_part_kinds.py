@@ -17,7 +17,7 @@ from infopages.models import Page
 from infopages.parts import PART_KINDS, kind_of, part_kind
 from infopages.publishing import topic_trail
 from reviews import services
-from reviews.contents import included_versions
+from reviews.core.contents import included_versions
 
 KINDS = pytest.mark.parametrize("kind", PART_KINDS, ids=lambda kind: kind.key)
 

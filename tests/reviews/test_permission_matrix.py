@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from infopages.models import PublishedPage, Reference, Resource, Source
 from infopages.services import save_with_version
-from reviews import policy
+from reviews.core import policy
 from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, ReviewFlag, SignOff
 
 ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"

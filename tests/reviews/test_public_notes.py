@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from infopages.models import PUBLIC_NOTE_MAX_LENGTH, PublishedPage
 from reviews import services
-from reviews.audit import Action
-from reviews.errors import InvalidInput
+from reviews.core.audit import Action
+from reviews.core.errors import InvalidInput
 from reviews.models import AuditEvent, ChangeRequest
 
 NOTE = "Updated the information about bone scans"

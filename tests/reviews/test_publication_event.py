@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from infopages.models import PublicReviewNotice, PublishedPage, Topic
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
+from reviews.core.services.imports import import_pages
 from reviews.models import PageReadability
-from reviews.services.imports import import_pages
 from tests.reviews.conftest import NEW_TEXT
 from tests.reviews.test_import_pages import GOOD_PAGE
 

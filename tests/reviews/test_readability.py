@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from infopages.models import Topic
-from reviews import readability, services
+from reviews import services
 from reviews.models import PageReadability
+from reviews.readability import scoring as readability
 
 PLAIN = (
     "Cancer can spread. It can go to the bones. It can go to the liver. You may feel tired. "

@@ -55,7 +55,9 @@ def test_the_section_editor_scores_the_saved_text_and_names_the_hard_sentences(
 def test_the_preview_scores_the_text_typed(client, draft_change, author, symptoms):
     client.force_login(author)
 
-    with mock.patch("reviews.views.editing.render_markdown", wraps=render_markdown) as rendered:
+    with mock.patch(
+        "reviews.core.views.editing.render_markdown", wraps=render_markdown
+    ) as rendered:
         html = html_of(post(client, draft_change, symptoms, PLAIN, preview="1"))
 
     assert "as typed in the form (not saved yet)" in html
@@ -109,7 +111,7 @@ def test_the_change_page_says_whether_each_section_got_easier_or_harder_to_read(
     )
     client.force_login(medic)
 
-    with mock.patch("reviews.diffs.parts.render_markdown", wraps=render_markdown) as rendered:
+    with mock.patch("reviews.core.diffs.parts.render_markdown", wraps=render_markdown) as rendered:
         html = html_of(client.get(change.get_absolute_url()))
 
     assert "Plain English:" in html and verdict in html

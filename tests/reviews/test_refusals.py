@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from infopages.models import PublishedPage, Section
 from reviews import services
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from reviews.models import AuditEvent, ChangeRequest, Comment, Decision, SignOff
 from tests.reviews.conftest import OLD_TEXT
 

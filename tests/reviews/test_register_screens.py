@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from infopages.models import Page, Reference, Source
 from reviews import services
-from reviews.audit import Action
+from reviews.core.audit import Action
 from reviews.models import AuditEvent, ReviewFlag
 
 NG101 = "NICE. Advanced breast cancer: diagnosis and treatment (NG101). 2017."

@@ -13,8 +13,9 @@ from infopages import markdown as renderer
 from infopages.models import PublishedPage, Section
 from infopages.publishing import PublishingRefused
 from infopages.services import save_with_version
-from reviews import readability, services
-from reviews.errors import InvalidInput, InvalidTransition
+from reviews import services
+from reviews.core.errors import InvalidInput, InvalidTransition
+from reviews.readability import scoring as readability
 from tests.infopages.found_bodies import FOUND_BODIES
 from tests.infopages.renderers import (  # noqa: F401 (fixtures)
     BUDGET,

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from infopages.models import PublishedPage, Section, Topic
 from reviews import services
-from reviews.diffs import since_sign_off
+from reviews.core.diffs import since_sign_off
+from reviews.core.selectors import change_with_details
 from reviews.models import ChangeRequest, SignOff
-from reviews.selectors import change_with_details
 from tests.reviews.conftest import NEW_TEXT
 
 State = ChangeRequest.State
@@ -138,7 +138,7 @@ def test_a_decision_recorded_without_its_versions_says_it_cannot_be_compared(
 
 
 def test_the_change_page_renders_each_text_once(as_user, sneaked, medic, monkeypatch):
-    import reviews.diffs.parts as parts
+    import reviews.core.diffs.parts as parts
 
     rendered = []
     real = parts.render_markdown

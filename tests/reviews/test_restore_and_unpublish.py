@@ -6,7 +6,7 @@ from reversion.models import Version
 
 from infopages.models import PublishedPage
 from reviews import services
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed
+from reviews.core.errors import InvalidInput, InvalidTransition, NotAllowed
 from reviews.models import AuditEvent, ChangeRequest
 from tests.reviews.conftest import NEW_TEXT, OLD_TEXT
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from infopages.models import Page, Reference, Topic
 from infopages.services import save_with_version
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from reviews.models import AuditEvent, CalendarFeed
 from reviews.views import calendar as calendar_views
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from infopages.models import Page, Reference
 from infopages.services import save_with_version
 from reviews import services
+from reviews.core.status import ReviewStatus
 from reviews.models import ReviewFlag, ReviewReminder
-from reviews.status import ReviewStatus
 
 NOTE = "NICE NG101 updated October 2026"
 

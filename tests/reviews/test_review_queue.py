@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews import contents, policy, services
+from reviews import services
+from reviews.core import contents, policy
 from reviews.models import ChangeRequest, Role
 from tests.reviews.conftest import require_sign_offs
 

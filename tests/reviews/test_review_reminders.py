@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from reviews import services
+from reviews.core.notifications import set_frequency
 from reviews.models import Frequency, Notification, ReviewReminder
-from reviews.notifications import set_frequency
 
 TODAY = dt.date(2027, 5, 10)
 UNCONFIGURED = {"default": {"BACKEND": "portal.mail.NotConfiguredEmailBackend"}}

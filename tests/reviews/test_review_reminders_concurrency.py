@@ -11,9 +11,9 @@ from django.core import mail
 from django.db import connection
 
 from infopages.models import Page
-from reviews import notifications
+from reviews.core import notifications
 from reviews.models import Notification, ReviewReminder
-from reviews.services import reminders
+from reviews.schedule.services import reminders
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"

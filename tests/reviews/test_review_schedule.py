@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from infopages.models import Person, PublishedPage, Topic
 from reviews import services
-from reviews.errors import InvalidInput, NotAllowed
+from reviews.core.errors import InvalidInput, NotAllowed
 from reviews.models import AuditEvent
-from reviews.schedule import review_interval_for
+from reviews.schedule.dates import review_interval_for
 from tests.reviews.conftest import NEW_TEXT
 
 NOTICE = "This content is currently being reviewed. New information will be coming soon."

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from infopages.models import Topic
 from reviews import services
-from reviews.audit import Action
-from reviews.errors import NotAllowed
+from reviews.core.audit import Action
+from reviews.core.errors import NotAllowed
+from reviews.core.status import ReviewStatus
 from reviews.models import (
     AuditEvent,
     ChangeRequest,
@@ -17,7 +18,6 @@ from reviews.models import (
     ReviewerRole,
     SignOffRequirement,
 )
-from reviews.status import ReviewStatus
 from tests.reviews.conftest import requirement_rows
 
 State = ChangeRequest.State

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from infopages.models import Page
-from reviews.status import requirements_for
+from reviews.core.status import requirements_for
 
 MIGRATION = ("reviews", "0014_reviewer_roles_from_columns")
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import policy
+from reviews.core import policy
 from reviews.models import ChangeRequest
 from tests.reviews.conftest import require_sign_offs
 

@@ -2,9 +2,9 @@ import pytest
 
 from infopages.models import PublishedPage
 from reviews import services
-from reviews.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
+from reviews.core.errors import InvalidInput, InvalidTransition, NotAllowed, StaleContent
+from reviews.core.status import ReviewStatus
 from reviews.models import AuditEvent, ChangeRequest, Decision, Role, SignOff
-from reviews.status import ReviewStatus
 from tests.reviews.conftest import NEW_TEXT, require_sign_offs
 
 State = ChangeRequest.State

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from infopages.models import PublishedPage, Topic
 from infopages.services import save_with_version
-from reviews import policy, services
-from reviews.errors import InvalidTransition, StaleContent
+from reviews import services
+from reviews.core import policy
+from reviews.core.errors import InvalidTransition, StaleContent
 from reviews.models import AuditEvent, ChangeRequest
 
 State = ChangeRequest.State

@@ -14,7 +14,8 @@ from django.urls import reverse
 from infopages.models import Page, PublishedPage, Reference
 from infopages.register import source_for
 from infopages.services import save_with_version
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from reviews.models import AuditEvent, ChangeRequest, ReviewFlag, SourceCheck
 
 NOTE = "NICE NG101 updated October 2026"

@@ -10,10 +10,11 @@ from django.db import connection
 from infopages.models import Reference
 from infopages.register import source_for
 from infopages.services import save_with_version
-from reviews import policy, services
-from reviews.errors import InvalidTransition
+from reviews import services
+from reviews.core import policy
+from reviews.core.errors import InvalidTransition
 from reviews.models import ReviewFlag, SourceCheck
-from reviews.services import source_checks
+from reviews.evidence.services import source_checks
 
 CHECKED = "Still agrees with the 2026 edition."
 

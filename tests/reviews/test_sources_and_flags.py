@@ -8,11 +8,13 @@ from reversion.models import Version
 from infopages.models import PublishedPage, Reference, Source
 from infopages.register import near_duplicates, pages_citing, source_for
 from infopages.services import save_with_version
-from reviews import contents, flags, services
-from reviews.audit import Action
-from reviews.errors import InvalidInput, NotAllowed, StaleContent
+from reviews import services
+from reviews.core import contents
+from reviews.core.audit import Action
+from reviews.core.errors import InvalidInput, NotAllowed, StaleContent
+from reviews.core.status import ReviewStatus
+from reviews.evidence import flags
 from reviews.models import AuditEvent, Decision, ReviewFlag
-from reviews.status import ReviewStatus
 
 NG101 = "NICE. Advanced breast cancer: diagnosis and treatment (NG101). 2017."
 NG101_URL = "https://www.nice.org.uk/guidance/ng101"

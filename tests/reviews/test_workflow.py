@@ -9,7 +9,7 @@ from infopages.models import PublishedPage, Reference, Section
 from infopages.selectors import publication_as_of
 from infopages.services import save_with_version
 from reviews import services
-from reviews.errors import InvalidInput
+from reviews.core.errors import InvalidInput
 from reviews.models import AuditEvent, ChangeRequest
 from tests.reviews.conftest import NEW_TEXT, OLD_TEXT
 

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import services, workflow
-from reviews.errors import WorkflowError
+from reviews import services
+from reviews.core import workflow
+from reviews.core.errors import WorkflowError
+from reviews.core.models.invitations import hash_token
+from reviews.core.status import ReviewStatus
+from reviews.core.workflow import Step
 from reviews.models import ChangeRequest, Comment, Decision, Invitation, SignOff
-from reviews.models.invitations import hash_token
-from reviews.status import ReviewStatus
-from reviews.workflow import Step
 
 State = ChangeRequest.State
 ROLES = ["author", "second_editor", "medic", "lay", "publisher", "staff_admin", "outside"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from infopages.models import PublishedPage
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
 from reviews.models import AuditEvent, ChangeRequest, Comment, NotificationPreference, SignOff
 from tests.reviews.conftest import NEW_TEXT, OLD_TEXT
 

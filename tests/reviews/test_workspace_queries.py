@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from infopages.models import Section
-from reviews import policy, services
+from reviews import services
+from reviews.core import policy
+from reviews.core.status import ReviewStatus
 from reviews.models import Decision
-from reviews.status import ReviewStatus
 
 # What the screens take now (SQLite and PostgreSQL alike): the change page 14 for a
 # publisher, 15 for an editor (who also gets the list of sections to edit) or a reviewer,

@@ -1,11 +1,11 @@
 """``manage.py import_pages --user NAME FILE_OR_DIR...``: a thin wrapper around the import
-service (``reviews.services.imports``), which lives above both content and workflow."""
+service (``reviews.core.services.imports``), which lives above both content and workflow."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.errors import NotAllowed
-from reviews.services.imports import import_pages
+from reviews.core.errors import NotAllowed
+from reviews.core.services.imports import import_pages
 
 
 class Command(BaseCommand):

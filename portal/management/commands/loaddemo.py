@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from infopages.models import Page, Person, PublishedPage, Section
 from reviews import services as review_services
+from reviews.core.selectors import open_change_for
+from reviews.core.services.imports import import_pages
 from reviews.models import ChangeRequest, Frequency, NotificationPreference, ReviewerRole
-from reviews.selectors import open_change_for
-from reviews.services.imports import import_pages
 
 DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
 

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from reviews.models import AuditEvent
+from reviews.core.models import AuditEvent
 
 REFUSED = (
     "Refused: flush would empty the audit log, which is append-only (who did what, and who "

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from infopages.models import PublishedPage
-from reviews import readability
+from reviews.readability import scoring as readability
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reviews.notifications import send_digests
+from reviews.core.notifications import send_digests
 
 
 class Command(BaseCommand):

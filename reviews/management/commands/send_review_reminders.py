@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reviews.services.reminders import send_reminders
+from reviews.schedule.services.reminders import send_reminders
 
 
 class Command(BaseCommand):
