@@ -17,7 +17,7 @@ from infopages.services import save_with_version
 from reviews import services
 from reviews.core import policy
 from reviews.models import AuditEvent, CalendarFeed
-from reviews.views import calendar as calendar_views
+from reviews.schedule.views import calendar as calendar_views
 
 TODAY = dt.date(2027, 5, 10)
 CALENDAR = "/reviews/calendar/"
