@@ -96,3 +96,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def latest_next_review(reviewed_on: dt.date) -> dt.date:
     """The latest a page reviewed on ``reviewed_on`` may be due again, whatever its interval."""
     return add_months(reviewed_on, MAX_REVIEW_MONTHS)
+
+
+def next_review_after(reviewed_on: dt.date, page) -> dt.date:
+    """When a page fully reviewed on ``reviewed_on`` is next due: that day plus its interval."""
+    return add_months(reviewed_on, interval_for(page).months)

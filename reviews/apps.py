@@ -11,6 +11,15 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import signals, subscriptions  # noqa: F401  (roles and topic names)
         from reviews.core.models.roles import forget, seed_starting_roles
+        from reviews.evidence import plugin as evidence
+        from reviews.outside import plugin as outside
+        from reviews.readability import plugin as readability
+        from reviews.schedule import plugin as schedule
+
+        # Each feature plugs into the core's steps and screens (reviews.core.hooks, .panels),
+        # in this order (the order of their links on the dashboard).
+        for feature in (schedule, readability, evidence, outside):
+            feature.register()
 
         subscriptions.subscribe()  # what follows every publication, after it commits
         post_migrate.connect(seed_starting_roles, sender=self, dispatch_uid="reviews.roles")

@@ -1,5 +1,7 @@
 """Reads the workflow's screens and services share: changes, queues, pages, the audit log."""
 
+import datetime as dt
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -13,6 +15,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
 from reversion.models import Version
 
 from infopages.models import Page, PublishedPage
@@ -30,7 +33,6 @@ from reviews.core.models import (
 )
 from reviews.core.models.roles import key_from, role_annotations
 from reviews.core.status import SIGN_OFF_RELATED, review_statuses
-from reviews.readability.models import PageReadability
 
 State = ChangeRequest.State
 
@@ -143,7 +145,7 @@ def _reader(reader) -> dict:
     return {"invitation": reader} if isinstance(reader, Invitation) else {"reviewer": reader}
 
 
-def sections_last_signed_off(*, page: Page) -> dict[str, dict[RoleKey, datetime]]:
+def sections_last_confirmed_read(*, page: Page) -> dict[str, dict[RoleKey, datetime]]:
     """When each section of the page was last confirmed read, per role (in the roles' order),
     in a published full review (by approvals that counted: given on the content published):
     one query."""
@@ -258,27 +260,59 @@ def live_topic_choices() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: item[1].lower())
 
 
-def _under(topic_path: str) -> Q:
-    if not topic_path:
-        return Q()
-    return Q(publication__topic_path=topic_path) | Q(
-        publication__topic_path__startswith=f"{topic_path}/"
-    )
-
-
-def hardest_to_read(*, topic_path: str = "") -> QuerySet[PageReadability]:
-    """Live pages, hardest to read first, under a topic (its path) or everywhere."""
+def _published_approvals(page: Page):
+    """The approvals counting in the page's published changes (given on the very content
+    that was published): their sections, role and time, newest first."""
     return (
-        PageReadability.objects.filter(publication__is_current=True, reading_age__isnull=False)
-        .filter(_under(topic_path))
-        .select_related("publication")
-        .defer("publication__plain_text", "publication__source_versions")
-        .order_by("-reading_age", "publication__title", "id")
+        SignOff.objects.filter(
+            change__page=page,
+            change__state=State.PUBLISHED,
+            decision=Decision.APPROVE,
+            content_hash=F("change__content_hash"),
+        )
+        .order_by("-created_at", "-id")
+        .annotate(**role_annotations())
+        .values_list("sections", "role", "role_label", "role_position", "created_at")
     )
 
 
-def live_pages_without_score(*, topic_path: str = "") -> int:
-    under = (
-        Q(topic_path=topic_path) | Q(topic_path__startswith=f"{topic_path}/") if topic_path else Q()
-    )
-    return PublishedPage.objects.current().filter(under, readability__isnull=True).count()
+def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
+    """When each section of ``page`` was last signed off, and in which role, by section id.
+
+    From the sign-offs themselves: the latest approval, counting in a published change (given
+    on the very content that was published), whose sections include it. A section never
+    signed off in the portal (imported, or new and unpublished) is absent. One query.
+    """
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for sections, _role, label, _position, created_at in _published_approvals(page):
+        for section_id in sections or []:
+            if str(section_id).isdigit() and int(section_id) not in latest:
+                latest[int(section_id)] = (timezone.localdate(created_at), label or _role)
+    return latest
+
+
+@dataclass(frozen=True)
+class RoleSignOff:
+    """A section's last sign-off in one role: "10 May 2027 (lay reviewer)"."""
+
+    role: str
+    on: dt.date
+
+
+def sections_signed_off_by_role(*, page: Page) -> dict[int, list[RoleSignOff]]:
+    """Each section's last sign-off in each role (in the roles' order), by section id: both roles
+    when both signed it off, as in a full review. Counted as ``sections_last_signed_off``
+    counts them. One query."""
+    latest: dict[int, dict[RoleKey, dt.date]] = {}
+    for sections, role, label, position, created_at in _published_approvals(page):
+        for section_id in sections or []:
+            if str(section_id).isdigit():
+                by_role = latest.setdefault(int(section_id), {})
+                by_role.setdefault(key_from(role, label, position), timezone.localdate(created_at))
+    return {
+        section_id: [
+            RoleSignOff(role=role.label, on=on)
+            for role, on in sorted(by_role.items(), key=lambda item: (item[0].position, item[0]))
+        ]
+        for section_id, by_role in latest.items()
+    }

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from reviews.core import selectors
 from reviews.core.views.common import workspace_view
+from reviews.readability import selectors as scores_of
 from reviews.readability.scoring import target_reading_age
 
 PAGES_PER_SCREEN = 50
@@ -19,13 +20,13 @@ def readability_report(request: HttpRequest) -> HttpResponse:
     path = request.GET.get("topic", "")
     if path not in {choice_path for choice_path, _name in topics}:
         path = ""
-    scores = selectors.hardest_to_read(topic_path=path)
+    scores = scores_of.hardest_to_read(topic_path=path)
     page_obj = Paginator(scores, PAGES_PER_SCREEN).get_page(request.GET.get("page"))
     context = {
         "topics": topics,
         "topic_path": path,
         "page_obj": page_obj,
         "target": target_reading_age(),
-        "unscored": selectors.live_pages_without_score(topic_path=path),
+        "unscored": scores_of.live_pages_without_score(topic_path=path),
     }
     return render(request, "reviews/readability_report.html", context)

@@ -11,15 +11,12 @@ import datetime as dt
 from infopages.models import Page
 from infopages.review_intervals import add_months as add_months
 from infopages.review_intervals import interval_for
+from infopages.review_intervals import next_review_after as next_review_after
 
 
 def review_interval_for(page: Page) -> int:
     """The page's own interval, else the nearest topic's up the tree, else 36 months."""
     return interval_for(page).months
-
-
-def next_review_after(reviewed_on: dt.date, page: Page) -> dt.date:
-    return add_months(reviewed_on, review_interval_for(page))
 
 
 # Reminders: before the due date, on it, and every week once it has passed.

@@ -12,71 +12,13 @@ from django.utils import timezone
 
 from infopages.models import Page, PublishedPage, Topic
 from infopages.review_intervals import add_months, interval_for
-from reviews.core.models import ChangeRequest, Decision, SignOff
-from reviews.core.models.roles import RoleKey, key_from, role_annotations
+from reviews.core.models import ChangeRequest
+from reviews.core.selectors import RoleSignOff, sections_signed_off_by_role
 from reviews.evidence.flags import open_flag_count, open_flags_by_page
 from reviews.schedule.dates import due_status
 from reviews.schedule.models import ReviewReminder
 
 State = ChangeRequest.State
-
-
-def _published_approvals(page: Page):
-    """The approvals counting in the page's published changes (given on the very content
-    that was published): their sections, role and time, newest first."""
-    return (
-        SignOff.objects.filter(
-            change__page=page,
-            change__state=State.PUBLISHED,
-            decision=Decision.APPROVE,
-            content_hash=F("change__content_hash"),
-        )
-        .order_by("-created_at", "-id")
-        .annotate(**role_annotations())
-        .values_list("sections", "role", "role_label", "role_position", "created_at")
-    )
-
-
-def sections_last_signed_off(*, page: Page) -> dict[int, tuple[dt.date, str]]:
-    """When each section of ``page`` was last signed off, and in which role, by section id.
-
-    From the sign-offs themselves: the latest approval, counting in a published change (given
-    on the very content that was published), whose sections include it. A section never
-    signed off in the portal (imported, or new and unpublished) is absent. One query.
-    """
-    latest: dict[int, tuple[dt.date, str]] = {}
-    for sections, _role, label, _position, created_at in _published_approvals(page):
-        for section_id in sections or []:
-            if str(section_id).isdigit() and int(section_id) not in latest:
-                latest[int(section_id)] = (timezone.localdate(created_at), label or _role)
-    return latest
-
-
-@dataclass(frozen=True)
-class RoleSignOff:
-    """A section's last sign-off in one role: "10 May 2027 (lay reviewer)"."""
-
-    role: str
-    on: dt.date
-
-
-def sections_signed_off_by_role(*, page: Page) -> dict[int, list[RoleSignOff]]:
-    """Each section's last sign-off in each role (in the roles' order), by section id: both roles
-    when both signed it off, as in a full review. Counted as ``sections_last_signed_off``
-    counts them. One query."""
-    latest: dict[int, dict[RoleKey, dt.date]] = {}
-    for sections, role, label, position, created_at in _published_approvals(page):
-        for section_id in sections or []:
-            if str(section_id).isdigit():
-                by_role = latest.setdefault(int(section_id), {})
-                by_role.setdefault(key_from(role, label, position), timezone.localdate(created_at))
-    return {
-        section_id: [
-            RoleSignOff(role=role.label, on=on)
-            for role, on in sorted(by_role.items(), key=lambda item: (item[0].position, item[0]))
-        ]
-        for section_id, by_role in latest.items()
-    }
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from reviews import services
 from reviews.core.audit import Action
 from reviews.core.models.invitations import MAX_WRONG_CODES
 from reviews.models import AuditEvent, ChangeRequest, Decision, Invitation, SignOff
+from reviews.outside.services import invitation_access
 from reviews.outside.services.invitation_access import CODE_TRIES, SALT, WRONG_CODE
 from reviews.outside.views.outside import IDLE_MINUTES, SESSION_KEY
-from reviews.outside.services import invitation_access
 from tests.reviews.conftest import NEW_TEXT, code_in
 
 SECRET_WORDS = NEW_TEXT  # the change's new text: never shown before the code

@@ -11,8 +11,8 @@ import time_machine
 
 from infopages.models import Page, PublicWording
 from reviews import services
+from reviews.core.selectors import sections_last_signed_off, sections_signed_off_by_role
 from reviews.models import AuditEvent, ChangeRequest
-from reviews.schedule.selectors import sections_last_signed_off, sections_signed_off_by_role
 from tests.reviews.conftest import NEW_TEXT
 
 TODAY = dt.date(2027, 5, 10)
@@ -316,9 +316,7 @@ def test_an_editor_sees_the_pages_they_look_after_overdue_first(client, make_pag
 def test_the_pages_you_look_after_are_capped_with_a_link_to_all(
     client, make_page, publish, author, monkeypatch
 ):
-    monkeypatch.setattr(
-        importlib.import_module("reviews.core.views.dashboard"), "LOOKED_AFTER_CAP", 2
-    )
+    monkeypatch.setattr(importlib.import_module("reviews.schedule.plugin"), "LOOKED_AFTER_CAP", 2)
     for index in range(3):
         page = make_page(slug=f"page-{index}", title=f"Page {index}")
         Page.objects.filter(pk=page.pk).update(owner=author)

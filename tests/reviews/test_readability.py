@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from infopages import plain_english as readability
 from infopages.models import Topic
 from reviews import services
 from reviews.models import PageReadability
-from reviews.readability import scoring as readability
 
 PLAIN = (
     "Cancer can spread. It can go to the bones. It can go to the liver. You may feel tired. "

@@ -10,12 +10,12 @@ from django.urls import reverse
 from reversion.models import Version
 
 from infopages import markdown as renderer
+from infopages import plain_english as readability
 from infopages.models import PublishedPage, Section
 from infopages.publishing import PublishingRefused
 from infopages.services import save_with_version
 from reviews import services
 from reviews.core.errors import InvalidInput, InvalidTransition
-from reviews.readability import scoring as readability
 from tests.infopages.found_bodies import FOUND_BODIES
 from tests.infopages.renderers import (  # noqa: F401 (fixtures)
     BUDGET,

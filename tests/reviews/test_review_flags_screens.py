@@ -215,7 +215,7 @@ def test_a_cleared_flag_is_no_longer_reminded(
         decision="approve",
         seen_hash=flagged.content_hash,
         sections=ReviewStatus(flagged).section_ids,
-        flags_shown=[flag.pk],
+        shown={"flags": [flag.pk]},
     )
     services.publish(change=flagged, by=publisher)
 

@@ -13,8 +13,8 @@ from infopages.services import save_with_version
 from reviews import services
 from reviews.core import policy
 from reviews.core.errors import InvalidTransition
-from reviews.models import ReviewFlag, SourceCheck
 from reviews.evidence.services import source_checks
+from reviews.models import ReviewFlag, SourceCheck
 
 CHECKED = "Still agrees with the 2026 edition."
 

@@ -121,7 +121,7 @@ def sign(change, reviewer, *, shown=None, decision=Decision.APPROVE):
         seen_hash=change.content_hash,
         comment="Checked against the new guideline.",
         sections=ReviewStatus(change).section_ids,
-        flags_shown=shown,
+        shown={"flags": shown} if shown is not None else None,
     )
 
 

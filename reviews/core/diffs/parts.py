@@ -17,11 +17,11 @@ from reversion.models import Version
 from infopages.markdown import render_markdown
 from infopages.models import Page
 from infopages.parts import LATER_FIELDS, PART_KINDS, kind_of
+from infopages.plain_english import ReadingChange, Score, score_html
 from reviews.core import contents
 from reviews.core.diffs.blocks import Rendering, Top, split_blocks
 from reviews.core.diffs.compare import Gap, Row, compare, preview_marks, with_context
 from reviews.core.diffs.words import diff_html
-from reviews.readability.scoring import ReadingChange, Score, score_html
 
 # The fields reviewers read, per kind of part, with their labels (a section's text is
 # compared block by block instead). Other content fields (topic, related pages, people,

@@ -15,16 +15,15 @@ from django.db import models, transaction
 from reversion.models import Version
 
 from infopages.markdown import body_refusals
-from infopages.models import Page, Reference
+from infopages.models import Page
 from infopages.parts import PART_KINDS, kind_of, plurals_in_words
 from infopages.services import SavedVersion, address_taken, save_positions, save_with_version
-from reviews.core import audit, contents
+from reviews.core import audit, contents, hooks
 from reviews.core.audit import Action
 from reviews.core.errors import InvalidInput, StaleContent
 from reviews.core.models import ChangeRequest
 from reviews.core.services.common import lock, send_back_to_review
 from reviews.core.workflow import Step, require
-from reviews.evidence.services.sources import source_for_reference
 
 # What the audit event calls each field when it says what an edit changed.
 FIELD_NAMES = {
@@ -144,8 +143,7 @@ def edit_in_change(
     if adding:
         obj.position = _next_position(type(obj), change.page_id)
     _check(obj, related)
-    if isinstance(obj, Reference) and obj.source_id is None:
-        obj.source = source_for_reference(citation=obj.citation, url=obj.url, by=by)
+    hooks.before_part_saved(obj, by)  # e.g. a reference filed under its source in the register
     changed = _what_changed(obj, related)
     saved = save_with_version(
         obj,

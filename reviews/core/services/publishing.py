@@ -18,7 +18,8 @@ from infopages.publishing import (
     retire_current,
     topic_trail,
 )
-from reviews.core import audit, contents, notifications
+from infopages.review_intervals import next_review_after
+from reviews.core import audit, contents, hooks, notifications
 from reviews.core.audit import Action
 from reviews.core.credits import public_reviewers
 from reviews.core.errors import InvalidInput, InvalidTransition, StaleContent, WorkflowError
@@ -26,8 +27,6 @@ from reviews.core.models import ChangeRequest
 from reviews.core.services.common import NEVER_PUBLISHED, State, lock, tell_authors
 from reviews.core.status import ReviewStatus
 from reviews.core.workflow import Automatic, PageStep, Step, move, require, require_page_step
-from reviews.evidence.services.flags import clear_seen_flags
-from reviews.schedule.dates import next_review_after
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +148,8 @@ def publish(
     ``public_note``: one line readers see in the page's history ("Updated the information
     about bone scans"); optional. None: the note given when it was scheduled, if any.
     The previous publication stays in the history, marked as replaced. The page's review
-    flags whose reason every counting approval was given with are cleared.
+    flags whose reason every counting approval was given with are cleared (the evidence
+    register's part, through ``reviews.core.hooks``).
     """
     review = lock(change)
     ready = _require_publishable(change, by, step=Step.PUBLISH, review=review)
@@ -175,7 +175,7 @@ def publish(
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
-    cleared, still_open = clear_seen_flags(change=change, approvals=review.counting, at=now)
+    outcomes = hooks.publish(change=change, approvals=review.counting, at=now)
     was_scheduled = move(change, step=Step.PUBLISH, to=State.PUBLISHED) == State.SCHEDULED
     change.publication = publication
     change.published_at = now
@@ -187,19 +187,14 @@ def publish(
     if public_note:
         message += f", with the note for readers “{public_note}”"
     message += "."
-    if cleared:
-        message += " Review no longer needed (its reviewers saw why): " + "; ".join(
-            flag.summary for flag in cleared
-        )
-    if still_open:
-        message += f" Still needing review, not shown to every reviewer: {len(still_open)}."
+    message += "".join(f" {outcome.sentence}" for outcome in outcomes if outcome.sentence)
     audit.record_change(
         change,
         action=Action.PUBLISHED,
         actor=by,
         message=message,
         publication=publication.pk,
-        cleared_flags=[flag.pk for flag in cleared],
+        **{key: value for outcome in outcomes for key, value in outcome.details.items()},
     )
     public_url = f"{settings.SITE_URL}{change.page.get_absolute_url()}"
     tell_authors(

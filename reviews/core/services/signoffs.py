@@ -1,12 +1,12 @@
 """Reviewers' decisions: approve, or ask for changes, on exactly the content they saw."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
 
 from infopages.models import Section
-from reviews.core import audit, notifications, policy, selectors
+from reviews.core import audit, hooks, notifications, policy, selectors
 from reviews.core.audit import Action
 from reviews.core.credits import credit_for
 from reviews.core.errors import InvalidInput, InvalidTransition, StaleContent
@@ -14,7 +14,6 @@ from reviews.core.models import ChangeRequest, Decision, Invitation, RoleKey, Si
 from reviews.core.services.common import State, lock, send_back_to_review, tell_authors
 from reviews.core.status import ReviewStatus
 from reviews.core.workflow import Automatic, Step, move, require
-from reviews.evidence.services.flags import record_shown, require_shown
 
 
 def _resolve_role(reviewer, review: ReviewStatus, role: str | None) -> RoleKey:
@@ -40,7 +39,7 @@ def sign_off(
     comment: str = "",
     role: str | None = None,
     sections: Iterable[int | str] = (),
-    flags_shown: Iterable[int] | None = None,
+    shown: Mapping[str, Iterable[int]] | None = None,
 ) -> SignOff:
     """Record a reviewer's decision on exactly the content they saw.
 
@@ -53,10 +52,11 @@ def sign_off(
     sign-off carries the reviewer's public credit as it is now. (Outside reviewers decide
     through ``invitations.decide_as_invited``, which records the decision the same way.)
 
-    ``flags_shown``: the ids of the page's open review flags the reviewer's screen listed
-    (why the page needs review); recorded with the decision, so that publishing clears
-    them. A flag raised since the screen was read refuses the decision, as an edit does.
-    None: the screen showed none (the flags then stay open when the change is published).
+    ``shown``: what the reviewer's screen listed besides the change, by the key of the
+    feature that listed it (``reviews.core.hooks.ShownWithDecision``), e.g. ``{"flags":
+    ids}``: the page's open review flags, recorded with the decision so that publishing
+    clears them; one raised since the screen was read refuses the decision, as an edit
+    does. A key left out: the screen listed none.
     """
     review = lock(change)
     require(Step.SIGN_OFF, user=reviewer, change=change, review=review)
@@ -72,7 +72,7 @@ def sign_off(
         comment=comment,
         sections=sections,
         credit=credit_for(reviewer, role),
-        flags_shown=flags_shown,
+        shown=shown,
     )
 
 
@@ -88,7 +88,7 @@ def record_decision(
     credit: dict,
     reviewer=None,
     invitation: Invitation | None = None,
-    flags_shown: Iterable[int] | None = None,
+    shown: Mapping[str, Iterable[int]] | None = None,
 ) -> SignOff:
     """The decision of a staff ``reviewer`` or of an outside reviewer (``invitation``), once
     the caller has locked the change and checked who decides: what every sign-off checks
@@ -107,7 +107,7 @@ def record_decision(
     if latest and latest.decision == decision and latest.content_hash == change.content_hash:
         raise InvalidTransition("You have already given this decision on this version.")
     covered = _sections_covered(change, review, decision, {str(pk) for pk in sections})
-    flags = require_shown(change=change, shown=flags_shown) if flags_shown is not None else []
+    checked = hooks.check_shown(change, shown)
 
     signed = SignOff.objects.create(
         change=change,
@@ -121,7 +121,7 @@ def record_decision(
         sections=covered,
         credit=credit,
     )
-    record_shown(sign_off=signed, flags=flags)
+    hooks.record_shown(signed, checked)
     now = timezone.now()
     as_whom = f"As {role.label}" + (f" ({outside_reviewer(invitation)})" if invitation else "")
     extra = outside_actor(invitation) if invitation else {}

@@ -130,7 +130,7 @@ def read_whole_page(
         change,
         parts=parts,
         renderings=renderings,
-        last_signed_off=selectors.sections_last_signed_off(page=change.page),
+        last_signed_off=selectors.sections_last_confirmed_read(page=change.page),
         ticked=ticked,
     )
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from infopages.models import PublishedPage
-from reviews.core import policy, selectors, services, workflow
+from reviews.core import hooks, panels, policy, selectors, services, workflow
 from reviews.core.credits import credit_for
 from reviews.core.diffs import (
     Renderings,
@@ -51,8 +51,6 @@ from reviews.core.views.change_page import (
 from reviews.core.views.common import describe_roles, forbidden, get_change, person, workspace_view
 from reviews.core.views.editing import edit_panel
 from reviews.core.workflow import Step
-from reviews.evidence import flags
-from reviews.evidence import selectors as source_selectors
 
 State = ChangeRequest.State
 
@@ -93,7 +91,6 @@ def render_change(
         sign_off_form=sign_off_form if may["may_sign_off"] else None,
     )
     context = {
-        **flags.on_change_page(change),
         "change": change,
         "page": change.page,
         "state_sentence": state_in_words(change, missing),
@@ -110,7 +107,6 @@ def render_change(
         "reading": reading,
         "was_published": change.was_published,
         "comments": change.comments.all(),
-        "invitations": [{"invitation": i, "status": i.status()} for i in change.invitations.all()],
         "authors": sorted(person(a) for a in review.authors),
         "editing": edit_panel(change.page) if may["may_edit"] else None,
         **may,
@@ -126,7 +122,9 @@ def render_change(
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
     }
-    source_selectors.with_citing_passages(context["flags"], page=change.page)
+    context |= panels.context_for(
+        panels.CHANGE_PAGE, change=change, review=review, user=user, steps=steps
+    )
     _show_errors_of_hidden_forms(request, context, forms)
     return render(request, "reviews/change_detail.html", context, status=status)
 
@@ -307,7 +305,7 @@ def _confirm_publish(request: HttpRequest, change: ChangeRequest, form: PublishF
         "parts": change_diff(change, preview=False),
         "kinds": PublishedPage.Kind,
         "form": form,
-        **flags.on_publishing(change, approvals=review.counting),
+        **panels.context_for(panels.PUBLISH_CONFIRM, change=change, review=review),
     }
     return render(request, "reviews/publish_confirm.html", context)
 
@@ -395,7 +393,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 role=role,
                 sections=form.cleaned_data.get("sections", []),
-                flags_shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
+                shown=hooks.shown_in(request.POST),
             )
         except StaleContent as error:
             # Show the current content, and make them choose again having read it.

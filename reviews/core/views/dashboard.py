@@ -7,17 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews.core import notifications, policy, selectors, services
+from reviews.core import notifications, panels, policy, selectors, services
 from reviews.core.errors import WorkflowError
 from reviews.core.forms import NotificationPreferenceForm, StartChangeForm, UnpublishForm
 from reviews.core.models import ChangeRequest
 from reviews.core.views.common import page_steps, refuse_page_step, workspace_view
 from reviews.core.workflow import PageStep
-from reviews.evidence.selectors import register_counts
-from reviews.schedule.selectors import pages_looked_after
 
 State = ChangeRequest.State
-LOOKED_AFTER_CAP = 8
 
 
 def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
@@ -46,10 +43,6 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         ]
     if steps["START_CHANGE"]:
         context["start_form"] = forms.get("start_form") or StartChangeForm()
-        context["looked_after"], context["looked_after_count"] = pages_looked_after(
-            owner=user, limit=LOOKED_AFTER_CAP
-        )
-        context["register_counts"] = register_counts()
     if is_publisher:
         context["ready_to_publish"] = selectors.changes_in_state(State.APPROVED)
         context["scheduled"] = selectors.changes_in_state(State.SCHEDULED).order_by(
@@ -57,6 +50,7 @@ def render_dashboard(request: HttpRequest, *, status: int = 200, **forms) -> Htt
         )
     if steps["TAKE_DOWN"]:
         context["unpublish_form"] = forms.get("unpublish_form") or UnpublishForm()
+    context |= panels.context_for(panels.DASHBOARD, user=user, steps=steps)
     return render(request, "reviews/dashboard.html", context, status=status)
 
 

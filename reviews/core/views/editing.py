@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from reversion.models import Version
 
+from infopages import plain_english as readability
 from infopages.markdown import render_markdown
 from infopages.models import Page, Section
 from infopages.publishing import topic_trail
@@ -34,7 +35,6 @@ from reviews.core.forms_editing import NewSectionForm, RemovePartForm, SectionFo
 from reviews.core.models import ChangeRequest
 from reviews.core.views.common import forbidden, person, workspace_view
 from reviews.core.workflow import TRANSITIONS, Step
-from reviews.readability import scoring as readability
 
 State = ChangeRequest.State
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from infopages.models import Source
 from infopages.parts import part_kind
+from reviews.core import panels
 from reviews.core.forms_editing import (
     EditForm,
     NewReferenceForm,
@@ -36,7 +37,6 @@ from reviews.core.views.editing import (
     stored_value,
     was_part_of,
 )
-from reviews.evidence.selectors import matching
 
 
 @dataclass(frozen=True)
@@ -130,28 +130,13 @@ def _chosen_source(request: HttpRequest, kind: PartScreen, initial: dict) -> dic
     return {**initial, "source": source.pk, "citation": source.citation, "url": source.url}
 
 
-def _source_picker(request: HttpRequest, kind: PartScreen, form) -> dict | None:
-    """What the reference screen shows of the register: the source chosen, and the sources
-    matching what the editor searched for. Two queries at most."""
-    if "source" not in kind.hidden_fields:
-        return None
-    value = form["source"].value()
-    chosen = None
-    if str(value or "").isdigit():
-        chosen = Source.objects.filter(pk=int(value)).first()
-    find = request.GET.get("find", "").strip()[:200]
-    return {
-        "chosen": chosen,
-        "find": find,
-        "matches": matching(find),
-        "path": request.path,
-    }
-
-
 def _render(request: HttpRequest, change: ChangeRequest, kind: PartScreen, form, **extra):
-    return render_editor(
-        request, change, form=form, source_picker=_source_picker(request, kind, form), **extra
-    )
+    return render_editor(request, change, form=form, **_panels(request, kind, form), **extra)
+
+
+def _panels(request: HttpRequest, kind: PartScreen, form) -> dict:
+    """What features show on a part's editor (the evidence register's source picker)."""
+    return panels.context_for(panels.PART_EDITOR, request=request, kind=kind, form=form)
 
 
 def _saved_values(kind: PartScreen, form) -> dict:
@@ -174,7 +159,7 @@ def add_part(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not form.is_valid():
         return _render(request, change, part_kind, form, **extra)
     part = part_kind.model(page=change.page, **_saved_values(part_kind, form))
-    extra["source_picker"] = _source_picker(request, part_kind, form)
+    extra |= _panels(request, part_kind, form)
     return save_edit(
         request,
         change,
@@ -214,7 +199,7 @@ def edit_part(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpRes
         return _render(request, change, part_kind, form, **extra)
     for name, value in _saved_values(part_kind, form).items():
         setattr(part, name, value)
-    extra["source_picker"] = _source_picker(request, part_kind, form)
+    extra |= _panels(request, part_kind, form)
     return save_edit(
         request,
         change,

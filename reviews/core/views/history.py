@@ -31,7 +31,6 @@ from reviews.core.errors import WorkflowError
 from reviews.core.forms import AsOfForm, RestoreForm
 from reviews.core.views.common import page_steps, person, refuse_page_step, workspace_view
 from reviews.core.workflow import PageStep
-from reviews.schedule.selectors import sections_last_signed_off
 
 PAGE_KIND_NAME = "Title and summary"
 
@@ -42,7 +41,7 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("topic"), pk=page_pk)
     versions = selectors.versions_by_part(page=page)
     published = set(contents.last_published_versions(page).values())
-    signed_off = sections_last_signed_off(page=page)
+    signed_off = selectors.sections_last_signed_off(page=page)
     parts = []
     for part in contents.page_parts(page):
         model, kind = type(part), kind_of(part)

@@ -7,7 +7,7 @@ Opening the link and its one-time code: ``invitation_access``.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -232,7 +232,7 @@ def decide_as_invited(
     comment: str = "",
     sections: Iterable[int | str] = (),
     named: bool | None = None,
-    flags_shown: Iterable[int] | None = None,
+    shown: Mapping[str, Iterable[int]] | None = None,
 ) -> SignOff:
     """An outside reviewer's decision on exactly the content they saw, in the role they
     were invited in. ``named``: whether readers may see their name after a full review
@@ -253,7 +253,7 @@ def decide_as_invited(
         comment=comment,
         sections=sections,
         credit=invitation.credit(),
-        flags_shown=flags_shown,
+        shown=shown,
     )
     invitation.decided_at = signed.created_at
     invitation.save(update_fields=["named_publicly", "decided_at"])

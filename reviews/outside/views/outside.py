@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from infopages.clients import client_address
-from reviews.core import policy, selectors, workflow
+from reviews.core import hooks, policy, selectors, workflow
 from reviews.core import services as core_services
 from reviews.core.diffs import Renderings, change_diff
 from reviews.core.errors import StaleContent, TooManyTries, WorkflowError
@@ -234,7 +234,7 @@ def decide(request: HttpRequest, invitation: Invitation, key: str) -> HttpRespon
                 comment=data["comment"],
                 sections=data.get("sections", []),
                 named=data.get("named"),
-                flags_shown=[pk for pk in request.POST.getlist("flags_shown") if pk.isdigit()],
+                shown=hooks.shown_in(request.POST),
             )
         except StaleContent as error:
             change = get_change(invitation.change_id)
