@@ -34,7 +34,7 @@ def test_a_sign_off_comment_survives_a_server_error(client, submitted_change, me
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("reviews.services.sign_off", broken)
+    monkeypatch.setattr("reviews.core.services.sign_off", broken)
     client.raise_request_exception = False
     client.force_login(medic)
 

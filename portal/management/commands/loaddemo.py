@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from infopages.models import Page, Person, PublishedPage, Section
+from infopages.parts import part_models
 from reviews import services as review_services
 from reviews.core.selectors import open_change_for
 from reviews.core.services.imports import import_pages
@@ -40,7 +41,8 @@ DRAFT_EDIT_TEXT = (
 
 # Permissions in the admin. Pages and their parts are read-only there for everyone (they are
 # edited in the workspace); editors may also look after topics and reviewers' credits there.
-CONTENT_MODELS = ["page", "section", "reference", "resource", "topic", "person"]
+# Every kind of page part in the registry (infopages.parts) is content too.
+CONTENT_MODELS = ["page", *(model._meta.model_name for model in part_models()), "topic", "person"]
 ADMIN_EDITED_MODELS = ["topic", "person"]
 # Reviewer roles' groups (``ReviewerRole``: Medical reviewers, Lay reviewers and any added in
 # the admin) may view.

@@ -28,11 +28,12 @@ from infopages.markdown import render_markdown
 from infopages.models import Page, Section
 from infopages.publishing import topic_trail
 from infopages.services import EditConflict
-from reviews.core import policy, services
+from reviews.core import services
 from reviews.core.diffs import diff_html
 from reviews.core.errors import WorkflowError
 from reviews.core.forms_editing import NewSectionForm, RemovePartForm, SectionForm
 from reviews.core.models import ChangeRequest
+from reviews.core.views.change_page import person_refusal
 from reviews.core.views.common import forbidden, person, workspace_view
 from reviews.core.workflow import TRANSITIONS, Step
 
@@ -59,8 +60,8 @@ def change_to_edit(request: HttpRequest, pk: int) -> tuple[ChangeRequest, HttpRe
     the editor's text in it (the change may have been published while they were typing).
     """
     change = get_object_or_404(ChangeRequest.objects.select_related("page"), pk=pk)
-    if not policy.is_editor(request.user):
-        return change, forbidden(request, "Only editors can change pages.")
+    if refusal := person_refusal(Step.EDIT, request.user, change):  # the table's rule
+        return change, forbidden(request, refusal)
     editable = change.state in TRANSITIONS[Step.EDIT].sources
     if not editable and request.method != "POST":
         messages.error(
