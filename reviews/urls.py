@@ -3,6 +3,7 @@ from django.urls import path
 from reviews import views
 from reviews.views import (
     calendar,
+    editing_figures,
     editing_page,
     editing_parts,
     history,
@@ -57,6 +58,17 @@ urlpatterns = [
     path("changes/<int:pk>/page/related/", editing_page.edit_related_pages, name="edit_related"),
     path("changes/<int:pk>/<str:kind>/order/", ordering.reorder, name="reorder"),
     path("changes/<int:pk>/sections/add/", views.add_section, name="add_section"),
+    path("changes/<int:pk>/figures/add/", editing_figures.add_figure, name="add_figure"),
+    path(
+        "changes/<int:pk>/figures/<int:figure_pk>/edit/",
+        editing_figures.edit_figure,
+        name="edit_figure",
+    ),
+    path(
+        "changes/<int:pk>/figures/<int:figure_pk>/remove/",
+        editing_figures.remove_figure,
+        name="remove_figure",
+    ),
     path(
         "changes/<int:pk>/sections/<int:section_pk>/edit/",
         views.edit_section,

@@ -1,0 +1,174 @@
+"""Figures: where a section's text places them, the rules for their alt text, and the HTML
+readers get, written once at publication.
+
+An editor places a figure by a line of its own in a section's text, ``[figure: name]``
+(the name is the figure's, shown on its screen). The renderer leaves that line as a paragraph
+of plain text; publishing swaps the paragraph for the figure. Nothing in the marker is HTML,
+so a typo is shown as the words typed, never as markup, and saving refuses a name the page
+has no figure of.
+"""
+
+import re
+from pathlib import PurePosixPath
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from infopages import images
+
+MARKER = re.compile(r"^[ \t]*\[figure:[ \t]*([A-Za-z0-9_-]+)[ \t]*\][ \t]*$", re.MULTILINE)
+RENDERED_MARKER = re.compile(r"<p>\[figure:\s*([A-Za-z0-9_-]+)\s*\]</p>")
+# Alt text that says nothing the reader's software does not already say.
+REDUNDANT_OPENINGS = (
+    "image of",
+    "picture of",
+    "photo of",
+    "graphic of",
+    "an image of",
+    "a picture of",
+)
+MAX_ALT = 300
+# Sizes the layout gives a figure: the text column (44rem) on wide screens, the screen's width less
+# its margins on a phone.
+SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+
+
+def markers_in(body: str) -> list[str]:
+    """The figure names a section's text places, in order."""
+    return [name.lower() for name in MARKER.findall(body or "")]
+
+
+def marker_for(name: str) -> str:
+    return f"[figure: {name}]"
+
+
+def alt_refusal(*, alt: str, decorative: bool, original_name: str = "") -> str:
+    """Why the alt text cannot be used, or ""."""
+    text = " ".join((alt or "").split())
+    if decorative:
+        return ""
+    if not text:
+        return (
+            "Describe the picture for people who cannot see it (alt text), or tick “decorative” "
+            "if it adds nothing the text does not say."
+        )
+    lowered = text.lower()
+    if lowered.startswith(REDUNDANT_OPENINGS):
+        return (
+            "Start the alt text with what the picture shows, not “image of” or “picture of”: "
+            "screen readers already say it is a picture."
+        )
+    stem = PurePosixPath(original_name.lower()).stem
+    if lowered == original_name.lower() or (stem and lowered in (stem, stem.replace("_", " "))):
+        return "The alt text is the file's name. Describe what the picture shows instead."
+    if re.fullmatch(r"[\w-]+\.(png|jpe?g|webp|gif|svg)", lowered):
+        return "The alt text looks like a file name. Describe what the picture shows instead."
+    return ""
+
+
+def with_renditions(figure: dict, image) -> dict:
+    """The figure's entry with its picture's sizes and rendition URLs, for the read model and
+    the API (``image``: its ``StoredImage``)."""
+    renditions = [{**r, "url": images.url(r["name"])} for r in image.renditions]
+    webp = [r for r in renditions if r["format"] == "webp"]
+    fallback = [r for r in renditions if r["format"] != "webp"]
+    largest = max(fallback, key=lambda r: r["width"]) if fallback else None
+    middle = _closest(fallback, 640)
+    return {
+        **figure,
+        "width": largest["width"] if largest else image.width,
+        "height": largest["height"] if largest else image.height,
+        "src": middle["url"] if middle else images.url(image.name),
+        "srcset": _srcset(fallback),
+        "webp_srcset": _srcset(webp),
+        "og_image": (_closest(fallback, 1200) or {}).get("url", ""),
+        "fallback_type": images.CONTENT_TYPES.get(largest["format"], "") if largest else "",
+    }
+
+
+def _closest(renditions: list[dict], width: int) -> dict | None:
+    if not renditions:
+        return None
+    return min(renditions, key=lambda r: (abs(r["width"] - width), -r["width"]))
+
+
+def _srcset(renditions: list[dict]) -> str:
+    return ", ".join(
+        f"{r['url']} {r['width']}w" for r in sorted(renditions, key=lambda r: r["width"])
+    )
+
+
+def figure_html(figure: dict, *, description_html: str = "", number: int = 0) -> SafeString:
+    """A figure as readers get it: ``<figure>``, its picture in every size, its caption and
+    credit, and its long description as an expandable "Describe this image"."""
+    return mark_safe(
+        render_to_string(
+            "infopages/_figure.html",
+            {
+                "figure": figure,
+                "description_html": description_html,
+                "sizes": SIZES,
+                "number": number,
+            },
+        ).strip()
+    )
+
+
+def place(html: str, figures_html: dict[str, str]) -> str:
+    """The section's HTML with each marker paragraph replaced by its figure; a marker naming
+    no figure is left as the words typed (publishing refuses it before this)."""
+
+    def swap(match: re.Match) -> str:
+        return figures_html.get(match.group(1).lower(), match.group(0))
+
+    return RENDERED_MARKER.sub(swap, html)
+
+
+def marker_refusals(page_id: int, body: str) -> list[str]:
+    """Why the markers in a section's text cannot be saved: a name the page has no figure of,
+    or one figure placed twice. Empty when every marker is fine (one query when there are any)."""
+    names = markers_in(body)
+    if not names:
+        return []
+    from django.apps import apps
+
+    figure_model = apps.get_model("infopages", "Figure")
+    known = set(
+        figure_model.objects.filter(page_id=page_id, name__in=names).values_list("name", flat=True)
+    )
+    refusals = []
+    for name in dict.fromkeys(names):
+        if name not in known:
+            listed = ", ".join(
+                sorted(figure_model.objects.filter(page_id=page_id).values_list("name", flat=True))
+            )
+            refusals.append(
+                f"{marker_for(name)} places a figure the page does not have. "
+                + (f"Its figures are: {listed}." if listed else "Add the figure first.")
+            )
+        elif names.count(name) > 1:
+            refusals.append(f"{marker_for(name)} is there twice: a figure is shown once.")
+    return refusals
+
+
+def preview_pictures(*digests: str | None) -> dict[str, dict]:
+    """A mid-sized rendition of each stored picture (its URL, width and height), by digest,
+    for the workspace's screens: one query."""
+    from django.apps import apps
+
+    wanted = [d for d in digests if d]
+    if not wanted:
+        return {}
+    stored = apps.get_model("infopages", "StoredImage").objects.filter(digest__in=wanted)
+    shown = {}
+    for image in stored:
+        fallback = [r for r in image.renditions if r["format"] != "webp"] or image.renditions
+        best = min(fallback, key=lambda r: abs(r["width"] - 480))
+        shown[image.digest] = {
+            "url": images.url(best["name"]),
+            "width": best["width"],
+            "height": best["height"],
+            "size": f"{image.width} × {image.height}",
+            "original_name": image.original_name,
+        }
+    return shown
