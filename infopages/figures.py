@@ -172,3 +172,46 @@ def preview_pictures(*digests: str | None) -> dict[str, dict]:
             "original_name": image.original_name,
         }
     return shown
+
+
+def absolute(url: str) -> str:
+    """A picture's URL readers' software can follow from anywhere (the API, link previews)."""
+    from django.conf import settings
+
+    return url if url.startswith(("https://", "http://")) else f"{settings.SITE_URL}{url}"
+
+
+def api_figures(figures: list[dict]) -> list[dict]:
+    """A publication's figures for the API: where each is placed, its words and its files."""
+    return [
+        {
+            "name": figure["name"],
+            "section": figure.get("section", ""),
+            "alt": "" if figure["decorative"] else figure["alt"],
+            "decorative": figure["decorative"],
+            "caption": figure["caption"],
+            "credit": figure["credit"],
+            "long_description_html": figure.get("description_html", ""),
+            "width": figure["width"],
+            "height": figure["height"],
+            "url": absolute(figure["src"]),
+            "renditions": [
+                {"url": absolute(url), "width": int(width.rstrip("w")), "type": kind}
+                for srcset, kind in (
+                    (figure["webp_srcset"], "image/webp"),
+                    (figure["srcset"], figure.get("fallback_type", "")),
+                )
+                for url, width in (entry.rsplit(" ", 1) for entry in srcset.split(", ") if entry)
+            ],
+        }
+        for figure in figures
+    ]
+
+
+def shared_image(figures: list[dict]) -> dict | None:
+    """The picture a link preview or a search engine shows of the page: the first figure
+    that is not decorative, with its alt text (None when there is none)."""
+    for figure in figures:
+        if not figure["decorative"] and figure.get("og_image"):
+            return {"url": absolute(figure["og_image"]), "alt": figure["alt"]}
+    return None

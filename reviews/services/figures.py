@@ -74,9 +74,10 @@ def sections_placing(page_id: int, name: str) -> list[str]:
     return [s.heading for s in sections if name.lower() in markers_in(s.body)]
 
 
-def remove_figure(*, change: ChangeRequest, figure: Figure, by, comment: str) -> ChangeRequest:
+def remove_figure(*, change: ChangeRequest, obj: Figure, by, comment: str) -> ChangeRequest:
     """Remove a figure from the page (its versions and picture are kept). Refused while a
     section's text still places it, so no reader meets a gap."""
+    figure = obj
     where = sections_placing(change.page_id, figure.name)
     if where:
         raise InvalidInput(

@@ -104,7 +104,9 @@ def _save(request, change, figure, form, *, make_form, saved: str, extra: dict) 
         make_form=make_form,
         fields=FIELDS,
         saved=saved,
-        save=partial(figure_services.save_figure, change=change, by=request.user, picture=image),
+        save=lambda obj, **saving: figure_services.save_figure(
+            change=change, figure=obj, by=request.user, picture=image, **saving
+        ),
         **extra,
     )
 
