@@ -3,8 +3,9 @@
 ``/api/pages/`` lists live pages (paginated: ``?page=2&page_size=50``, at most 100 a page);
 ``/api/pages/<slug>/`` gives one page with its sections as HTML and as plain text, its review
 dates, references, reviewers, resources and figures (each with its URLs, alt text and
-caption). Like the HTML pages it reads only the published read model, sends the same validators (ETag / Last-Modified, 304 on a match) and may be cached
-by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
+caption). Like the HTML pages it reads only the published read model, sends the same
+validators (ETag / Last-Modified, 304 on a match) and may be cached by shared caches. Links
+are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
 it holds nothing that is not public.
 
 A page's detail also gives its public history, newest first (``"history"``: each entry's
