@@ -98,9 +98,12 @@ def _srcset(renditions: list[dict]) -> str:
     )
 
 
-def figure_html(figure: dict, *, description_html: str = "", number: int = 0) -> SafeString:
+def figure_html(
+    figure: dict, *, description_html: str = "", number: int = 0, ids: bool = True
+) -> SafeString:
     """A figure as readers get it: ``<figure>``, its picture in every size, its caption and
-    credit, and its long description as an expandable "Describe this image"."""
+    credit, and its long description as an expandable "Describe this image". ``ids``: give it
+    its anchor (not in the workspace's previews, which may show one figure several times)."""
     return mark_safe(
         render_to_string(
             "infopages/_figure.html",
@@ -109,6 +112,7 @@ def figure_html(figure: dict, *, description_html: str = "", number: int = 0) ->
                 "description_html": description_html,
                 "sizes": SIZES,
                 "number": number,
+                "ids": ids,
             },
         ).strip()
     )
@@ -215,3 +219,35 @@ def shared_image(figures: list[dict]) -> dict | None:
         if not figure["decorative"] and figure.get("og_image"):
             return {"url": absolute(figure["og_image"]), "alt": figure["alt"]}
     return None
+
+
+def working_copy_figures_html(page_id: int | None) -> dict[str, str]:
+    """Each figure of the page as it stands, as readers will see it, by name: for the
+    workspace's previews of a section's text (one query)."""
+    from django.apps import apps
+
+    from infopages.markdown import render_markdown
+    from infopages.parts import field_values, part_kind
+
+    if page_id is None:
+        return {}
+    kind = part_kind("figures")
+    figure_model = apps.get_model("infopages", "Figure")
+    shown = {}
+    for number, figure in enumerate(
+        figure_model.objects.filter(page_id=page_id)
+        .select_related("image")
+        .order_by("position", "id"),
+        start=1,
+    ):
+        entry = with_renditions(kind.snapshot(field_values(figure), None), figure.image)
+        description = figure.long_description
+        shown[figure.name] = figure_html(
+            entry,
+            description_html=render_markdown(description, id_prefix=f"figure-{figure.name}-")
+            if description.strip()
+            else "",
+            number=number,
+            ids=False,
+        )
+    return shown

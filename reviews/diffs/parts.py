@@ -14,7 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-from infopages.figures import preview_pictures
+from infopages.figures import (
+    RENDERED_MARKER,
+    place,
+    preview_pictures,
+    working_copy_figures_html,
+)
 from infopages.markdown import render_markdown
 from infopages.models import Page
 from infopages.parts import LATER_FIELDS, PART_KINDS, kind_of
@@ -49,6 +54,7 @@ class Renderings:
     def __init__(self):
         self._by_version: dict[int, Rendering] = {}
         self._scores: dict[int, Score | None] = {}
+        self._figures: dict[int, dict[str, str]] = {}  # by page: each figure's HTML, by name
 
     def of(self, version: Version) -> Rendering:
         rendering = self._by_version.get(version.pk)
@@ -56,6 +62,11 @@ class Renderings:
             html = render_markdown(
                 version.field_dict.get("body", ""), id_prefix=f"preview-{version.object_id}-"
             )
+            if RENDERED_MARKER.search(html):  # figures in place, as readers will see them
+                page_id = version.field_dict.get("page_id")
+                if page_id not in self._figures:
+                    self._figures[page_id] = working_copy_figures_html(page_id)
+                html = place(html, self._figures[page_id])
             rendering = self._by_version[version.pk] = split_blocks(html)
         return rendering
 

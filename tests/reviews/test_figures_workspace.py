@@ -323,3 +323,35 @@ def test_the_figure_screen_needs_the_csrf_token(draft_change, author):
 
     assert response.status_code == 403
     assert not StoredImage.objects.exists()
+
+
+def test_reviewers_see_a_placed_figure_in_place_in_the_section_as_it_will_look(
+    client, draft_change, author, edit_section
+):
+    client.force_login(author)
+    _add(client, draft_change, picture=_upload(pictures.png()))
+    edit_section(
+        draft_change, "what-is-it", "It has spread.\n\n[figure: where-it-spreads]", by=author
+    )
+
+    page = client.get(draft_change.get_absolute_url()).content.decode()
+
+    preview = page[page.index("How it will look") :]
+    assert '<div class="figure-block"><figure class="figure">' in preview
+    assert f'alt="{ALT}"' in preview
+    assert "<p>[figure: where-it-spreads]</p>" not in page
+
+
+def test_a_full_review_shows_every_figure_and_where_it_is(client, live_page, author):
+    client.force_login(author)
+    change = services.start_change(
+        page=live_page, by=author, summary="Due for review.", is_full_review=True
+    )
+    _add(client, change, picture=_upload(pictures.png()), name="not-placed-yet")
+
+    page = client.get(change.get_absolute_url()).content.decode()
+
+    figures = page[page.index("<h3>Figures</h3>") :]
+    assert "not-placed-yet" in figures
+    assert "not placed in any section, so readers will not see it" in figures
+    assert ALT in figures
