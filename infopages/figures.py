@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from infopages import images
 
 MARKER = re.compile(r"^[ \t]*\[figure:[ \t]*([A-Za-z0-9_-]+)[ \t]*\][ \t]*$", re.MULTILINE)
-RENDERED_MARKER = re.compile(r"<p>\[figure:\s*([A-Za-z0-9_-]+)\s*\]</p>")
+RENDERED_MARKER = re.compile(r"(?:<p>|\n)\[figure:\s*([A-Za-z0-9_-]+)\s*\](?:</p>|\n)")
 # Alt text that says nothing the reader's software does not already say.
 REDUNDANT_OPENINGS = (
     "image of",
@@ -118,14 +118,33 @@ def figure_html(
     )
 
 
+_PARAGRAPH_WITH_MARKER = re.compile(r"<p>((?:(?!</p>).)*?\[figure:(?:(?!</p>).)*?)</p>", re.S)
+_MARKER_LINE = re.compile(r"^\s*\[figure:\s*([A-Za-z0-9_-]+)\s*\]\s*$")
+
+
 def place(html: str, figures_html: dict[str, str]) -> str:
-    """The section's HTML with each marker paragraph replaced by its figure; a marker naming
-    no figure is left as the words typed (publishing refuses it before this)."""
+    """The section's HTML with each marker line replaced by its figure. A marker is a line of
+    its own, in a paragraph of its own or inside one (typed under a sentence with no blank
+    line): then the paragraph is split around it. A marker naming no figure is left as the
+    words typed (publishing refuses it before this)."""
 
-    def swap(match: re.Match) -> str:
-        return figures_html.get(match.group(1).lower(), match.group(0))
+    def split(match: re.Match) -> str:
+        pieces, words = [], []
+        for line in match.group(1).split("\n"):
+            marker = _MARKER_LINE.match(line)
+            figure = figures_html.get(marker.group(1).lower()) if marker else None
+            if figure is None:
+                words.append(line)
+                continue
+            if words:
+                pieces.append("<p>" + "\n".join(words) + "</p>")
+                words = []
+            pieces.append(figure)
+        if words:
+            pieces.append("<p>" + "\n".join(words) + "</p>")
+        return "".join(pieces)
 
-    return RENDERED_MARKER.sub(swap, html)
+    return _PARAGRAPH_WITH_MARKER.sub(split, html)
 
 
 def marker_refusals(page_id: int, body: str) -> list[str]:

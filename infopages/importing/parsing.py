@@ -129,6 +129,9 @@ class ParsedPage:
     reviewers: list[ParsedReviewer] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)
+    # Pictures next to the file (``![alt](images/x.png "caption")`` on a line of its own),
+    # checked: name, alt, caption, and the cleaned picture to store ("picture").
+    figures: list[dict] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     line_of: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -303,7 +306,7 @@ def parse_page(path: Path) -> ParsedPage:
         )
     front = _FrontMatter(source, first_line=2)
     page = _validate_fields(path, front)
-    page.sections = _split_sections(lines[end + 1 :], first_line=end + 2)
+    page.sections, page.figures = _split_sections(lines[end + 1 :], first_line=end + 2, path=path)
     return page
 
 
@@ -435,8 +438,11 @@ def _resource(front: _FrontMatter, index: int, item) -> dict:
     return {"title": title.strip(), "url": url.strip(), "description": description.strip()}
 
 
-def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
-    """Each '## ' line outside fenced code starts a section; deeper headings stay inside it."""
+def _split_sections(
+    lines: list[str], *, first_line: int, path: Path | None = None
+) -> tuple[list[dict], list[dict]]:
+    """Each '## ' line outside fenced code starts a section; deeper headings stay inside it.
+    A picture on a line of its own becomes a figure, placed where it was (``_figures``)."""
     found: list[tuple[str, int, list[str]]] = []
     fence: str | None = None
     for number, line in enumerate(lines, start=first_line):
@@ -466,7 +472,9 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
     if not found:
         raise BadFile(first_line - 1, "no sections: the page needs at least one '## Heading'")
     sections, taken = [], set()
+    pictures = _Pictures(path)
     for heading, heading_line, body in found:
+        body = pictures.placed(body, first_line=heading_line + 1)
         # The body starts after the heading and any blank lines stripped below.
         leading = next((i for i, line in enumerate(body) if line), len(body))
         text = "\n".join(body).strip("\n")
@@ -484,4 +492,83 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
             anchor, n = base[: 80 - len(suffix)] + suffix, n + 1
         taken.add(anchor)
         sections.append({"anchor": anchor, "heading": heading, "body": text})
-    return sections
+    return sections, pictures.figures
+
+
+_IMAGE_LINE = re.compile(r'^\s*!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)\s*$')
+_IMAGE_ANYWHERE = re.compile(r"!\[[^\]]*\]\(")
+MAX_FIGURES = 50
+
+
+class _Pictures:
+    """The pictures a file's sections show, read from files next to it and checked as an
+    upload is; each line showing one becomes the line placing its figure."""
+
+    def __init__(self, path: Path | None):
+        self.folder = path.parent.resolve() if path is not None else None
+        self.figures: list[dict] = []
+        self.names: set[str] = set()
+
+    def placed(self, body: list[str], *, first_line: int) -> list[str]:
+        result = []
+        fence = None
+        for number, line in enumerate(body, start=first_line):
+            opening = _FENCE.match(line)
+            if fence is None and opening:
+                fence = opening.group(1)
+            elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            if fence is None and (image := _IMAGE_LINE.match(line)):
+                result.append(self._figure(number, *image.groups()))
+            elif fence is None and _IMAGE_ANYWHERE.search(line):
+                raise BadFile(
+                    number,
+                    "a picture in the middle of a line: put ![alt text](file.png \"caption\") "
+                    "on a line of its own",
+                )
+            else:
+                result.append(line)
+        return result
+
+    def _figure(self, number: int, alt: str, target: str, caption: str | None) -> str:
+        from infopages import images
+        from infopages.figures import alt_refusal, marker_for
+
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("/"):
+            raise BadFile(
+                number,
+                f"the picture {_shown(target)} is not a file next to the page: put it in the "
+                "page's folder (e.g. images/spread.png) and refer to it from there",
+            )
+        if self.folder is None:
+            raise BadFile(number, "pictures can be imported only from files")
+        file = (self.folder / target).resolve()
+        if not file.is_relative_to(self.folder):
+            raise BadFile(number, f"the picture {_shown(target)} is outside the page's folder")
+        if len(self.figures) == MAX_FIGURES:
+            raise BadFile(number, f"the page has more than {MAX_FIGURES} pictures")
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(images.max_bytes() + 1)
+        except OSError as exc:
+            raise BadFile(number, f"cannot read the picture {_shown(target)}: {exc.strerror}") from None
+        try:
+            clean = images.check_upload(data, file.name)
+        except images.ImageRefused as refusal:
+            raise BadFile(number, str(refusal)) from None
+        if refusal := alt_refusal(alt=alt, decorative=False, original_name=file.name):
+            raise BadFile(number, f"the picture {_shown(target)}: {refusal}")
+        base = name = (slugify(file.stem) or "figure")[:50]
+        n = 2
+        while name in self.names:
+            name, n = f"{base}-{n}", n + 1
+        self.names.add(name)
+        self.figures.append(
+            {
+                "name": name,
+                "alt": " ".join(alt.split())[:300],
+                "caption": " ".join((caption or "").split())[:500],
+                "picture": clean,
+            }
+        )
+        return marker_for(name)
