@@ -28,9 +28,11 @@ REDUNDANT_OPENINGS = (
     "a picture of",
 )
 MAX_ALT = 300
-# Sizes the layout gives a figure: the text column (44rem) on wide screens, the screen's width less
-# its margins on a phone.
-SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+# The width the layout gives a figure, for the browser to choose a file before it lays the page
+# out: the text column (46rem less 1rem each side, the root being 112.5%) on wide screens, the
+# screen less the margins on narrow ones. In ``sizes`` an em is the browser's default font size,
+# so this follows a reader who sets a larger one, as the layout does.
+SIZES = "(min-width: 51.75em) 49.5em, calc(100vw - 2.25em)"
 
 
 def markers_in(body: str) -> list[str]:

@@ -18,7 +18,7 @@ from reviews.forms_editing import EditForm
 
 class FigureForm(EditForm):
     picture = forms.FileField(
-        label=_("Picture"),
+        label=_("Picture file"),
         required=False,
         help_text=_(
             "A PNG, JPEG or WebP file of at most 10 MB. Diagrams are clearest as PNG. Details "
