@@ -355,3 +355,22 @@ def test_a_full_review_shows_every_figure_and_where_it_is(client, live_page, aut
     assert "not-placed-yet" in figures
     assert "not placed in any section, so readers will not see it" in figures
     assert ALT in figures
+
+
+def test_what_changed_since_a_reviewer_approved_shows_the_replaced_picture(
+    client, draft_change, author, medic, approve
+):
+    client.force_login(author)
+    _add(client, draft_change, picture=_upload(pictures.png(mark="first")))
+    change = services.submit_for_review(change=draft_change, by=author)
+    approve(change, medic)
+    figure = Figure.objects.get()
+    old = figure.image_id
+    _edit(client, change, figure, picture=_upload(pictures.png(mark="second")))
+    client.force_login(medic)
+
+    page = client.get(change.get_absolute_url()).content.decode()
+
+    since = page[page.index('id="since-heading"') : page.index('id="changes-heading"')]
+    assert "Picture (replaced)" in since
+    assert old in since and Figure.objects.get().image_id in since
