@@ -30,5 +30,6 @@ def figure_file(request: HttpRequest, name: str) -> FileResponse:
     # Only ever a picture: never sniffed as anything else, never a document with powers.
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-site"
+    # Public pictures: partners using the API may show them on their own sites.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
