@@ -2,9 +2,10 @@
 
 ``/api/pages/`` lists live pages (paginated: ``?page=2&page_size=50``, at most 100 a page);
 ``/api/pages/<slug>/`` gives one page with its sections as HTML and as plain text, its review
-dates, references, reviewers and resources. Like the HTML pages it reads only the published
-read model, sends the same validators (ETag / Last-Modified, 304 on a match) and may be cached
-by shared caches. Links are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
+dates, references, reviewers, resources and figures (each with its URLs, alt text and
+caption). Like the HTML pages it reads only the published read model, sends the same
+validators (ETag / Last-Modified, 304 on a match) and may be cached by shared caches. Links
+are absolute, on ``SITE_URL``. Anyone may read it, from any origin:
 it holds nothing that is not public.
 
 A page's detail also gives its public history, newest first (``"history"``: each entry's
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from infopages import caching, errors, selectors
+from infopages.figures import api_figures
 from infopages.history import history_json
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
@@ -133,6 +135,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "references": publication.references,
             "reviewers": publication.reviewers,
             "resources": publication.resources,
+            "figures": api_figures(publication.figures),
             "history": history_json(publication),
             "related": [
                 {

@@ -1,8 +1,8 @@
 """Information pages: the editable working copy and the published read model.
 
-Editors change ``Page``, ``Section``, ``Reference`` and ``Resource`` rows; every save is a
-django-reversion version. Readers only ever see ``PublishedPage`` / ``PublishedSection`` rows,
-which are written by publishing alone and never changed afterwards.
+Editors change ``Page``, ``Section``, ``Reference``, ``Resource`` and ``Figure`` rows; every
+save is a django-reversion version. Readers only ever see ``PublishedPage`` /
+``PublishedSection`` rows, which are written by publishing alone and never changed afterwards.
 """
 
 from datetime import datetime
@@ -10,12 +10,14 @@ from datetime import datetime
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from infopages.figures import alt_refusal
 from infopages.review_intervals import MAX_REVIEW_MONTHS, interval_validators
 from infopages.sources import Source as Source  # the evidence register's model, here too
 from infopages.versions import SourceVersions
@@ -262,6 +264,92 @@ class Resource(models.Model):
         return self.title
 
 
+class StoredImage(models.Model):
+    """A picture as stored: cleaned of metadata, named by the sha256 of its bytes, with the
+    renditions made of it once. Never changed; removed only by ``remove_unused_images`` when
+    no figure, version or publication refers to it (``infopages.images``)."""
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    extension = models.CharField(_("format"), max_length=4, editable=False)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    size = models.PositiveIntegerField(_("bytes"), editable=False)
+    renditions = models.JSONField(_("renditions"), default=list, editable=False)
+    original_name = models.CharField(_("uploaded as"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("stored"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("stored image")
+        verbose_name_plural = _("stored images")
+
+    def __str__(self) -> str:
+        return f"{self.original_name or self.digest[:12]} ({self.width} × {self.height})"
+
+    @property
+    def name(self) -> str:
+        return f"{self.digest}.{self.extension}"
+
+
+@reversion.register()
+class Figure(models.Model):
+    """A picture on a page, placed in a section's text by the line ``[figure: name]``.
+
+    Its picture (by digest), alt text, caption, long description and credit are content like
+    a section's text: versioned, hashed into what reviewers sign off, and published.
+    """
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="figures"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.SlugField(
+        _("name"),
+        max_length=60,
+        help_text=_("Places it in a section's text: the line [figure: name]."),
+    )
+    image = models.ForeignKey(
+        StoredImage,
+        verbose_name=_("picture"),
+        to_field="digest",
+        db_column="image_digest",
+        on_delete=models.PROTECT,
+        related_name="figures",
+    )
+    alt = models.CharField(_("alt text"), max_length=300, blank=True)
+    decorative = models.BooleanField(_("decorative"), default=False)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    long_description = models.TextField(_("long description"), blank=True)
+    credit = models.CharField(_("credit or licence"), max_length=300, blank=True)
+    lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["page", "position", "id"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "name"], name="unique_figure_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        """Alt text readers can use (``infopages.figures.alt_refusal``)."""
+        original = self.image.original_name if self.image_id and self.image else ""
+        refusal = alt_refusal(alt=self.alt, decorative=self.decorative, original_name=original)
+        if refusal:
+            raise ValidationError({"alt": refusal})
+
+
 def _not_replaced_by(moment: datetime) -> Q:
     return Q(superseded_at__isnull=True) | Q(superseded_at__gt=moment)
 
@@ -323,6 +411,9 @@ class PublishedPage(models.Model):
     references = models.JSONField(_("references"), default=list)
     reviewers = models.JSONField(_("reviewers"), default=list)
     resources = models.JSONField(_("booklets and resources"), default=list)
+    figures = models.JSONField(
+        _("figures"), default=list, help_text=_("As placed on the page, with renditions.")
+    )
     related_page_ids = models.JSONField(_("related pages"), default=list)
     plain_text = models.TextField(_("plain text"), blank=True)
     source_versions = models.JSONField(

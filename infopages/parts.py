@@ -1,4 +1,4 @@
-"""The kinds of part a page is made of (sections, references, resources), declared once.
+"""The kinds of part a page is made of (sections, references, resources, figures), declared once.
 
 Every place that lists the kinds reads them here: what a change holds and its hash, the
 versions a publication records, how each kind is snapshotted into the read model, which
@@ -41,6 +41,19 @@ def _resource_snapshot(fields: dict, version_id: int | None) -> dict:
     return {"title": fields["title"], "url": fields["url"], "description": fields["description"]}
 
 
+def _figure_snapshot(fields: dict, version_id: int | None) -> dict:
+    """What readers see of a figure; its renditions are looked up when it is published."""
+    return {
+        "name": fields["name"],
+        "digest": fields["image_id"],
+        "alt": fields["alt"],
+        "decorative": bool(fields["decorative"]),
+        "caption": fields["caption"],
+        "long_description": fields["long_description"],
+        "credit": fields["credit"],
+    }
+
+
 @dataclass(frozen=True)
 class PartKind:
     """One kind of page part: its model and how every screen and step treats it."""
@@ -63,6 +76,8 @@ class PartKind:
     # Fields added after versions of the model were saved: left out of the content hash
     # while empty, so content signed off before they existed keeps its hash.
     later_fields: frozenset[str] = field(default_factory=frozenset)
+    # A field naming a stored picture by its digest: shown old and new side by side.
+    image_field: str = ""
 
     @cached_property
     def model(self) -> type[models.Model]:
@@ -115,6 +130,26 @@ PART_KINDS: tuple[PartKind, ...] = (
         history_fields=("title", "url", "description"),
         admin_fields=("position", "title", "url", "description"),
         import_key="url",
+    ),
+    PartKind(
+        key="figure",
+        collection="figures",
+        model_label="infopages.Figure",
+        label="Figure",
+        label_plural="figures",
+        shown_fields=(
+            ("name", "Name"),
+            ("alt", "Alt text"),
+            ("caption", "Caption"),
+            ("long_description", "Long description"),
+            ("credit", "Credit or licence"),
+        ),
+        name_field="name",
+        snapshot=_figure_snapshot,
+        history_fields=("name", "caption", "alt"),
+        admin_fields=("position", "name", "image", "alt", "decorative", "caption", "credit"),
+        import_key="name",
+        image_field="image_id",
     ),
 )
 

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from infopages import figures as placing
 from infopages import topics
 from infopages.caching import bump_generation
 from infopages.events import PagePublished, Publication, announce
@@ -27,6 +28,7 @@ from infopages.models import (
     PublishedPage,
     PublishedSection,
     Reference,
+    StoredImage,
     Topic,
 )
 from infopages.parts import PART_KINDS, SectionContent, field_values
@@ -66,6 +68,7 @@ class PageContent:
     sections: list[SectionContent]
     references: list[dict] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)  # placed in sections' text by name
     related_page_ids: list[int] = field(default_factory=list)
     source_versions: SourceVersions = field(default_factory=SourceVersions)
     source_ids: list[int] = field(default_factory=list)  # the register's sources cited
@@ -220,6 +223,7 @@ def publish_content(
     Page.objects.select_for_update().filter(pk=page.pk).exists()
     _refuse_taken_address(page, content.slug)
     rendered = [(s, _render(s)) for s in content.sections]
+    rendered, placed = _with_figures(content, rendered)
     replaced = _retire(page, at=now)
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
@@ -236,6 +240,7 @@ def publish_content(
         references=content.references,
         reviewers=review.reviewers,
         resources=content.resources,
+        figures=placed,
         related_page_ids=content.related_page_ids,
         plain_text="\n".join(texts),
         source_versions=content.source_versions.to_json(),
@@ -274,6 +279,66 @@ def publish_content(
         )
     )
     return publication
+
+
+def _with_figures(
+    content: PageContent, rendered: list[tuple[SectionContent, str]]
+) -> tuple[list[tuple[SectionContent, str]], list[dict]]:
+    """Each section's HTML with the figures its text places, and the figures as the read
+    model keeps them, in reading order. Refused: a marker naming no figure of the page, a
+    figure placed twice, a picture missing, a long description over the renderer's limits.
+    Figures placed nowhere are not shown (the change page says so)."""
+    if not content.figures and not any(placing.markers_in(s.body) for s, _html in rendered):
+        return rendered, []
+    by_name = {figure["name"].lower(): figure for figure in content.figures}
+    stored = StoredImage.objects.in_bulk(
+        [f["digest"] for f in content.figures], field_name="digest"
+    )
+    placed: list[dict] = []
+    result = []
+    for section, html in rendered:
+        figures_html = {}
+        for name in placing.markers_in(section.body):
+            figure = by_name.get(name)
+            if figure is None:
+                raise PublishingRefused(
+                    f"The section “{section.heading}” places a figure named “{name}”, but the "
+                    "page has no figure of that name. Edit the section or add the figure in a "
+                    "change, then publish again."
+                )
+            if name in figures_html or any(p["name"].lower() == name for p in placed):
+                raise PublishingRefused(
+                    f"The figure “{name}” is placed twice. Keep one [figure: {name}] line, then "
+                    "publish again."
+                )
+            image = stored.get(figure["digest"])
+            if image is None:
+                raise PublishingRefused(f"The picture of the figure “{name}” is missing.")
+            entry = placing.with_renditions(figure, image)
+            entry["section"] = section.anchor
+            entry["description_html"] = _description(figure)
+            placed.append(entry)
+            figures_html[name] = placing.figure_html(
+                entry, description_html=entry["description_html"], number=len(placed)
+            )
+        result.append((section, placing.place(html, figures_html) if figures_html else html))
+    return result, placed
+
+
+def _description(figure: dict) -> str:
+    text = figure.get("long_description") or ""
+    if not text.strip():
+        return ""
+    problems = markdown_problems(text)
+    if not problems:
+        try:
+            return render_checked(text, id_prefix=f"figure-{figure['name']}-")
+        except RenderTooSlow as error:
+            problems = [str(error)]
+    raise PublishingRefused(
+        f"The long description of the figure “{figure['name']}” cannot be published: "
+        f"{problems[0]} Edit it in a change, then publish again."
+    )
 
 
 _EVENT_OF_KIND = {

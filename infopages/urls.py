@@ -1,6 +1,6 @@
 from django.urls import path
 
-from infopages import api, feedback, history, views
+from infopages import api, feedback, figure_files, history, views
 from infopages.feeds import recently_updated_feed
 
 app_name = "infopages"
@@ -20,4 +20,5 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("figures/<path:name>", figure_files.figure_file, name="figure_file"),
 ]

@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from infopages import caching, search, selectors
+from infopages.figures import absolute, shared_image
 from infopages.models import DEFAULT_REVIEW_NOTICE, PublishedPage
 from infopages.review_notice import notice_starts_on, review_overdue
 from infopages.sitemaps import SITEMAPS
@@ -95,6 +96,17 @@ def structured_data(publication: PublishedPage, url: str, topic_name: str) -> di
         "datePublished": publication.published_at.isoformat(),
         "about": {"@type": "Thing", "name": topic_name},
     }
+    if pictures := [f for f in publication.figures if not f["decorative"]]:
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "contentUrl": absolute(f["src"]),
+                "width": f["width"],
+                "height": f["height"],
+                "caption": f["caption"] or f["alt"],
+            }
+            for f in pictures
+        ]
     if publication.reviewed_on:
         data["lastReviewed"] = publication.reviewed_on.isoformat()
     if any(person.get("name") for person in publication.reviewers):
@@ -200,6 +212,7 @@ def _page_response(request: HttpRequest, slug: str, *, template: str, variant: s
             "canonical_url": url,
             "site_url": settings.SITE_URL,
             "site_name": SITE_NAME,
+            "shared_image": shared_image(publication.figures),
             "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
         }
         return render(request, template, context)

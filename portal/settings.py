@@ -207,10 +207,77 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Figures' pictures (infopages.images): files named by their content digest, never
+# overwritten, served for a year as immutable. On this machine's disk by default (served by
+# the portal at /figures/); in an S3-compatible object store when FIGURES_S3_BUCKET is set, so
+# several app servers share them.
+FIGURES_ROOT = Path(os.environ.get("FIGURES_ROOT") or BASE_DIR / "media" / "figures")
+FIGURES_URL = "/figures/"
+FIGURES_CACHE_CONTROL = "public, max-age=31536000, immutable"
+FIGURES_S3_BUCKET = os.environ.get("FIGURES_S3_BUCKET", "")
+FIGURES_S3_ENDPOINT_URL = os.environ.get("FIGURES_S3_ENDPOINT_URL", "")
+FIGURES_S3_CUSTOM_DOMAIN = os.environ.get("FIGURES_S3_CUSTOM_DOMAIN", "")
+
+
+def figures_storage(
+    bucket: str, *, endpoint_url: str = "", custom_domain: str = "", region: str = ""
+) -> dict:
+    """The ``figures`` entry of STORAGES for an S3-compatible bucket (django-storages)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "custom_domain": custom_domain or None,
+            "access_key": os.environ.get("FIGURES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("FIGURES_S3_SECRET_ACCESS_KEY") or None,
+            "querystring_auth": False,  # public pictures: plain, cacheable URLs
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": FIGURES_CACHE_CONTROL},
+        },
+    }
+
+
+def figures_origin(*, bucket: str, endpoint_url: str, custom_domain: str, region: str) -> str:
+    """Where readers' browsers fetch pictures from, for the CSP: "" when from the portal."""
+    if not bucket:
+        return ""
+    if custom_domain:
+        return f"https://{custom_domain.split('/')[0]}"
+    if endpoint_url:
+        scheme, _sep, rest = endpoint_url.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}"
+    return f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "figures": (
+        figures_storage(
+            FIGURES_S3_BUCKET,
+            endpoint_url=FIGURES_S3_ENDPOINT_URL,
+            custom_domain=FIGURES_S3_CUSTOM_DOMAIN,
+            region=os.environ.get("FIGURES_S3_REGION", ""),
+        )
+        if FIGURES_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": FIGURES_ROOT, "base_url": FIGURES_URL},
+        }
+    ),
 }
+FIGURES_ORIGIN = figures_origin(
+    bucket=FIGURES_S3_BUCKET,
+    endpoint_url=FIGURES_S3_ENDPOINT_URL,
+    custom_domain=FIGURES_S3_CUSTOM_DOMAIN,
+    region=os.environ.get("FIGURES_S3_REGION", ""),
+)
+# Uploads larger than this, or with more pixels, are refused (decompression bombs included).
+FIGURE_MAX_BYTES = int(os.environ.get("FIGURE_MAX_BYTES", str(10 * 1024 * 1024)))
+FIGURE_MAX_PIXELS = int(os.environ.get("FIGURE_MAX_PIXELS", "40000000"))
 
 # Plain-English scores shown to editors and reviewers: the reading age the team aims for.
 READING_AGE_TARGET = int(os.environ.get("READING_AGE_TARGET", "11"))
@@ -218,6 +285,9 @@ READING_AGE_TARGET = int(os.environ.get("READING_AGE_TARGET", "11"))
 # Forms larger than this are refused before they are read (a friendly 400 page). Large enough
 # that an over-long section reaches its form and is refused there with the text kept.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An uploaded picture is read into memory up to this size (it is checked whole anyway), and
+# refused past FIGURE_MAX_BYTES with the rest of the form kept.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reviews:dashboard"
@@ -261,12 +331,14 @@ MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # shown as plain text where it is already stored.
 MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
 
-# Security headers. A strict CSP: every asset comes from the portal itself.
+# Security headers. A strict CSP: every asset comes from the portal itself (pictures also from
+# the figures' object store, when one is set).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Pictures come from the portal, or from the figures' object store when there is one.
+    "img-src": [CSP.SELF, "data:", *([FIGURES_ORIGIN] if FIGURES_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

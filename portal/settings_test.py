@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with a throwaway key and fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 
@@ -15,6 +16,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # A folder of the run's own (names are digests, so tests sharing it cannot collide).
+    "figures": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": tempfile.mkdtemp(prefix="portal-test-figures-"),
+            "base_url": FIGURES_URL,  # noqa: F405
+        },
+    },
 }
 # Local memory, as without Redis; the per-process page cache stays on, as in production.
 CACHES = {

@@ -12,6 +12,7 @@ import reversion
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from infopages import images
 from infopages.importing.parsing import BadFile, ParsedPage, parse_page
 from infopages.models import Page, Topic
 from infopages.parts import PART_KINDS
@@ -97,8 +98,17 @@ def _with_sources(references: list[dict]) -> list[dict]:
     ]
 
 
+def _with_pictures(figures: list[dict]) -> list[dict]:
+    """Each figure with its picture stored (by digest), as a figure row has it."""
+    rows = []
+    for figure in figures:
+        row = {key: value for key, value in figure.items() if key != "picture"}
+        rows.append({**row, "image_id": images.store(figure["picture"]).digest})
+    return rows
+
+
 # Imported rows a kind needs completed before they are saved, by the kind's collection.
-PREPARED = {"references": _with_sources}
+PREPARED = {"references": _with_sources, "figures": _with_pictures}
 
 
 def _topic(names: list[str]) -> Topic:

@@ -25,7 +25,7 @@ from infopages.review_intervals import MAX_REVIEW_YEARS_WORDS, latest_next_revie
 from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
-KNOWN_FIELDS = {*REQUIRED_FIELDS, "reviewers", "references", "resources", "related"}
+KNOWN_FIELDS = {*REQUIRED_FIELDS, "reviewers", "references", "resources", "related", "figures"}
 
 # Limits far above any real page (the longest has a few dozen references and ten sections),
 # low enough that a hostile or broken file is refused in well under a second.
@@ -129,6 +129,12 @@ class ParsedPage:
     reviewers: list[ParsedReviewer] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)
+    # Pictures next to the file (``![alt](images/x.png "caption")`` on a line of its own),
+    # checked: name, alt, caption, and the cleaned picture to store ("picture").
+    figures: list[dict] = field(default_factory=list)
+    # What the front matter's ``figures`` adds to a picture, by its file as the text names it:
+    # a long description and a credit, and the line they are on.
+    figure_details: dict[str, dict] = field(default_factory=dict)
     related: list[str] = field(default_factory=list)
     line_of: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -303,7 +309,9 @@ def parse_page(path: Path) -> ParsedPage:
         )
     front = _FrontMatter(source, first_line=2)
     page = _validate_fields(path, front)
-    page.sections = _split_sections(lines[end + 1 :], first_line=end + 2)
+    page.sections, page.figures = _split_sections(
+        lines[end + 1 :], first_line=end + 2, path=path, details=page.figure_details
+    )
     return page
 
 
@@ -341,6 +349,7 @@ def _validate_fields(path: Path, front: _FrontMatter) -> ParsedPage:
         reviewers=_reviewers(front),
         references=[_reference(front, i, item) for i, item in enumerate(front.items("references"))],
         resources=[_resource(front, i, item) for i, item in enumerate(front.items("resources"))],
+        figure_details=_figure_details(front),
         line_of={key: front.line(key) for key in front.key_lines},
     )
     for i, related in enumerate(front.items("related")):
@@ -398,6 +407,35 @@ def _reference(front: _FrontMatter, index: int, item) -> dict:
     return {"citation": text or citation, "url": url, "accessed_on": accessed_on}
 
 
+def _figure_details(front: _FrontMatter) -> dict[str, dict]:
+    """``figures: [{file: images/spread.png, long_description: ..., credit: ...}]``."""
+    details = {}
+    for index, item in enumerate(front.items("figures")):
+        line = front.line("figures", index)
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise BadFile(
+                line, f"figure {index + 1} must be written as {{file: images/x.png, ...}}"
+            )
+        unknown = set(item) - {"file", "long_description", "credit"}
+        if unknown:
+            raise BadFile(line, f"figure {index + 1}: unknown field {_shown(sorted(unknown)[0])}")
+        description, credit = item.get("long_description") or "", item.get("credit") or ""
+        if not isinstance(description, str) or len(description) > 5000:
+            raise BadFile(
+                line, f"figure {index + 1}: long_description must be up to 5,000 characters"
+            )
+        if problems := find_markdown_problems(description, first_line=line):
+            raise BadFile(line, f"figure {index + 1}: {problems[0].message}")
+        if not isinstance(credit, str) or len(credit) > 300:
+            raise BadFile(line, f"figure {index + 1}: credit must be up to 300 characters")
+        details[item["file"].strip()] = {
+            "long_description": description.strip(),
+            "credit": " ".join(credit.split()),
+            "line": line,
+        }
+    return details
+
+
 def _link_problem(url: str) -> str:
     """Why a link cannot be imported: the one reading the workspace's forms and the link
     checker use (``infopages.weblinks``), and the 500 characters a link field holds."""
@@ -435,8 +473,11 @@ def _resource(front: _FrontMatter, index: int, item) -> dict:
     return {"title": title.strip(), "url": url.strip(), "description": description.strip()}
 
 
-def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
-    """Each '## ' line outside fenced code starts a section; deeper headings stay inside it."""
+def _split_sections(
+    lines: list[str], *, first_line: int, path: Path | None = None, details: dict | None = None
+) -> tuple[list[dict], list[dict]]:
+    """Each '## ' line outside fenced code starts a section; deeper headings stay inside it.
+    A picture on a line of its own becomes a figure, placed where it was (``_figures``)."""
     found: list[tuple[str, int, list[str]]] = []
     fence: str | None = None
     for number, line in enumerate(lines, start=first_line):
@@ -466,7 +507,9 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
     if not found:
         raise BadFile(first_line - 1, "no sections: the page needs at least one '## Heading'")
     sections, taken = [], set()
+    pictures = _Pictures(path, details or {})
     for heading, heading_line, body in found:
+        body = pictures.placed(body, first_line=heading_line + 1)
         # The body starts after the heading and any blank lines stripped below.
         leading = next((i for i, line in enumerate(body) if line), len(body))
         text = "\n".join(body).strip("\n")
@@ -484,4 +527,93 @@ def _split_sections(lines: list[str], *, first_line: int) -> list[dict]:
             anchor, n = base[: 80 - len(suffix)] + suffix, n + 1
         taken.add(anchor)
         sections.append({"anchor": anchor, "heading": heading, "body": text})
-    return sections
+    for target, detail in pictures.details.items():
+        if target not in pictures.used:
+            raise BadFile(detail["line"], f"figure {_shown(target)} is not shown in any section")
+    return sections, pictures.figures
+
+
+_IMAGE_LINE = re.compile(r'^\s*!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)\s*$')
+_IMAGE_ANYWHERE = re.compile(r"!\[[^\]]*\]\(")
+MAX_FIGURES = 50
+
+
+class _Pictures:
+    """The pictures a file's sections show, read from files next to it and checked as an
+    upload is; each line showing one becomes the line placing its figure."""
+
+    def __init__(self, path: Path | None, details: dict[str, dict]):
+        self.folder = path.parent.resolve() if path is not None else None
+        self.figures: list[dict] = []
+        self.names: set[str] = set()
+        self.details, self.used = details, set()
+
+    def placed(self, body: list[str], *, first_line: int) -> list[str]:
+        result = []
+        fence = None
+        for number, line in enumerate(body, start=first_line):
+            opening = _FENCE.match(line)
+            if fence is None and opening:
+                fence = opening.group(1)
+            elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            if fence is None and (image := _IMAGE_LINE.match(line)):
+                result.append(self._figure(number, *image.groups()))
+            elif fence is None and _IMAGE_ANYWHERE.search(line):
+                raise BadFile(
+                    number,
+                    'a picture in the middle of a line: put ![alt text](file.png "caption") '
+                    "on a line of its own",
+                )
+            else:
+                result.append(line)
+        return result
+
+    def _figure(self, number: int, alt: str, target: str, caption: str | None) -> str:
+        from infopages import images
+        from infopages.figures import alt_refusal, marker_for
+
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("/"):
+            raise BadFile(
+                number,
+                f"the picture {_shown(target)} is not a file next to the page: put it in the "
+                "page's folder (e.g. images/spread.png) and refer to it from there",
+            )
+        if self.folder is None:
+            raise BadFile(number, "pictures can be imported only from files")
+        file = (self.folder / target).resolve()
+        if not file.is_relative_to(self.folder):
+            raise BadFile(number, f"the picture {_shown(target)} is outside the page's folder")
+        if len(self.figures) == MAX_FIGURES:
+            raise BadFile(number, f"the page has more than {MAX_FIGURES} pictures")
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(images.max_bytes() + 1)
+        except OSError as exc:
+            raise BadFile(
+                number, f"cannot read the picture {_shown(target)}: {exc.strerror}"
+            ) from None
+        try:
+            clean = images.check_upload(data, file.name)
+        except images.ImageRefused as refusal:
+            raise BadFile(number, str(refusal)) from None
+        if refusal := alt_refusal(alt=alt, decorative=False, original_name=file.name):
+            raise BadFile(number, f"the picture {_shown(target)}: {refusal}")
+        base = name = (slugify(file.stem) or "figure")[:50]
+        n = 2
+        while name in self.names:
+            name, n = f"{base}-{n}", n + 1
+        self.names.add(name)
+        detail = self.details.get(target, {})
+        self.used.add(target)
+        self.figures.append(
+            {
+                "name": name,
+                "alt": " ".join(alt.split())[:300],
+                "caption": " ".join((caption or "").split())[:500],
+                "long_description": detail.get("long_description", ""),
+                "credit": detail.get("credit", ""),
+                "picture": clean,
+            }
+        )
+        return marker_for(name)

@@ -26,8 +26,10 @@ def json_ld(data: dict) -> SafeString:
 
 @register.filter
 def open_details(html: str) -> SafeString:
-    """Open every expandable item of already-sanitised section HTML (for the printable view)."""
-    return mark_safe(_CLOSED_DETAILS.sub(r"<details open\1>", str(html)))  # noqa: S308
+    """Open every expandable item of already-sanitised section HTML (for the printable view),
+    and load its figures' pictures at once: a lazy picture may not be there when printing."""
+    opened = _CLOSED_DETAILS.sub(r"<details open\1>", str(html))
+    return mark_safe(opened.replace(' loading="lazy"', ""))  # noqa: S308
 
 
 @register.filter

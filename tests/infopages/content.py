@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from infopages.models import Page, Reference, Resource, Section, Topic
+from infopages import images
+from infopages.models import Figure, Page, Reference, Resource, Section, Topic
 from infopages.publishing import content_from_working_copy, publish_content
 from infopages.services import save_with_version
 from tests.conftest import imported_review
@@ -28,6 +29,36 @@ def _sections(body: str) -> list[tuple[str, str]]:
     return [(parts[i].strip(), parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
 
 
+_PICTURE = re.compile(r'^!\[([^\]]*)\]\(([^)\s]+)(?:\s+"([^"]*)")?\)$', re.MULTILINE)
+
+
+def _figures(page: Page, text: str, folder: Path, details: list[dict], *, by) -> str:
+    """The section's pictures saved as figures (as the importer would), placed where they were."""
+    by_file = {detail["file"]: detail for detail in details}
+
+    def figure(match: re.Match) -> str:
+        alt, target, caption = match.groups()
+        clean = images.check_upload((folder / target).read_bytes(), Path(target).name)
+        detail = by_file.get(target, {})
+        name = Path(target).stem
+        save_with_version(
+            Figure(
+                page=page,
+                name=name,
+                image=images.store(clean),
+                alt=alt,
+                caption=caption or "",
+                long_description=detail.get("long_description", "").strip(),
+                credit=detail.get("credit", ""),
+            ),
+            by=by,
+            comment="Figure",
+        )
+        return f"[figure: {name}]"
+
+    return _PICTURE.sub(figure, text)
+
+
 def publish_demo_pages(*, by) -> dict[str, Page]:
     """Every demo page, saved as versions and published, with related pages linked."""
     pages, related, reviews = {}, {}, {}
@@ -45,6 +76,7 @@ def publish_demo_pages(*, by) -> dict[str, Page]:
             comment="Created",
         ).obj
         for position, (heading, text) in enumerate(_sections(body)):
+            text = _figures(page, text, path.parent, meta.get("figures", []), by=by)
             save_with_version(
                 Section(page=page, position=position, heading=heading, body=text),
                 by=by,

@@ -18,6 +18,7 @@ from infopages.parts import PART_KINDS, kind_of, part_kind
 from infopages.publishing import topic_trail
 from reviews import services
 from reviews.core.contents import included_versions
+from tests.figures import pictures
 
 KINDS = pytest.mark.parametrize("kind", PART_KINDS, ids=lambda kind: kind.key)
 
@@ -34,6 +35,8 @@ def _sample(field: models.Field, n: int) -> object:
         return dt.date(2026, 1, n)
     if isinstance(field, models.URLField):
         return f"https://www.example.org/guidance/{n}"
+    if isinstance(field, models.SlugField):
+        return f"new-{field.name}-{n}"
     return f"New {field.verbose_name} {n}"
 
 
@@ -42,6 +45,8 @@ def _new_part(kind, page, n=1) -> models.Model:
     values = {name: _sample(kind.model._meta.get_field(name), n) for name, _ in kind.shown_fields}
     if kind.has_text:
         values["body"] = f"Text {n} of the new part."
+    if kind.image_field:  # a stored picture, as an upload leaves one
+        values[kind.image_field] = pictures.stored(n).digest
     return kind.model(page=page, **values)
 
 

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
-from infopages.models import PublishedPage, Reference, Resource, Source
+from infopages.models import Figure, PublishedPage, Reference, Resource, Source
 from infopages.services import save_with_version
 from reviews.core import policy
 from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, ReviewFlag, SignOff
+from tests.figures import pictures
 
 ANONYMOUS, NO_ROLE, STAFF = "anonymous", "signed_in_no_role", "staff_no_role"
 EDITORS = {"author", "second_editor"}
@@ -54,6 +55,9 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:edit_address": {"GET": EDITORS, "POST": EDITORS},
     "reviews:edit_related": {"GET": EDITORS, "POST": EDITORS},
     "reviews:reorder": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:add_figure": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:edit_figure": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:remove_figure": {"GET": "-", "POST": EDITORS},
     "reviews:add_reference": {"GET": EDITORS, "POST": EDITORS},
     "reviews:edit_reference": {"GET": EDITORS, "POST": EDITORS},
     "reviews:remove_reference": {"GET": "-", "POST": EDITORS},
@@ -150,7 +154,13 @@ def sample_kwargs(live_page, author, submitted_change, invite):
     resource = save_with_version(
         Resource(page=page, title="Booklet", url="https://example.org/b"), by=author, comment="x"
     ).obj
+    figure = save_with_version(
+        Figure(page=page, name="diagram", image=pictures.stored(), alt="A body outline."),
+        by=author,
+        comment="Added",
+    ).obj
     return {
+        "figure_pk": figure.pk,
         "resource_pk": resource.pk,
         "pk": submitted_change.pk,
         "page_pk": page.pk,

@@ -14,6 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
+from infopages.figures import (
+    RENDERED_MARKER,
+    place,
+    preview_pictures,
+    working_copy_figures_html,
+)
 from infopages.markdown import render_markdown
 from infopages.models import Page
 from infopages.parts import LATER_FIELDS, PART_KINDS, kind_of
@@ -48,6 +54,7 @@ class Renderings:
     def __init__(self):
         self._by_version: dict[int, Rendering] = {}
         self._scores: dict[int, Score | None] = {}
+        self._figures: dict[int, dict[str, str]] = {}  # by page: each figure's HTML, by name
 
     def of(self, version: Version) -> Rendering:
         rendering = self._by_version.get(version.pk)
@@ -55,6 +62,11 @@ class Renderings:
             html = render_markdown(
                 version.field_dict.get("body", ""), id_prefix=f"preview-{version.object_id}-"
             )
+            if RENDERED_MARKER.search(html):  # figures in place, as readers will see them
+                page_id = version.field_dict.get("page_id")
+                if page_id not in self._figures:
+                    self._figures[page_id] = working_copy_figures_html(page_id)
+                html = place(html, self._figures[page_id])
             rendering = self._by_version[version.pk] = split_blocks(html)
         return rendering
 
@@ -91,6 +103,10 @@ class PartDiff:
     places: list[str] = field(default_factory=list)  # where in the text the changes are
     reading: ReadingChange | None = None  # a section's plain-English score, before and after
     whole_marked_html: str = ""  # all of a section's new text as it will look, changes marked
+    # A figure's picture: {"before": ..., "after": ...} (url, width, height), and whether the
+    # change replaced it.
+    pictures: dict | None = None
+    picture_replaced: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -121,7 +137,8 @@ class PartDiff:
         name = f"{self.kind_label} “{self.title or '(no heading)'}”"
         if self.status != "changed":
             return f"{name}: {self.status_label.lower()}"
-        what = [f"its {f.label.lower()}" for f in self.fields]
+        what = ["its picture (replaced)"] if self.picture_replaced else []
+        what += [f"its {f.label.lower()}" for f in self.fields]
         what += [place[:1].lower() + place[1:] if place else "its text" for place in self.places]
         if self.markup_only:
             what.append("its markdown only (readers see no difference)")
@@ -164,13 +181,21 @@ def part_diff(
         if _text(before.get(name)) != _text(after.get(name))
     ]
     shown = {name for name, _label in SHOWN_FIELDS[model]} | IGNORED_FIELDS
+    image_field = kind.image_field if kind else ""
+    picture_replaced = (
+        status == "changed"
+        and bool(image_field)
+        and (before.get(image_field) != after.get(image_field))
+    )
+    shown |= {image_field}
     other_names = (set(before) | set(after)) - shown
     other_changes = status == "changed" and any(
         _differs(before.get(name), after.get(name), later=name in LATER_FIELDS)
         for name in other_names
     )
     body_changed = has_text and (before.get("body") or "") != (after.get("body") or "")
-    if not fields and not other_changes and not body_changed and status == "changed":
+    unchanged = not fields and not other_changes and not body_changed and not picture_replaced
+    if unchanged and status == "changed":
         return None
     current = after or before
     title = current.get(kind.name_field) if kind else current.get("title")
@@ -184,6 +209,11 @@ def part_diff(
         other_changes=other_changes,
         position=current.get("position") or 0,
     )
+    if image_field:
+        old_digest, new_digest = before.get(image_field), after.get(image_field)
+        found = preview_pictures(old_digest, new_digest)
+        part.pictures = {"before": found.get(old_digest), "after": found.get(new_digest)}
+        part.picture_replaced = picture_replaced
     if has_text:
         _compare_text(part, old, new, renderings, preview=preview, body_changed=body_changed)
     return part

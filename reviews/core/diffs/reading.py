@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils.safestring import SafeString, mark_safe
 
+from infopages.figures import markers_in, preview_pictures
 from infopages.models import Page, PublishedSection, Section
 from infopages.parts import PART_KINDS
 from reviews.core.diffs.parts import PartDiff, Renderings
@@ -68,6 +69,7 @@ class WholePage:
     sections: list[ReadSection]
     references: list[ReadItem]
     resources: list[ReadItem]
+    figures: list[ReadItem]  # each with its picture ("picture") and where it is placed
     related_titles: list[str]
     related_changed: bool
     removed: list[PartDiff]  # parts the change takes off the page
@@ -138,6 +140,7 @@ def whole_page(
         sections=sections,
         references=[_read_item(item, diffs) for item in by_kind["references"]],
         resources=[_read_item(item, diffs) for item in by_kind["resources"]],
+        figures=_read_figures(by_kind["figures"], by_kind["sections"], diffs),
         related_titles=list(
             Page.objects.filter(pk__in=related).order_by("title").values_list("title", flat=True)
         )
@@ -157,6 +160,29 @@ def _status(item, diff: PartDiff | None) -> str:
 def _read_item(item, diffs: dict) -> ReadItem:
     diff = diffs.get((item.version._model, item.object_id))
     return ReadItem(fields=item.version.field_dict, status=_status(item, diff))
+
+
+def _read_figures(items, section_items, diffs: dict) -> list[ReadItem]:
+    """Every figure on the page, with its picture and the section placing it (or none:
+    readers will not see it), so a full review sees each one (one query for the pictures)."""
+    if not items:
+        return []
+    placed = {
+        name: item.version.field_dict["heading"]
+        for item in section_items
+        for name in markers_in(item.version.field_dict.get("body", ""))
+    }
+    pictures = preview_pictures(*(item.version.field_dict["image_id"] for item in items))
+    figures = []
+    for item in items:
+        read = _read_item(item, diffs)
+        read.fields = {
+            **read.fields,
+            "picture": pictures.get(read.fields["image_id"]),
+            "placed_in": placed.get(read.fields["name"], ""),
+        }
+        figures.append(read)
+    return figures
 
 
 def _stored_html(page_id: int, version_ids: list[int]) -> dict[int, tuple[str, str]]:

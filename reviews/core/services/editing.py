@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from reversion.models import Version
 
+from infopages.figures import marker_refusals
 from infopages.markdown import body_refusals
 from infopages.models import Page
 from infopages.parts import PART_KINDS, kind_of, plurals_in_words
@@ -76,6 +77,8 @@ def _check(obj: models.Model, related_pages: list[Page] | None) -> None:
     kind = kind_of(obj)
     if kind is not None and kind.has_text:
         require_renderable(obj.body)
+        if refusals := marker_refusals(obj.page_id, obj.body):
+            raise InvalidInput("Text: " + " ".join(refusals))
     if isinstance(obj, Page):
         taken = address_taken(obj, obj.slug)
         if taken:

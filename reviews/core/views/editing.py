@@ -49,6 +49,9 @@ def edit_panel(page: Page) -> dict:
         "sections": list(page.sections.order_by("position", "id").only("heading", "position")),
         "references": list(page.references.select_related("source").order_by("position", "id")),
         "resources": list(page.resources.order_by("position", "id")),
+        "figures": list(
+            page.figures.order_by("position", "id").only("name", "caption", "position")
+        ),
     }
 
 
@@ -202,6 +205,7 @@ def save_edit(
     fields: list[tuple[str, str]],
     saved: str,
     related_pages=None,
+    save: Callable | None = None,
     **extra,
 ) -> HttpResponse:
     """Save ``obj`` (its fields already set from ``form``) within the change, from the version
@@ -210,16 +214,24 @@ def save_edit(
     reason; nothing is lost.
 
     ``fields``: (label, field name) of each field the form edits, for the conflict screen.
+    ``save``: the service saving it, when not ``edit_in_change`` (a figure's, with its picture).
     """
     try:
-        services.edit_in_change(
-            change=change,
-            obj=obj,
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-            expected_lock_version=form.cleaned_data.get("lock_version"),
-            related_pages=related_pages,
-        )
+        if save is not None:
+            save(
+                obj=obj,
+                comment=form.cleaned_data["comment"],
+                expected_lock_version=form.cleaned_data.get("lock_version"),
+            )
+        else:
+            services.edit_in_change(
+                change=change,
+                obj=obj,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_lock_version=form.cleaned_data.get("lock_version"),
+                related_pages=related_pages,
+            )
     except EditConflict as error:
         form, conflict = _conflict(request, make_form, error, fields)
         return render_editor(request, change, status=409, form=form, conflict=conflict, **extra)
@@ -231,13 +243,20 @@ def save_edit(
 
 
 def remove_part(
-    request: HttpRequest, change: ChangeRequest, obj, *, removal: Removal, done: str, **extra
+    request: HttpRequest,
+    change: ChangeRequest,
+    obj,
+    *,
+    removal: Removal,
+    done: str,
+    remover: Callable | None = None,
+    **extra,
 ) -> HttpResponse:
     """Remove ``obj`` within the change, with the reason given; on a refusal the edit screen
-    again, with the reason typed kept."""
+    again, with the reason typed kept. ``remover``: the service, when not ``remove_in_change``."""
     if removal.form.is_valid():
         try:
-            services.remove_in_change(
+            (remover or services.remove_in_change)(
                 change=change,
                 obj=obj,
                 by=request.user,
