@@ -221,19 +221,21 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
     """Search results, kept like any public response until the next publication: a popular
-    search is answered from memory; a new one costs four indexed queries."""
+    search is answered from memory; a new one costs a few bounded queries (``search``)."""
     query = search.clean_query(request.GET.get("q"))
     number = request.GET.get("page") or "1"
 
     def build() -> HttpResponse:
         context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
         if query:
-            paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
+            matches = search.matching_publications(query)
+            paginator = Paginator(matches, SEARCH_RESULTS_PER_PAGE)
             try:
                 page_obj = paginator.page(number)
             except (EmptyPage, PageNotAnInteger):
                 page_obj = paginator.page(1)
             context["page_obj"] = page_obj
+            context["more_than"] = search.SEARCH_CANDIDATES if matches.found.more else None
             context["results"] = search.with_snippets(page_obj.object_list, query)
         if not context["results"]:
             context["topics"] = selectors.live_topic_tree()

@@ -10,6 +10,22 @@ which a migration cannot know; a deploy that changes a template re-renders them 
 import django.db.models.deletion
 from django.db import migrations, models
 
+TITLE_INDEX = "published_live_title_search"
+
+
+def title_index(apps, schema_editor):
+    """PostgreSQL: search ranks pages matching in their title first, found through this."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{TITLE_INDEX}" ON infopages_publishedpage '
+            "USING gin (to_tsvector('english'::regconfig, title)) WHERE is_current"
+        )
+
+
+def drop_title_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{TITLE_INDEX}"')
+
 
 class Migration(migrations.Migration):
 
@@ -43,4 +59,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'stored page bodies',
             },
         ),
+        migrations.RunPython(title_index, drop_title_index, elidable=False),
     ]
