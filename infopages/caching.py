@@ -94,6 +94,7 @@ class _Seen:
     start: int | None = None  # the newest change when this process began reading (None: not yet)
     newest: int = 0  # the newest change read
     read_at: float = 0.0
+    due: bool = False  # read again on the next request (this process wrote to the log)
     touched: dict[str, int] = {}  # tag: the newest change naming it, since ``start``
     forgotten: int = 0  # bumped by forget_changes(), so a read racing it is not trusted
 
@@ -106,15 +107,16 @@ def changes_seen() -> int:
     """The newest change this process knows of, reading the log again at most every
     ``PUBLIC_FRESHNESS_SECONDS`` (time.time, so tests can move the clock); one query then."""
     now = time.time()
-    if _seen.start is not None and 0 <= now - _seen.read_at < freshness_seconds():
+    if _seen.start is not None and not _seen.due and 0 <= now - _seen.read_at < freshness_seconds():
         return _seen.newest
     forgotten = _seen.forgotten
-    if _seen.start is None or now - _seen.read_at > START_AFRESH_SECONDS:
+    if _seen.start is None or abs(now - _seen.read_at) > START_AFRESH_SECONDS:
         newest = PublicChange.objects.aggregate(newest=Max("id"))["newest"] or 0
         with _lock:
             _seen.start = _seen.newest = newest
             _seen.touched = {}
-            _seen.read_at = now if _seen.forgotten == forgotten else 0.0
+            _seen.read_at = now
+            _seen.due = _seen.forgotten != forgotten
         memory = process_page_cache()
         if memory is not None:
             memory.clear()
@@ -130,7 +132,8 @@ def changes_seen() -> int:
                     _seen.touched[tag] = change_id
                 dropped.add(tag)
             _seen.newest = max(_seen.newest, change_id)
-        _seen.read_at = now if _seen.forgotten == forgotten else 0.0
+        _seen.read_at = now
+        _seen.due = _seen.forgotten != forgotten
     memory = process_page_cache()
     if dropped and memory is not None:
         memory.drop(dropped)  # to free the memory; what is served is checked by is_fresh()
@@ -141,7 +144,7 @@ def forget_changes() -> None:
     """Read the log again on the next request (this process just wrote to it)."""
     with _lock:
         _seen.forgotten += 1
-        _seen.read_at = 0.0
+        _seen.due = True
 
 
 def start_afresh() -> None:
@@ -149,6 +152,7 @@ def start_afresh() -> None:
     with _lock:
         _seen.forgotten += 1
         _seen.start, _seen.newest, _seen.read_at, _seen.touched = None, 0, 0.0, {}
+        _seen.due = False
 
 
 def is_fresh(tags: frozenset[str], built_at: int) -> bool:
