@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from infopages import caching, page_bodies, search
 from infopages.models import PublicChange, PublicReviewNotice, StoredPageBody
-from infopages.publishing import retire_current, start_review_notice
+from infopages.publishing import start_review_notice
 from infopages.views import page_cache_tags, review_notice
 from portal import settings as production
 
