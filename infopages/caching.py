@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -121,9 +121,18 @@ def changes_seen() -> int:
         if memory is not None:
             memory.clear()
         return newest
+    # The newest row always comes too: if it is older than what this process read, rows it
+    # read were rolled back (its own, in a transaction) and ids may be given again: start afresh.
+    newest_id = PublicChange.objects.order_by("-id").values("id")[:1]
     rows = list(
-        PublicChange.objects.filter(id__gt=_seen.newest).order_by("id").values_list("id", "tags")
+        PublicChange.objects.filter(Q(id__gt=_seen.newest) | Q(id=Subquery(newest_id)))
+        .order_by("id")
+        .values_list("id", "tags")
     )
+    if (rows[-1][0] if rows else 0) < _seen.newest:
+        start_afresh()
+        return changes_seen()
+    rows = [row for row in rows if row[0] > _seen.newest]
     dropped: set[str] = set()
     with _lock:
         for change_id, tags in rows:
@@ -148,11 +157,14 @@ def forget_changes() -> None:
 
 
 def start_afresh() -> None:
-    """Forget everything read of the log (tests; a process that must not trust its memory)."""
+    """Forget everything read of the log, and what was kept under it (tests; a process whose
+    reading of the log went back)."""
     with _lock:
         _seen.forgotten += 1
         _seen.start, _seen.newest, _seen.read_at, _seen.touched = None, 0, 0.0, {}
         _seen.due = False
+    if _memory is not None:
+        _memory.clear()
 
 
 def is_fresh(tags: frozenset[str], built_at: int) -> bool:
@@ -174,7 +186,7 @@ def record_change(tags: Iterable[str]) -> None:
     and for the other writes of the read model (review notices, the wording, topics' order)."""
     tags = sorted(set(tags)) or [EVERYTHING]
     token, now = uuid.uuid4().hex, timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the lock is held until the caller commits
         changed = PublicGeneration.objects.filter(pk=GENERATION_ROW).update(
             token=token, changed_at=now
         )

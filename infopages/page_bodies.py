@@ -145,11 +145,9 @@ def render_body(publication: PublishedPage, sections=None) -> str:
 
 
 def store_body(publication: PublishedPage, sections=None) -> str:
-    """Render and store the page of ``publication`` (at publication, or when first read)."""
+    """Render and store the page of a new publication (which has no body yet)."""
     body = render_body(publication, sections)
-    StoredPageBody.objects.update_or_create(
-        publication=publication, defaults={"recipe": recipe(), "body": body}
-    )
+    StoredPageBody.objects.create(publication=publication, recipe=recipe(), body=body)
     return body
 
 
