@@ -32,8 +32,12 @@ def queries(paths: list[str]) -> dict:
         (reviewer if path.startswith("/reviews/") else reader).get(path)  # loaded, URLs resolved
     reset_queries()
     found = {}
+    from infopages import caching
+
     for cache in caches.all():
         cache.clear()
+    if caching.process_page_cache() is not None:
+        caching.process_page_cache().clear()
     for path in paths:
         client = reviewer if path.startswith("/reviews/") else reader
         counts, times, status, size = [], [], 0, 0

@@ -4,6 +4,10 @@ For each database, a small and a large synthetic corpus (``bench.corpus``) in da
 their own, gunicorn with the production settings (2 sync workers, 127.0.0.1, DEBUG off), and
 wrk at 16 connections: req/s, p50/p99, queries per request (first render, then cached) and
 each figure's share of the floor (a constant 15 KB response through the same middleware).
+Real traffic too: pages drawn from a Zipf distribution over the whole corpus (seeded, the
+same every run), warm and from the database (memory off), at least 200 distinct searches of
+one to three words from the corpus vocabulary with the memory off (and with one connection
+for p50/p99), and the Zipf mix in the 60 seconds after a publication.
 Also the time to publish, the reminder command when there is one, and, on PostgreSQL, two
 app servers sharing the database and Redis: a page taken down through one and published
 again, and how long each server goes on serving the old state.
@@ -38,6 +42,61 @@ FRESHNESS_BOUND_SECONDS = 1.0
 
 # Common words (most pages match) and rare ones (a few pages match).
 SEARCHES = ["bone scan", "tiredness", "hormone therapy", "zoledronic", "capecitabine"]
+SEED = 23
+ZIPF_EXPONENT = 1.0
+ZIPF_REQUESTS = 20_000
+DISTINCT_SEARCHES = 300
+FLOOR = "floor (constant 15 KB response)"
+
+
+def zipf_paths(pages: int, *, requests: int = ZIPF_REQUESTS, seed: int = SEED) -> list[str]:
+    """Page addresses as readers spread over a site: a few popular pages, a long tail. Rank r
+    is drawn with weight 1/r^s; which page has which rank is shuffled, seeded."""
+    import random
+
+    rng = random.Random(seed)
+    numbers = list(range(pages))
+    rng.shuffle(numbers)
+    weights = [1 / (rank**ZIPF_EXPONENT) for rank in range(1, pages + 1)]
+    drawn = rng.choices(numbers, weights=weights, k=requests)
+    return [f"/info/bench-page-{n:05d}/" for n in drawn]
+
+
+def distinct_searches(count: int = DISTINCT_SEARCHES, *, seed: int = SEED) -> list[str]:
+    """Searches nobody asked before: one to three words of the corpus vocabulary (common and
+    rare words alike), each a different query."""
+    import random
+
+    from bench.corpus import RARE, WORDS
+
+    rng = random.Random(seed)
+    vocabulary = sorted(set(WORDS)) + RARE
+    found: dict[str, None] = {}
+    while len(found) < count:
+        words = rng.sample(vocabulary, rng.choice((1, 2, 2, 3)))
+        found[" ".join(words)] = None
+    return [f"/search/?q={q.replace(' ', '+')}" for q in found]
+
+
+def worker_memory_mb(base: str) -> float | None:
+    """The resident memory of the gunicorn workers serving ``base`` (largest), in MB."""
+    port = base.rsplit(":", 1)[1]
+    try:
+        found = subprocess.run(
+            ["pgrep", "-f", f"gunicorn portal.wsgi --workers 2 --bind 127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+    except OSError:
+        return None
+    sizes = []
+    for pid in found:
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if match:
+                sizes.append(int(match.group(1)) / 1024)
+    return round(max(sizes), 1) if sizes else None
 
 
 def run(cmd: list[str], env: dict, **kwargs) -> str:
@@ -135,7 +194,9 @@ def gunicorn(env: dict, port: int, **settings: str):
             process.wait()
 
 
-def wrk(url: str, paths: list[str], *, seconds: float, connections: int, headers=()) -> dict:
+def wrk(
+    url: str, paths: list[str], *, seconds: float, connections: int, headers=(), threads: int = 2
+) -> dict:
     """req/s, p50 and p99 (ms) of ``paths`` taken in turn by wrk."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join(json.dumps(p) for p in paths)
@@ -146,10 +207,12 @@ def wrk(url: str, paths: list[str], *, seconds: float, connections: int, headers
         )
     command = [
         "wrk",
-        "-t2",
+        f"-t{min(threads, connections)}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
+        "--timeout",
+        "10s",
         "-s",
         script.name,
     ]
@@ -257,17 +320,19 @@ def measure_corpus(kind: str, pages: int, args, port: int, prefix: str) -> dict:
             row(floor_label, base, ["/bench/floor/"])
             if first_floor["rps"] > rows[floor_label]["rps"]:
                 rows[floor_label] = first_floor
+        if pages == args.pages:
+            real_traffic(env, port, pages, args, rows, row)
         if args.smoke:  # the test: every part runs once, quickly
             return {"corpus": corpus, "rows": rows, "timings": {}, "two_app_servers": None}
-        with gunicorn(env, port, PUBLIC_PAGE_LOCAL_CACHE_ENTRIES="0") as base:
-            row("page, rendered per request", base, [page])
+        with gunicorn(env, port, PUBLIC_PAGE_MEMORY_MB="0") as base:
+            row("page, from the database (memory off)", base, [page])
         if args.redis:
             with gunicorn(
                 env,
                 port,
                 REDIS_URL=args.redis,
                 PUBLIC_PAGE_CACHE_SECONDS="600",
-                PUBLIC_PAGE_LOCAL_CACHE_ENTRIES="0",
+                PUBLIC_PAGE_MEMORY_MB="0",
             ) as base:
                 run(["redis-cli", "-u", args.redis, "flushdb"], env)
                 row("page, Redis page cache", base, [page])
@@ -276,6 +341,30 @@ def measure_corpus(kind: str, pages: int, args, port: int, prefix: str) -> dict:
         if kind == "postgresql" and args.redis and pages == args.pages:
             two_servers = two_app_servers(env, port, args.redis)
         return {"corpus": corpus, "rows": rows, "timings": timings, "two_app_servers": two_servers}
+
+
+def real_traffic(env: dict, port: int, pages: int, args, rows: dict, row) -> None:
+    """The Zipf mix (warm, from the database, after a publication) and distinct searches."""
+    mix = zipf_paths(pages)
+    searches = distinct_searches()
+    wrk_args = {"seconds": args.seconds, "connections": args.connections}
+    with gunicorn(env, port) as base:  # the default settings
+        wrk(base, mix, **wrk_args)  # warm-up: the same mix, not measured
+        rows["pages, Zipf mix (default, warm)"] = wrk(base, mix, **wrk_args) | {
+            "distinct_pages": len(set(mix)),
+            "worker_rss_mb": worker_memory_mb(base),
+        }
+        popular = mix[0].strip("/").split("/")[-1]  # drawn first: among the most popular
+        probe(env, "republish", popular, "0")
+        rows["pages, Zipf mix, 60 s after a publication"] = wrk(
+            base, mix, seconds=args.after_seconds, connections=args.connections
+        ) | {"published": popular}
+    with gunicorn(env, port, PUBLIC_PAGE_MEMORY_MB="0") as base:
+        rows["pages, Zipf mix, from the database (memory off)"] = wrk(base, mix, **wrk_args)
+        row(f"search, {len(searches)} distinct queries (memory off)", base, searches)
+        rows[f"search, {len(searches)} distinct queries, 1 connection"] = wrk(
+            base, searches, seconds=args.seconds, connections=1, threads=1
+        )
 
 
 def two_app_servers(env: dict, port: int, redis_url: str) -> dict:
@@ -367,22 +456,28 @@ def print_table(results: dict) -> None:
         floor = large["rows"]["floor (constant 15 KB response)"]["rps"]
         print(f"\n{kind}: {sizes[-1]} pages (and {sizes[0]} beside), 16 connections, 2 workers")
         header = (
-            f"{'request':<38}{'req/s':>9}{'floor':>7}{'p50 ms':>8}{'p99 ms':>8}"
+            f"{'request':<52}{'req/s':>9}{'floor':>7}{'p50 ms':>8}{'p99 ms':>8}"
             f"{'p99 @' + sizes[0]:>9}{'queries':>9}{'KB':>7}{'1st ms':>8}"
         )
         print(header)
         print("-" * len(header))
         for label, row in large["rows"].items():
             if "skipped" in row:
-                print(f"{label:<38}  skipped: {row['skipped']}")
+                print(f"{label:<52}  skipped: {row['skipped']}")
                 continue
             other = small["rows"].get(label, {})
             queries = "/".join(str(q) for q in row.get("queries", [])) or "-"
             print(
-                f"{label:<38}{row['rps']:>9.0f}{share(row['rps'], floor):>7}"
+                f"{label:<52}{row['rps']:>9.0f}{share(row['rps'], floor):>7}"
                 f"{row['p50_ms'] or 0:>8.2f}{row['p99_ms'] or 0:>8.2f}"
                 f"{other.get('p99_ms') or 0:>9.2f}{queries:>9}{row.get('bytes', 0) / 1024:>7.1f}"
                 f"{row.get('first_render_ms') or 0:>8.1f}"
+            )
+        zipf = large["rows"].get("pages, Zipf mix (default, warm)", {})
+        if zipf:
+            print(
+                f"Zipf mix: {zipf.get('distinct_pages')} distinct pages of {ZIPF_REQUESTS:,} "
+                f"requests; a worker's resident memory after it: {zipf.get('worker_rss_mb')} MB"
             )
         print(f"publish and reminders: {large['timings']}\ncorpus: {large['corpus']}")
         if large.get("two_app_servers"):
@@ -395,6 +490,9 @@ def main(argv=None) -> None:
     parser.add_argument("--small-pages", type=int, default=20)
     parser.add_argument("--sections", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--after-seconds", type=float, default=60, help="the Zipf mix after a publication"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--port", type=int, default=8310)
@@ -410,6 +508,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.smoke:
         args.pages, args.small_pages, args.seconds, args.databases = 3, 3, 1, "sqlite"
+        args.after_seconds = 1
     if not ensure_wrk():
         raise SystemExit("wrk is needed (apt-get install wrk)")
     if (

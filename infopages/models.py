@@ -547,6 +547,57 @@ class PublicGeneration(models.Model):
         return self.token
 
 
+class PublicChange(models.Model):
+    """One write to the read model, naming what it changed: the log every worker reads at most
+    once per ``PUBLIC_FRESHNESS_SECONDS`` to drop just those responses from its memory
+    (``infopages.caching``).
+
+    ``tags`` are space-separated: ``page:<id>`` for a page (and the pages linking to it),
+    ``topic:<path>`` for a topic page, ``listing`` for the lists naming pages (home, feed,
+    sitemaps, API list, search), ``*`` for everything. Rows are inserted while holding the
+    ``PublicGeneration`` row's lock, so their ids grow in commit order and a reader never
+    skips one committed late. Rows older than a month are pruned by the writes themselves.
+    """
+
+    at = models.DateTimeField(_("changed"), db_index=True)
+    tags = models.TextField(_("what changed"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("public change")
+        verbose_name_plural = _("public changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.tags}"
+
+
+class StoredPageBody(models.Model):
+    """A publication's public page as published, but for what changes without a publication:
+    the review notice (with the date, a review starting, the wording) and the links to related
+    pages (when they are published or taken down), which are composed in at serve time
+    (``infopages.page_bodies``). Not part of the snapshot: ``recipe`` names the templates and
+    site address it was rendered with, and a body of another recipe is rendered again when
+    next read.
+    """
+
+    publication = models.OneToOneField(
+        PublishedPage,
+        verbose_name=_("publication"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_body",
+    )
+    recipe = models.CharField(_("recipe"), max_length=32)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        verbose_name = _("stored page body")
+        verbose_name_plural = _("stored page bodies")
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} ({self.recipe})"
+
+
 class PublicReviewNotice(models.Model):
     """A full review of a page under way, for as long as readers are told so.
 

@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from infopages import figures as placing
 from infopages import topics
-from infopages.caching import bump_generation
+from infopages.caching import LISTING, page_tag, record_change
 from infopages.events import PagePublished, Publication, announce
 from infopages.markdown import RenderTooSlow, markdown_problems, render_checked
 from infopages.models import (
@@ -441,7 +441,7 @@ def start_review_notice(*, page: Page, at: datetime | None = None) -> PublicRevi
     if open_notice is not None:
         return open_notice
     notice = PublicReviewNotice.objects.create(page=page, started_at=at or timezone.now())
-    bump_generation()
+    record_change({page_tag(page.pk), LISTING})
     return notice
 
 
@@ -449,7 +449,7 @@ def end_review_notice(*, page: Page, at: datetime | None = None) -> None:
     """Readers of ``page`` are no longer told of a review (it was abandoned). A published
     full review ends it as part of the publication (``ends_review_notice``)."""
     if _end_notices(page, at=at or timezone.now()):
-        bump_generation()
+        record_change({page_tag(page.pk), LISTING})
 
 
 def _end_notices(page: Page, *, at: datetime) -> int:

@@ -6,11 +6,18 @@ Every search uses an index written at publication (``infopages.search_index``):
   (title A > summary B > body C), counted and ranked through its GIN index.
 - SQLite: an FTS5 table (porter stemming), ranked by BM25 with the same weighting.
 
-Both match whole words only. Snippets are built for the page of results shown and nothing
-else: for each result, from the section that matched best, which the result links to
-(``/info/<slug>/#<anchor>``). Page text is escaped; only highlights become ``<mark>``.
+Both match whole words only. The work per query is bounded whatever the number of matches
+(common words match every page): at most ``SEARCH_CANDIDATES`` pages are ranked (PostgreSQL:
+pages matching in their title, then the first others the index gives; SQLite: FTS5 ranks
+inside its index, without reading a page), the count stops at one more than that (readers
+are told "more than 200" and asked for another word), and snippets are built for the 20
+results shown and nothing else: for each, from the section that matched best (PostgreSQL)
+or the first that matched (SQLite), which the result links to (``/info/<slug>/#<anchor>``).
+The ranked ids and the count are kept per normalised query in the worker's memory, until a
+publication. Page text is escaped; only highlights become ``<mark>``.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import reduce
@@ -22,9 +29,11 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from infopages import caching
 from infopages.models import PublishedPage, PublishedSection
 from infopages.search_index import PAGE_TABLE, SECTION_TABLE, uses_postgresql
 
+SEARCH_CANDIDATES = 200  # ten pages of results
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SNIPPET_WORDS = 30
@@ -75,22 +84,119 @@ def query_words(query: str) -> list[str]:
     return _WORD.findall(query.replace("\x00", " "))[:MAX_WORDS]
 
 
-def matching_publications(query: str):
-    """Live publications matching every word of ``query``, best first, not yet snippeted: a
-    sliceable sequence with ``count()``, for a ``Paginator``."""
+@dataclasses.dataclass(frozen=True)
+class Hits:
+    """The ranked ids of a query's best matches (at most ``SEARCH_CANDIDATES``) and how many
+    pages match, counted up to one more than that. Kept in the worker's memory like a page."""
+
+    ids: tuple[int, ...]
+    count: int
+    tags: frozenset[str]
+    built_at: int
+
+    @property
+    def size(self) -> int:
+        return 28 * len(self.ids) + 400
+
+    @property
+    def more(self) -> bool:
+        """More pages match than were ranked."""
+        return self.count > SEARCH_CANDIDATES
+
+
+def normalised(query: str) -> str:
+    """What makes two queries the same search (case and spacing do not)."""
+    return " ".join(query.lower().split())
+
+
+def hits(query: str) -> Hits:
+    """The best matches of ``query``: from this worker's memory, or two bounded queries."""
     query = query.replace("\x00", " ")
+    built_at = caching.changes_seen()
+    memory = caching.process_page_cache()
+    key = "search-hits:" + normalised(query)
+    if memory is not None:
+        kept = memory.get(key)
+        if isinstance(kept, Hits) and caching.is_fresh(kept.tags, kept.built_at):
+            return kept
     if not query_words(query):
-        return PublishedPage.objects.none()
-    if uses_postgresql():
-        search_query = SearchQuery(query, config="english", search_type="websearch")
-        return (
-            PublishedPage.objects.current()
-            .filter(search_vector=search_query)
-            .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .defer(*_UNSHOWN)
-            .order_by("-rank", "title", "id")
+        ids, count = (), 0
+    elif uses_postgresql():
+        ids, count = _ranked_postgresql(query)
+    else:
+        ids, count = _ranked_fts5(query)
+    found = Hits(tuple(ids), count, frozenset({caching.LISTING}), built_at)
+    if memory is not None:
+        memory.put(key, found)
+    return found
+
+
+def _ranked_postgresql(query: str) -> tuple[list[int], int]:
+    """Rank at most the pages matching in their title and the first ``SEARCH_CANDIDATES`` + 1
+    others the index gives (title A > summary B > body C), never every match."""
+    table = PublishedPage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), "
+            f"body AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
+            f"AND p.search_vector @@ q.q LIMIT %s), "
+            f"title AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
+            f"AND to_tsvector('english'::regconfig, p.title) @@ q.q LIMIT %s) "
+            f"SELECT p.id, (SELECT count(*) FROM body) FROM {table} p, q "
+            f"WHERE p.id IN (SELECT id FROM body UNION SELECT id FROM title) "
+            f"ORDER BY ts_rank(p.search_vector, q.q) DESC, p.title, p.id LIMIT %s",
+            [query, SEARCH_CANDIDATES + 1, SEARCH_CANDIDATES, SEARCH_CANDIDATES],
         )
-    return _Fts5Matches(_fts5_all_words(query))
+        rows = cursor.fetchall()
+    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+
+def _ranked_fts5(query: str) -> tuple[list[int], int]:
+    """FTS5 ranks the matches by BM25 inside its index (title weighs most) without reading a
+    page; the table holds live pages only."""
+    match = _fts5_all_words(query)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, (SELECT count(*) FROM (SELECT 1 FROM {PAGE_TABLE} "
+            f"WHERE {PAGE_TABLE} MATCH %s LIMIT %s)) FROM {PAGE_TABLE} "
+            f"WHERE {PAGE_TABLE} MATCH %s ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
+            [match, SEARCH_CANDIDATES + 1, match, SEARCH_CANDIDATES],
+        )
+        rows = cursor.fetchall()
+    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+
+class _Fts5:
+    RANK = f"bm25({PAGE_TABLE}, 10.0, 4.0, 1.0)"
+
+
+class Matches:
+    """A query's best matches as a sliceable sequence with ``count()``, for a ``Paginator``:
+    only the slice shown is read from the database (live snapshots only)."""
+
+    def __init__(self, found: Hits):
+        self.found = found
+
+    def count(self) -> int:
+        return min(self.found.count, SEARCH_CANDIDATES)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self.found.ids[index])
+        shown = {
+            p.pk: p
+            for p in PublishedPage.objects.current().filter(pk__in=ids).only(*_SHOWN).order_by()
+        }
+        return [shown[pk] for pk in ids if pk in shown]
+
+
+def matching_publications(query: str) -> Matches:
+    """Live publications matching every word of ``query``, best first, not yet snippeted."""
+    return Matches(hits(query))
 
 
 def _fts5_all_words(query: str) -> str:
@@ -99,44 +205,6 @@ def _fts5_all_words(query: str) -> str:
 
 def _fts5_any_word(query: str) -> str:
     return " OR ".join(f'"{word}"' for word in query_words(query))
-
-
-class _Fts5Matches:
-    """Matches in SQLite's FTS5 table of live pages, ranked by BM25 (title weighs most)."""
-
-    RANK = f"bm25({PAGE_TABLE}, 10.0, 4.0, 1.0)"
-
-    def __init__(self, match: str):
-        self.match = match
-
-    def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM {PAGE_TABLE} "
-                f"JOIN infopages_publishedpage p ON p.id = {PAGE_TABLE}.rowid "
-                f"WHERE {PAGE_TABLE} MATCH %s AND p.is_current",
-                [self.match],
-            )
-            return cursor.fetchone()[0]
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
-        limit = -1 if stop is None else max(stop - start, 0)
-        shown = ", ".join(f"p.{column}" for column in _SHOWN)
-        return list(
-            PublishedPage.objects.raw(
-                f"SELECT {shown} FROM {PAGE_TABLE} "
-                f"JOIN infopages_publishedpage p ON p.id = {PAGE_TABLE}.rowid "
-                f"WHERE {PAGE_TABLE} MATCH %s AND p.is_current "
-                f"ORDER BY {self.RANK}, p.title, p.id LIMIT %s OFFSET %s",
-                [self.match, limit, start],
-            )
-        )
 
 
 def with_snippets(publications, query: str) -> list[SearchResult]:
@@ -196,23 +264,29 @@ def _best_sections_postgresql(ids: list[int], query: str) -> dict[int, tuple[str
 
 
 def _best_sections_fts5(ids: list[int], query: str) -> dict[int, tuple[str, str]]:
-    placeholders = ", ".join(["%s"] * len(ids))
+    """The first section of each page (in page order) that matches a word of the query, with
+    a snippet of it. A page's sections have neighbouring ids, so FTS5 seeks to each page's
+    range instead of reading every section that matches (every one, for common words)."""
+    sections = "infopages_publishedsection"
+    parts, params = [], []
+    for publication_id in ids:
+        parts.append(
+            f"SELECT * FROM (SELECT rowid AS section_id, publication_id, "
+            f"snippet({SECTION_TABLE}, 1, %s, %s, ' … ', {SNIPPET_WORDS}) AS marked "
+            f"FROM {SECTION_TABLE} WHERE {SECTION_TABLE} MATCH %s AND rowid BETWEEN "
+            f"(SELECT min(id) FROM {sections} WHERE publication_id = %s) AND "
+            f"(SELECT max(id) FROM {sections} WHERE publication_id = %s) "
+            f"AND publication_id = %s ORDER BY rowid LIMIT 1)"
+        )
+        any_word = _fts5_any_word(query)
+        params += [_START, _STOP, any_word, publication_id, publication_id, publication_id]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {SECTION_TABLE}.publication_id, s.anchor, "
-            f"snippet({SECTION_TABLE}, 1, %s, %s, ' … ', {SNIPPET_WORDS}) "
-            f"FROM {SECTION_TABLE} JOIN infopages_publishedsection s "
-            f"ON s.id = {SECTION_TABLE}.rowid "
-            f"WHERE {SECTION_TABLE} MATCH %s AND {SECTION_TABLE}.rowid IN "
-            f"(SELECT id FROM infopages_publishedsection WHERE publication_id IN ({placeholders})) "
-            f"ORDER BY bm25({SECTION_TABLE}, 4.0, 1.0), s.position",
-            [_START, _STOP, _fts5_any_word(query), *ids],
+            f"SELECT m.publication_id, s.anchor, m.marked FROM ({' UNION ALL '.join(parts)}) m "
+            f"JOIN {sections} s ON s.id = m.section_id",
+            params,
         )
-        rows = cursor.fetchall()
-    best: dict[int, tuple[str, str]] = {}
-    for publication_id, anchor, snippet in rows:
-        best.setdefault(publication_id, (anchor, snippet))
-    return best
+        return {publication_id: (anchor, marked) for publication_id, anchor, marked in cursor}
 
 
 def highlight(marked_text: str) -> SafeString:

@@ -1,11 +1,13 @@
 """What follows every publication, inside its transaction (``infopages.events``).
 
-Both must be atomic with the snapshot: a search finding a page taken down, or a cache serving
-the old page under the new generation, would each show readers what is no longer live.
+All must be atomic with the snapshot: a search finding a page taken down, a cache serving
+the old page after the change was logged, or a live page without its stored body, would each
+show readers what is no longer live (or nothing).
 """
 
-from infopages.caching import bump_generation
+from infopages.caching import LISTING, page_tag, record_change, topic_tags
 from infopages.events import IN_TRANSACTION, PagePublished, Publication, on_publication
+from infopages.page_bodies import store_body
 from infopages.search_index import index_publication, unindex_publication
 
 
@@ -17,12 +19,24 @@ def update_search_index(event: PagePublished) -> None:
         index_publication(event.publication)
 
 
+def store_page_body(event: PagePublished) -> None:
+    """The new snapshot's page, rendered once now rather than on its first reader's request."""
+    if event.kind != Publication.TAKEN_DOWN:
+        store_body(event.publication, getattr(event.publication, "new_sections", None))
+
+
 def refresh_public_caches(event: PagePublished) -> None:
-    """One new generation per publication, however many rows it wrote."""
-    bump_generation()
+    """One change logged per publication, however many rows it wrote, naming what readers may
+    now see differently: the page (and so the pages linking to it), the topics it left and
+    joined, and the lists of pages. Every other cached response stays."""
+    tags = {page_tag(event.page.pk), LISTING, *topic_tags(event.publication.topic_path)}
+    if event.replaced is not None:
+        tags |= topic_tags(event.replaced.topic_path)
+    record_change(tags)
 
 
 def subscribe() -> None:
     """Called once by ``InfopagesConfig.ready``."""
     on_publication(update_search_index, phase=IN_TRANSACTION)
+    on_publication(store_page_body, phase=IN_TRANSACTION)
     on_publication(refresh_public_caches, phase=IN_TRANSACTION)

@@ -28,9 +28,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from infopages import caching, search, selectors
-from infopages.figures import absolute, shared_image
+from infopages import caching, page_bodies, search, selectors
 from infopages.models import DEFAULT_REVIEW_NOTICE, PublishedPage
+from infopages.page_bodies import (  # noqa: F401 (the API and the feed import them from here)
+    SITE_NAME,
+    breadcrumb_topics,
+    canonical_url,
+    structured_data,
+)
 from infopages.review_notice import notice_starts_on, review_overdue
 from infopages.sitemaps import SITEMAPS
 
@@ -38,7 +43,6 @@ SEARCH_RESULTS_PER_PAGE = 20
 TOPIC_PAGE_SIZE = 50
 HOME_RECENT_PAGES = 8
 # Who readers, feeds and link previews are told the information comes from.
-SITE_NAME = "Cancer information"
 INFORMATION_TEAM = "The Cancer information team"
 
 
@@ -77,50 +81,6 @@ def notice_shown_since(publication: PublishedPage) -> dt.datetime:
     if starts is not None and starts <= timezone.localdate():
         moments.append(timezone.make_aware(dt.datetime.combine(starts, dt.time.min)))
     return max(moment for moment in moments if moment is not None)
-
-
-def canonical_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def structured_data(publication: PublishedPage, url: str, topic_name: str) -> dict:
-    """schema.org MedicalWebPage, so search engines can show who reviewed it and when."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "name": publication.title,
-        "headline": publication.title,
-        "description": publication.summary,
-        "url": url,
-        "inLanguage": "en-GB",
-        "datePublished": publication.published_at.isoformat(),
-        "about": {"@type": "Thing", "name": topic_name},
-    }
-    if pictures := [f for f in publication.figures if not f["decorative"]]:
-        data["image"] = [
-            {
-                "@type": "ImageObject",
-                "contentUrl": absolute(f["src"]),
-                "width": f["width"],
-                "height": f["height"],
-                "caption": f["caption"] or f["alt"],
-            }
-            for f in pictures
-        ]
-    if publication.reviewed_on:
-        data["lastReviewed"] = publication.reviewed_on.isoformat()
-    if any(person.get("name") for person in publication.reviewers):
-        named = [person for person in publication.reviewers if person.get("name")]
-        data["reviewedBy"] = [
-            {"@type": "Person", "name": person["name"], "jobTitle": person.get("role", "")}
-            for person in named
-        ]
-    return data
-
-
-def breadcrumb_topics(trail: list[selectors.TopicCrumb]) -> list[tuple[str, str]]:
-    """(name, url) of each topic above a page, root first."""
-    return [(crumb.name, crumb.get_absolute_url()) for crumb in trail]
 
 
 @require_safe
@@ -163,7 +123,16 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
         response = render(request, "infopages/topic_detail.html", context)
         return caching.set_public_headers(response)
 
-    return caching.cached_public_response(request, f"topic:{topic_path}:{number}", build)
+    return caching.cached_public_response(
+        request, f"topic:{topic_path}:{number}", build, tags=caching.topic_tags(topic_path)
+    )
+
+
+def page_cache_tags(publication) -> set[str]:
+    """What a response about one page shows: the page, and each page it links to as related
+    (live or not: one going live must appear)."""
+    ids = [publication.page_id, *(publication.related_page_ids or [])]
+    return {caching.page_tag(page_id) for page_id in ids}
 
 
 def live_page_response(
@@ -175,7 +144,7 @@ def live_page_response(
     not_found: Callable[[], HttpResponse],
     lookup: Callable[..., PublishedPage | None] | None = None,
 ) -> HttpResponse:
-    """A response about the page live at ``slug`` (the HTML page, its print view, the API).
+    """A response about the page live at ``slug`` (its print view, its history, the API).
 
     No query when this process or the shared cache has it (``caching``); 2 (the validators)
     for a 304 otherwise; the render's own queries for a 200.
@@ -192,70 +161,81 @@ def live_page_response(
         if not_modified is not None:
             return not_modified
         response = render_page(publication, related, today)
+        response.cache_tags = page_cache_tags(publication)
         return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
 
     return caching.cached_public_response(request, f"{variant}:{slug}", build)
 
 
-def _page_response(request: HttpRequest, slug: str, *, template: str, variant: str):
-    """A page or its printable view: 4 queries to render (see ``live_page_response``)."""
-
-    def render_page(publication, related, today) -> HttpResponse:
-        url = canonical_url(publication.get_absolute_url())
-        trail = selectors.topic_crumbs(publication)
-        context = {
-            "publication": publication,
-            "sections": selectors.published_sections(publication),
-            "related": related,
-            "review_notice": review_notice(publication, today),
-            "breadcrumb_topics": breadcrumb_topics(trail),
-            "canonical_url": url,
-            "site_url": settings.SITE_URL,
-            "site_name": SITE_NAME,
-            "shared_image": shared_image(publication.figures),
-            "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
-        }
-        return render(request, template, context)
-
-    def not_found() -> HttpResponse:
-        moved = selectors.moved_to(slug=slug)
-        if moved is not None:  # the page has a new address: send readers and links there
-            target = moved.get_absolute_url() if variant == "page" else f"/info/{moved.slug}/print/"
-            return caching.set_public_headers(HttpResponsePermanentRedirect(target))
-        raise Http404("No published page at this address.")
-
-    return live_page_response(
-        request, slug=slug, variant=variant, render_page=render_page, not_found=not_found
-    )
+def _moved_or_not_found(slug: str, variant: str) -> HttpResponse:
+    moved = selectors.moved_to(slug=slug)
+    if moved is not None:  # the page has a new address: send readers and links there
+        target = moved.get_absolute_url() if variant == "page" else f"/info/{moved.slug}/print/"
+        return caching.set_public_headers(HttpResponsePermanentRedirect(target))
+    raise Http404("No published page at this address.")
 
 
 @require_safe
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _page_response(request, slug, template="infopages/page_detail.html", variant="page")
+    """A page: its stored body (``page_bodies``) with today's review notice and the related
+    pages live now; one query from the database, none from memory."""
+
+    def build() -> HttpResponse:
+        live = page_bodies.live_page(slug=slug)
+        if live is None:
+            return _moved_or_not_found(slug, "page")
+        today = timezone.localdate()
+        etag, last_modified = page_validators(live, live.related, today)
+        not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        body = page_bodies.compose(
+            page_bodies.body_of(live), notice=review_notice(live, today), related=live.related
+        )
+        response = HttpResponse(body)
+        response.cache_tags = page_cache_tags(live)
+        return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
+
+    return caching.cached_public_response(request, f"page:{slug}", build)
 
 
 @require_safe
 def page_print(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whole page on paper: every expandable item open, no navigation."""
-    return _page_response(request, slug, template="infopages/page_print.html", variant="print")
+    """The whole page on paper: every expandable item open, no navigation (4 queries to
+    render: see ``live_page_response``)."""
+
+    def render_page(publication, related, today) -> HttpResponse:
+        context = page_bodies.page_context(publication, selectors.published_sections(publication))
+        context.update(related=related, review_notice=review_notice(publication, today))
+        return render(request, "infopages/page_print.html", context)
+
+    return live_page_response(
+        request,
+        slug=slug,
+        variant="print",
+        render_page=render_page,
+        not_found=lambda: _moved_or_not_found(slug, "print"),
+    )
 
 
 @require_safe
 def search_results(request: HttpRequest) -> HttpResponse:
     """Search results, kept like any public response until the next publication: a popular
-    search is answered from memory; a new one costs four indexed queries."""
+    search is answered from memory; a new one costs a few bounded queries (``search``)."""
     query = search.clean_query(request.GET.get("q"))
     number = request.GET.get("page") or "1"
 
     def build() -> HttpResponse:
         context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
         if query:
-            paginator = Paginator(search.matching_publications(query), SEARCH_RESULTS_PER_PAGE)
+            matches = search.matching_publications(query)
+            paginator = Paginator(matches, SEARCH_RESULTS_PER_PAGE)
             try:
                 page_obj = paginator.page(number)
             except (EmptyPage, PageNotAnInteger):
                 page_obj = paginator.page(1)
             context["page_obj"] = page_obj
+            context["more_than"] = search.SEARCH_CANDIDATES if matches.found.more else None
             context["results"] = search.with_snippets(page_obj.object_list, query)
         if not context["results"]:
             context["topics"] = selectors.live_topic_tree()

@@ -67,7 +67,7 @@ def configure_django(database: str) -> None:
         ALLOWED_HOSTS="testserver",
         REDIS_URL="",
         PUBLIC_PAGE_CACHE_SECONDS="0",
-        PUBLIC_PAGE_LOCAL_CACHE_ENTRIES="0",
+        PUBLIC_PAGE_MEMORY_MB="0",
         DB_CONN_MAX_AGE="0",
     )
     import django

@@ -135,21 +135,16 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS") or (600 if REDIS_URL else 0)
 )
-# Each worker also keeps the public responses it rendered in its own memory, keyed by the
-# publication generation, which it reads from the database at most every
-# PUBLIC_FRESHNESS_SECONDS: safe with any number of workers and app servers, because a
-# publication changes the key rather than having to reach each worker (infopages.caching).
-# Bounded by entries (a page is 20-40 kB; 0 turns it off) and by TIMEOUT.
-PUBLIC_PAGE_LOCAL_CACHE_ENTRIES = int(os.environ.get("PUBLIC_PAGE_LOCAL_CACHE_ENTRIES", "500"))
-if PUBLIC_PAGE_LOCAL_CACHE_ENTRIES > 0:
-    CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rendered-public-pages",
-        "TIMEOUT": 300,
-        "OPTIONS": {"MAX_ENTRIES": PUBLIC_PAGE_LOCAL_CACHE_ENTRIES},
-    }
-# How long a worker may go on serving cached public responses before it reads the publication
-# generation again (infopages.caching): the bound on how late a publication or a take-down
+# Each worker also keeps the public responses it built in its own memory, up to this many
+# megabytes (0: off), least recently used out first. Safe with any number of workers and app
+# servers: each reads the log of changes to the read model at most every
+# PUBLIC_FRESHNESS_SECONDS and drops what a change names (infopages.caching). 64 MB holds a
+# whole 2,000-page site of pages up to 30 kB each (the benchmark's are 13 kB: 27 MB), and it
+# is what each worker may grow by, so 2 workers: up to 128 MB.
+PUBLIC_PAGE_MEMORY_MB = float(os.environ.get("PUBLIC_PAGE_MEMORY_MB", "64"))
+PUBLIC_PAGE_MEMORY_BYTES = int(PUBLIC_PAGE_MEMORY_MB * 1024 * 1024)
+# How long a worker may go on serving cached public responses before it reads the log of
+# changes again (infopages.caching): the bound on how late a publication or a take-down
 # reaches every worker of every app server. One small query per worker per period.
 PUBLIC_FRESHNESS_SECONDS = float(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "1"))
 # Where the client's address is, for rate limits and sign-in throttling, when a proxy stands in

@@ -25,11 +25,9 @@ STORAGES = {
         },
     },
 }
-# Local memory, as without Redis; the per-process page cache stays on, as in production.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": CACHES["pages"],  # noqa: F405
-}
+# Local memory, as without Redis; the per-process page memory stays on, as in production
+# (PUBLIC_PAGE_MEMORY_MB).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Off, as without Redis, whatever the environment says (tests turn it on: the page_cache fixture).
 PUBLIC_PAGE_CACHE_SECONDS = 0
 # Serve static files straight from the app folders (no collectstatic needed to run tests).

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
-from infopages import markdown
+from infopages import caching, markdown
 from infopages.models import Page, PublishedPage, Section, Topic
 from infopages.publishing import ReviewRecord, content_from_working_copy, publish_content
 from infopages.services import save_with_version
@@ -14,12 +14,15 @@ from infopages.services import save_with_version
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Every test starts with empty caches: database ids and times repeat across tests."""
+    """Every test starts with empty caches: database ids and times repeat across tests (the
+    log of changes too: this process must read it afresh)."""
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    caching.start_afresh()
     yield
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    caching.start_afresh()
 
 
 @pytest.fixture

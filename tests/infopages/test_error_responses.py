@@ -87,7 +87,7 @@ def test_html_500_is_our_page_and_not_cached(client, db, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("infopages.selectors.live_publication", broken)
+    monkeypatch.setattr("infopages.page_bodies.live_page", broken)
     client.raise_request_exception = False
 
     response = client.get("/info/anything/")
@@ -127,7 +127,7 @@ def test_the_html_site_keeps_its_503_page(client, db, monkeypatch):
     def unreachable(**kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("infopages.selectors.live_publication", unreachable)
+    monkeypatch.setattr("infopages.page_bodies.live_page", unreachable)
 
     response = client.get("/info/anything/")
 

@@ -1,10 +1,10 @@
 """The freshness bound of cached public responses (``infopages.caching``).
 
-A worker serves what it rendered (or what the shared cache holds) without a query, under the
-publication generation it read last, and reads the generation again at most every
-``PUBLIC_FRESHNESS_SECONDS``. Changes made by *another* process (another worker, another app
-server) are simulated here by writing the read model and the generation without this
-process's signals; the clock is moved with time-machine, never slept.
+A worker serves what it rendered (or what the shared cache holds) without a query, and reads
+the log of changes to the read model again at most every ``PUBLIC_FRESHNESS_SECONDS``.
+Changes made by *another* process (another worker, another app server) are simulated here by
+writing the read model and a row of the log without this process's signals; the clock is
+moved with time-machine, never slept.
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from infopages import caching
-from infopages.models import PublicGeneration, PublicWording, PublishedPage
+from infopages.models import PublicChange, PublicWording, PublishedPage
 from portal import settings as production
 
 BOUND = 1.0
@@ -23,15 +23,15 @@ START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def process_memory(settings):
-    """The production settings' per-process cache, and a bound of one second."""
-    settings.CACHES = {**settings.CACHES, caching.PAGES_CACHE_ALIAS: production.CACHES["pages"]}
+    """The production settings' per-process memory, and a bound of one second."""
+    settings.PUBLIC_PAGE_MEMORY_BYTES = production.PUBLIC_PAGE_MEMORY_BYTES
     settings.PUBLIC_FRESHNESS_SECONDS = BOUND
-    caching.forget_generation()
+    caching.start_afresh()
     caching.process_page_cache().clear()
     yield
     if caching.process_page_cache() is not None:
         caching.process_page_cache().clear()
-    caching.forget_generation()
+    caching.start_afresh()
 
 
 @pytest.fixture
@@ -47,18 +47,20 @@ def live_page(make_page, publish):
     return page
 
 
-def elsewhere(change) -> None:
-    """Make a change to the read model as another process would: in the database, with a new
-    generation, but without telling this process."""
+def elsewhere(change, tags) -> None:
+    """Make a change to the read model as another process would: in the database, with a row
+    in the log naming what changed, but without telling this process."""
     change()
-    PublicGeneration.objects.update_or_create(pk=1, defaults={"token": "changed-elsewhere"})
+    PublicChange.objects.create(at=timezone.now(), tags=" ".join(tags))
 
 
 def take_down_elsewhere(page) -> None:
+    live = PublishedPage.objects.get(page=page, is_current=True)
     elsewhere(
-        lambda: PublishedPage.objects.filter(page=page, is_current=True).update(
+        lambda: PublishedPage.objects.filter(pk=live.pk).update(
             is_current=False, superseded_at=timezone.now()
-        )
+        ),
+        [caching.page_tag(page.pk), caching.LISTING, *caching.topic_tags(live.topic_path)],
     )
 
 
@@ -81,8 +83,7 @@ def test_a_take_down_elsewhere_reaches_this_worker_within_the_bound(client, live
 def test_a_take_down_reaches_the_shared_cache_within_the_bound(
     client, live_page, clock, page_cache
 ):
-    page_cache.CACHES = {**page_cache.CACHES}
-    page_cache.CACHES.pop(caching.PAGES_CACHE_ALIAS, None)  # the shared (Redis) cache alone
+    page_cache.PUBLIC_PAGE_MEMORY_BYTES = 0  # the shared (Redis) cache alone
     url = live_page.get_absolute_url()
     assert client.get(url).status_code == 200
 
@@ -113,7 +114,8 @@ def test_new_wording_of_the_review_notice_elsewhere_reaches_readers_within_the_b
     elsewhere(
         lambda: PublicWording.objects.update_or_create(
             key=PublicWording.Key.REVIEW_NOTICE, defaults={"text": "We are checking this page."}
-        )
+        ),
+        [caching.EVERYTHING],
     )
     clock.shift(BOUND + 0.01)
 
@@ -140,7 +142,7 @@ def test_a_cached_response_costs_no_query_within_the_bound_and_one_after(
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
     clock.shift(BOUND + 0.01)
-    with django_assert_num_queries(1):  # the generation, read again
+    with django_assert_num_queries(1):  # the log, read again
         assert client.get(url).status_code == 200
 
 

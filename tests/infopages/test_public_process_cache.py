@@ -1,4 +1,4 @@
-"""Each worker's own memory of rendered pages (``caching.rendered_for_validators``).
+"""Each worker's own memory of rendered pages (``caching.PageMemory``).
 
 Nothing tells a worker that something was published: every request reads the validators
 from the database and is served from memory only while they still match. These tests change
@@ -9,6 +9,7 @@ is served changes at once, with a plain GET and with a conditional one.
 import datetime as dt
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from portal import settings as production
 
 # Each public view of a page, and the function that builds its body (forbidden on a hit).
 VIEWS = {
-    "page": ("infopages:page", "infopages.views.render"),
+    "page": ("infopages:page", "infopages.page_bodies.compose"),
     "print": ("infopages:page_print", "infopages.views.render"),
     "api": ("infopages:api_page", "infopages.api._json"),
 }
@@ -30,7 +31,7 @@ VIEWS = {
 def process_memory(settings):
     """The per-process cache on, as the production settings configure it (the test settings
     leave it out), and the shared rendered-page cache off."""
-    settings.CACHES = {**settings.CACHES, caching.PAGES_CACHE_ALIAS: production.CACHES["pages"]}
+    settings.PUBLIC_PAGE_MEMORY_BYTES = production.PUBLIC_PAGE_MEMORY_BYTES
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     store = caching.process_page_cache()
     store.clear()
@@ -195,7 +196,7 @@ def test_draft_edits_never_reach_a_page_served_from_memory(
 def test_pages_render_on_every_request_without_the_process_cache(
     client, live_page, settings, django_assert_max_num_queries
 ):
-    settings.CACHES = {k: v for k, v in settings.CACHES.items() if k != caching.PAGES_CACHE_ALIAS}
+    settings.PUBLIC_PAGE_MEMORY_BYTES = 0
     assert caching.process_page_cache() is None
 
     for _ in range(2):
@@ -205,9 +206,13 @@ def test_pages_render_on_every_request_without_the_process_cache(
         assert b"Cancer that has spread." in response.content
 
 
-def test_memory_of_rendered_pages_is_bounded():
-    pages = production.CACHES[caching.PAGES_CACHE_ALIAS]
+def test_memory_of_rendered_pages_is_bounded_in_bytes_and_holds_a_whole_site():
+    """64 MB a worker by default: 2,000 pages of 30 kB, least recently used out first."""
+    assert production.PUBLIC_PAGE_MEMORY_BYTES == 64 * 1024 * 1024
+    memory = caching.PageMemory(max_bytes=400_000)
+    kept = [caching.keep(HttpResponse(b"x" * 20_000), frozenset({"listing"}), 0) for _ in range(30)]
+    for n, one in enumerate(kept):
+        memory.put(f"page-{n}", one)
 
-    assert pages["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert 0 < pages["OPTIONS"]["MAX_ENTRIES"] <= 5000
-    assert 0 < pages["TIMEOUT"] <= 3600
+    assert 300_000 < memory.bytes <= 400_000 and 10 < len(memory) < 30
+    assert memory.get("page-0") is None and memory.get("page-29") is kept[29]

@@ -247,7 +247,7 @@ def test_server_error_gets_the_friendly_error_page(client, db, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("infopages.selectors.live_publication", broken)
+    monkeypatch.setattr("infopages.page_bodies.live_page", broken)
     client.raise_request_exception = False
 
     response = client.get("/info/anything/")

@@ -21,8 +21,9 @@ MAX_QUERIES = {
     # + 6 since publishing writes the search index (SQLite: adds the new snapshot's rows and
     # removes the old one's; PostgreSQL: stores the vectors) and moves the publication
     # generation of the caches, in the same transaction; + 1 for the page's open review
-    # flags (issue 13).
-    "publish": 38,
+    # flags (issue 13); + 2 for the stored page body and the row in the log of changes
+    # (issue 23).
+    "publish": 40,
 }
 
 

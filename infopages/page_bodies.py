@@ -1,0 +1,322 @@
+"""Stored page bodies: a public page from the database is one indexed read and a string join.
+
+Publication renders the whole page once (``store_body``, in the publishing transaction) and
+stores it beside the snapshot, with two slots for what changes without a publication:
+
+- the review notice, which appears the day after the next review date, while a full review is
+  under way, and in the wording publishers chose;
+- the links to related pages, which follow those pages being published, renamed, moved or
+  taken down.
+
+Serving a page (``live_page`` then ``compose``) reads the stored body, the notice's inputs
+and the related pages live now in one query, and fills the two slots from the same small
+templates the full render uses. The stored body is not part of the snapshot: it names its
+*recipe* (the templates and the site's address it was rendered with), and a body of another
+recipe, or none (publications made before bodies were stored), is rendered again and stored
+when first read, so a deploy that changes a template needs no backfill.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.safestring import SafeString, mark_safe
+
+from infopages import selectors
+from infopages.figures import absolute, shared_image
+from infopages.models import (
+    PublicReviewNotice,
+    PublicWording,
+    PublishedPage,
+    StoredPageBody,
+)
+
+logger = logging.getLogger(__name__)
+
+# Who readers, feeds and link previews are told the information comes from.
+SITE_NAME = "Cancer information"
+PAGE_TEMPLATE = "infopages/page_detail.html"
+# HTML comments: the sanitiser strips comments from section HTML and every other value is
+# escaped, so page text can never contain a slot.
+NOTICE_SLOT = "<!--portal-slot:review-notice-->"
+RELATED_SLOT = "<!--portal-slot:related-pages-->"
+RECIPE_VERSION = "1"  # bump when what is stored changes other than through a template
+
+
+def canonical_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def structured_data(publication, url: str, topic_name: str) -> dict:
+    """schema.org MedicalWebPage, so search engines can show who reviewed it and when."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": publication.title,
+        "headline": publication.title,
+        "description": publication.summary,
+        "url": url,
+        "inLanguage": "en-GB",
+        "datePublished": publication.published_at.isoformat(),
+        "about": {"@type": "Thing", "name": topic_name},
+    }
+    if pictures := [f for f in publication.figures if not f["decorative"]]:
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "contentUrl": absolute(f["src"]),
+                "width": f["width"],
+                "height": f["height"],
+                "caption": f["caption"] or f["alt"],
+            }
+            for f in pictures
+        ]
+    if publication.reviewed_on:
+        data["lastReviewed"] = publication.reviewed_on.isoformat()
+    if any(person.get("name") for person in publication.reviewers):
+        named = [person for person in publication.reviewers if person.get("name")]
+        data["reviewedBy"] = [
+            {"@type": "Person", "name": person["name"], "jobTitle": person.get("role", "")}
+            for person in named
+        ]
+    return data
+
+
+def breadcrumb_topics(trail: list[selectors.TopicCrumb]) -> list[tuple[str, str]]:
+    """(name, url) of each topic above a page, root first."""
+    return [(crumb.name, crumb.get_absolute_url()) for crumb in trail]
+
+
+def page_context(publication: PublishedPage, sections) -> dict:
+    """What the page and its printable view show of the snapshot itself."""
+    url = canonical_url(publication.get_absolute_url())
+    trail = selectors.topic_crumbs(publication)
+    return {
+        "publication": publication,
+        "sections": sections,
+        "breadcrumb_topics": breadcrumb_topics(trail),
+        "canonical_url": url,
+        "site_url": settings.SITE_URL,
+        "site_name": SITE_NAME,
+        "shared_image": shared_image(publication.figures),
+        "structured_data": structured_data(publication, url, trail[-1].name if trail else ""),
+    }
+
+
+def notice_html(text: str) -> SafeString:
+    """The review notice as the page shows it (empty text: none)."""
+    return mark_safe(get_template("infopages/_review_notice.html").render({"review_notice": text}))  # noqa: S308
+
+
+def related_html(related: list, link_base: str = "") -> SafeString:
+    """The list of related pages live now, as the page shows it."""
+    context = {"related": related, "link_base": link_base}
+    return mark_safe(get_template("infopages/_related.html").render(context))  # noqa: S308
+
+
+@cache
+def _template_sources() -> bytes:
+    """Every template the page is made of, read once per process."""
+    folder = Path(settings.BASE_DIR) / "templates"
+    return b"".join(path.read_bytes() for path in sorted(folder.rglob("*.html")))
+
+
+def recipe() -> str:
+    """Names what a stored body was rendered with: the templates and the site's address."""
+    return _recipe(settings.SITE_URL, _template_sources())
+
+
+@cache
+def _recipe(site_url: str, templates: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (RECIPE_VERSION.encode(), site_url.encode(), templates):
+        digest.update(part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def render_body(publication: PublishedPage, sections=None) -> str:
+    """The page as published, with the two slots left open."""
+    if sections is None:
+        sections = selectors.published_sections(publication)
+    context = page_context(publication, sections)
+    context.update(notice_html=mark_safe(NOTICE_SLOT), related_html=mark_safe(RELATED_SLOT))
+    body = render_to_string(PAGE_TEMPLATE, context)
+    if body.count(NOTICE_SLOT) != 1 or body.count(RELATED_SLOT) != 1:
+        raise ValueError(f"{PAGE_TEMPLATE} must show the review notice and related pages once.")
+    return body
+
+
+def store_body(publication: PublishedPage, sections=None) -> str:
+    """Render and store the page of a new publication (which has no body yet)."""
+    body = render_body(publication, sections)
+    StoredPageBody.objects.create(publication=publication, recipe=recipe(), body=body)
+    return body
+
+
+def compose(body: str, *, notice: str, related: list, link_base: str = "") -> str:
+    """The stored body with today's notice and the related pages live now in their slots."""
+    before, rest = body.split(NOTICE_SLOT, 1)
+    middle, after = rest.split(RELATED_SLOT, 1)
+    return "".join((before, notice_html(notice), middle, related_html(related, link_base), after))
+
+
+@dataclasses.dataclass(frozen=True)
+class RelatedLink:
+    """A related page live now: what its link and the page's validators need."""
+
+    pk: int
+    page_id: int
+    slug: str
+    title: str
+    published_at: dt.datetime
+
+    def get_absolute_url(self) -> str:
+        return reverse("infopages:page", kwargs={"slug": self.slug})
+
+
+@dataclasses.dataclass
+class LivePage:
+    """What serving a live page needs, from one query: the validators' and the notice's
+    inputs, the related pages live now, and the stored body (None: not stored, or of another
+    recipe)."""
+
+    pk: int
+    page_id: int
+    slug: str
+    published_at: dt.datetime
+    next_review_on: dt.date | None
+    related_page_ids: list[int]
+    review_started_at: dt.datetime | None
+    notice_text: str | None
+    notice_changed_at: dt.datetime | None
+    related: list[RelatedLink]
+    body: str | None
+
+    @property
+    def etag(self) -> str:
+        return f'"pub-{self.pk}"'
+
+
+def _sql() -> str:
+    page = PublishedPage._meta.db_table
+    notice = PublicReviewNotice._meta.db_table
+    wording = PublicWording._meta.db_table
+    stored = StoredPageBody._meta.db_table
+    if connection.vendor == "postgresql":
+        related = (
+            f"SELECT json_agg(json_build_array(e.n, r.id, r.page_id, r.slug, r.title, "
+            f"r.published_at)) FROM jsonb_array_elements_text(p.related_page_ids) "
+            f"WITH ORDINALITY AS e(page_id, n) JOIN {page} r "
+            f"ON r.page_id = e.page_id::bigint AND r.is_current"
+        )
+    else:
+        related = (
+            f"SELECT json_group_array(json_array(e.key, r.id, r.page_id, r.slug, r.title, "
+            f"r.published_at)) FROM json_each(p.related_page_ids) AS e JOIN {page} r "
+            f"ON r.page_id = e.value AND r.is_current"
+        )
+    return (
+        f"SELECT p.id, p.page_id, p.published_at, p.next_review_on, p.related_page_ids, "
+        f"(SELECT n.started_at FROM {notice} n WHERE n.page_id = p.page_id "
+        f"AND n.ended_at IS NULL LIMIT 1), w.text, w.updated_at, ({related}), "
+        f"CASE WHEN b.recipe = %s THEN b.body END "
+        f"FROM {page} p "
+        f"LEFT JOIN {wording} w ON w.{connection.ops.quote_name('key')} = %s "
+        f"LEFT JOIN {stored} b ON b.publication_id = p.id "
+        f"WHERE p.slug = %s AND p.is_current"
+    )
+
+
+_SQL: dict[str, str] = {}
+
+
+def _moment(value) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _day(value) -> dt.date | None:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _fetch(slug: str):
+    params = [recipe(), PublicWording.Key.REVIEW_NOTICE.value, slug]
+    sql = _SQL.get(connection.vendor) or _SQL.setdefault(connection.vendor, _sql())
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        # Prepared once per connection: planning the query costs twice what running it does.
+        raw = connection.connection
+        if not getattr(raw, "portal_live_page_prepared", False):
+            numbered = sql.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
+            cursor.execute(f"PREPARE {_PREPARED}(text, text, text) AS {numbered}")
+            raw.portal_live_page_prepared = True
+        cursor.execute(f"EXECUTE {_PREPARED}(%s, %s, %s)", params)
+        return cursor.fetchone()
+
+
+_PREPARED = "portal_live_page"
+
+
+def live_page(*, slug: str) -> LivePage | None:
+    """The page live at ``slug``, ready to serve, in one indexed query; None if none is."""
+    connection.ensure_connection()
+    row = _fetch(slug)
+    if row is None:
+        return None
+    pk, page_id, published_at, next_review_on, related_ids, started, text, changed = row[:8]
+    related = sorted(_json(row[8]) or [], key=lambda item: int(item[0]))
+    return LivePage(
+        pk=pk,
+        page_id=page_id,
+        slug=slug,
+        published_at=_moment(published_at),
+        next_review_on=_day(next_review_on),
+        related_page_ids=_json(related_ids) or [],
+        review_started_at=_moment(started),
+        notice_text=text,
+        notice_changed_at=_moment(changed),
+        related=[
+            RelatedLink(pk=r[1], page_id=r[2], slug=r[3], title=r[4], published_at=_moment(r[5]))
+            for r in related
+        ],
+        body=row[9],
+    )
+
+
+def body_of(live: LivePage) -> str:
+    """The stored body of ``live``, rendered and stored now if it has none of this recipe
+    (a reader must get the page even if storing it fails: that is logged, not raised)."""
+    if live.body is not None:
+        return live.body
+    publication = PublishedPage.objects.defer(*selectors.UNSHOWN_COLUMNS).get(pk=live.pk)
+    body = render_body(publication)
+    try:
+        with transaction.atomic():
+            StoredPageBody.objects.update_or_create(
+                publication=publication, defaults={"recipe": recipe(), "body": body}
+            )
+    except DatabaseError:
+        logger.warning("Could not store the body of publication %s", live.pk, exc_info=True)
+    return body
