@@ -9,7 +9,8 @@ that refuse it are lifted for the flush only, in its transaction, and are back b
 commits (nobody else ever sees them missing): on SQLite, which flushes with DELETE, the row
 triggers are read from the schema, dropped and created again; on PostgreSQL, which flushes
 with TRUNCATE, the TRUNCATE trigger (migration 0010) is disabled and enabled again, which
-only the table's owner may do.
+only the table's owner may do. On SQLite the full-text index's virtual tables are emptied
+with the rest.
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from infopages import search_index
 from reviews.core.models import AuditEvent
 
 REFUSED = (
@@ -48,6 +50,14 @@ class Command(flush.Command):
                 super().handle(**options)
                 for _, sql in triggers:
                     cursor.execute(sql)
+                # SQLite's full-text index is two virtual tables Django does not know: emptied
+                # too, or a later test's pages (their ids start again) would find old words.
+                for fts in (search_index.PAGE_TABLE, search_index.SECTION_TABLE):
+                    cursor.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [fts]
+                    )
+                    if cursor.fetchone():
+                        cursor.execute(f"DELETE FROM {connection.ops.quote_name(fts)}")
             elif connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(%s) "
