@@ -28,6 +28,7 @@ from infopages import caching, errors, selectors
 from infopages.history import history_json
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
+from infopages.shared_blocks import blocks_shown
 from infopages.views import canonical_url, live_page_response, review_notice
 
 DEFAULT_PAGE_SIZE = 20
@@ -134,6 +135,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "reviewers": publication.reviewers,
             "resources": publication.resources,
             "history": history_json(publication),
+            "blocks": blocks_shown(s.html for s in sections),
             "related": [
                 {
                     "slug": p.slug,

@@ -32,6 +32,15 @@ from infopages.models import (
 from infopages.parts import PART_KINDS, SectionContent, field_values
 from infopages.register import final_ids
 from infopages.search_index import block_text
+from infopages.shared_blocks import (
+    Block,
+    BlockPublication,
+    names_in_all,
+    render_block,
+    splice,
+    unusable_because,
+    usable_blocks,
+)
 from infopages.versions import SourceVersions
 
 
@@ -218,9 +227,14 @@ def publish_content(
     now = at or timezone.now()
     # Lock the page row so two publications of one page cannot both become current.
     Page.objects.select_for_update().filter(pk=page.pk).exists()
-    _refuse_taken_address(page, content.slug)
-    rendered = [(s, _render(s)) for s in content.sections]
-    replaced = _retire(page, at=now)
+    # A shared block's working copy is published as a block version, never live itself.
+    block = Block.objects.filter(page_id=page.pk).first()
+    live = block is None
+    if live:
+        _refuse_taken_address(page, content.slug)
+    embedded = _embedded_blocks(content) if live else {}
+    rendered = [(s, splice(_render(s), embedded)) for s in content.sections]
+    replaced = _retire(page, at=now) if live else None
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
         page=page,
@@ -244,8 +258,11 @@ def publish_content(
         published_at=now,
         note=note[:300],
         public_note=" ".join(public_note.split())[:PUBLIC_NOTE_MAX_LENGTH],
-        is_current=True,
+        is_current=live,
+        superseded_at=None if live else now,  # a block's snapshot: readers never see it alone
     )
+    if embedded:  # the snapshot records which version of each block it shows
+        publication.blocks.set([version.pk for version in embedded.values()])
     if content.source_ids:
         publication.sources.set(sorted(set(final_ids(content.source_ids).values())))
     # Kept on the returned object too, so the caller need not read them back.
@@ -263,6 +280,9 @@ def publish_content(
     )
     if ends_review_notice:
         _end_notices(page, at=now)
+    if not live:
+        _publish_block_version(block, publication=publication, content=content, at=now)
+        return publication
     announce(
         PagePublished(
             page=page,
@@ -274,6 +294,90 @@ def publish_content(
         )
     )
     return publication
+
+
+def _embedded_blocks(content: PageContent) -> dict[str, BlockPublication]:
+    """The latest published version of each block the sections embed, by name; refused
+    when one cannot be shown (no such block, retired, or never published)."""
+    names = names_in_all(section.body for section in content.sections)
+    usable = usable_blocks(names)
+    for section in content.sections:
+        for name in names_in_all([section.body]):
+            problem = unusable_because(name, usable.get(name))
+            if problem:
+                raise PublishingRefused(
+                    f"The section “{section.heading}” cannot be published: {problem} Edit it "
+                    "in a change, then publish again."
+                )
+    return {name: block.latest for name, block in usable.items()}
+
+
+def _publish_block_version(
+    block: Block, *, publication: PublishedPage, content: PageContent, at: datetime
+) -> BlockPublication:
+    """The block's next published version, from the signed sections of its working copy."""
+    values = {section.anchor: section.body for section in content.sections}
+    problems = [p for f in block.type.fields for p in f.problems(values.get(f.key, ""))]
+    if problems:
+        raise PublishingRefused(
+            f"The shared block “{block.name}” cannot be published: {problems[0]}"
+        )
+    last = block.publications.aggregate(last=Max("number"))["last"] or 0
+    try:
+        rendered = render_block(block.kind, values, name=block.name, number=last + 1)
+    except RenderTooSlow as error:
+        raise PublishingRefused(
+            f"The shared block “{block.name}” cannot be published: {error}"
+        ) from None
+    return BlockPublication.objects.create(
+        block=block,
+        number=last + 1,
+        publication=publication,
+        values={f.key: values.get(f.key, "") for f in block.type.fields},
+        html=rendered,
+        plain_text=block_text(rendered),
+        published_at=at,
+    )
+
+
+@transaction.atomic
+def republish_with_blocks(
+    *, page: Page, block: Block, by=None, at: datetime | None = None
+) -> PublishedPage | None:
+    """The live page again, with the latest published version of ``block`` (and of any other
+    block it embeds): the same signed versions of its own content, the same review dates,
+    reviewers and approvals. None when there is nothing to do: the page is not live, does
+    not embed the block, or already shows its latest version (so running it twice, or
+    resuming an interrupted run, never publishes a page twice)."""
+    now = at or timezone.now()
+    Page.objects.select_for_update().filter(pk=page.pk).exists()
+    current = PublishedPage.objects.current().filter(page=page).first()
+    if current is None:
+        return None
+    held = current.blocks.filter(block=block).values_list("number", flat=True).first()
+    newest = block.publications.aggregate(last=Max("number"))["last"]
+    if held is None or newest is None or held >= newest:
+        return None
+    versions = Version.objects.filter(pk__in=current.versions.ids())
+    content = content_from_versions(page=page, versions=versions, trail=current.topic_trail)
+    review = ReviewRecord(
+        kind=PublishedPage.Kind.BLOCK_UPDATED,
+        reviewed_on=current.reviewed_on,
+        next_review_on=current.next_review_on,
+        reviewers=current.reviewers,
+        approved_by=current.approved_by,
+    )
+    latest = block.publications.order_by("-number").select_related("publication").first()
+    return publish_content(
+        page=page,
+        content=content,
+        review=review,
+        by=by,
+        note=f"Shared block “{block.name}” version {latest.number}; the page's own content "
+        "as signed off before.",
+        public_note=latest.publication.public_note,
+        at=now,
+    )
 
 
 _EVENT_OF_KIND = {
