@@ -78,9 +78,17 @@ def _first_batch(run_pk: int) -> None:
     services.republish_batch(run, limit=FIRST_BATCH)
 
 
+def _shared_block(page) -> Block | None:
+    try:
+        return page.shared_block
+    except Block.DoesNotExist:
+        return None
+
+
 def _block_change(*, change, **given) -> dict | None:
-    """On a block's change page: what it is, where it is used, how it will look."""
-    block = Block.objects.filter(page_id=change.page_id).first()
+    """On a block's change page: what it is, where it is used, how it will look. No query
+    for other changes (the screen's change comes with its block, if any)."""
+    block = _shared_block(change.page)
     if block is None:
         return None
     values = {s.anchor: s.body for s in Section.objects.filter(page_id=change.page_id)}
