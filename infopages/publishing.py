@@ -35,6 +35,7 @@ from infopages.search_index import block_text
 from infopages.shared_blocks import (
     Block,
     BlockPublication,
+    marker,
     names_in_all,
     render_block,
     splice,
@@ -215,25 +216,32 @@ def publish_content(
     public_note: str = "",
     at: datetime | None = None,
     ends_review_notice: bool = False,
+    rendered: dict[int, str] | None = None,
 ) -> PublishedPage:
     """Replace what readers see of ``page`` with ``content``, atomically, and announce it.
 
     ``note``: for the team (where it came from); ``public_note``: one line of plain text
     readers see in the page's history, what changed (empty for a minor change).
     ``ends_review_notice``: readers are no longer told a review is under way (a full review
-    was published), as part of this publication.
+    was published), as part of this publication. ``rendered``: the HTML of section versions
+    already rendered by an earlier publication, by version id (not rendered again).
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
     # Lock the page row so two publications of one page cannot both become current.
     Page.objects.select_for_update().filter(pk=page.pk).exists()
     # A shared block's working copy is published as a block version, never live itself.
-    block = Block.objects.filter(page_id=page.pk).first()
+    names = names_in_all(section.body for section in content.sections)
+    usable, block = usable_blocks(names, or_of_page=page.pk)
     live = block is None
     if live:
         _refuse_taken_address(page, content.slug)
-    embedded = _embedded_blocks(content) if live else {}
-    rendered = [(s, splice(_render(s), embedded)) for s in content.sections]
+    embedded = _embedded_blocks(content, usable) if live else {}
+    known = rendered or {}
+    rendered = [
+        (s, splice((s.version_id is not None and known.get(s.version_id)) or _render(s), embedded))
+        for s in content.sections
+    ]
     replaced = _retire(page, at=now) if live else None
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
@@ -262,7 +270,12 @@ def publish_content(
         superseded_at=None if live else now,  # a block's snapshot: readers never see it alone
     )
     if embedded:  # the snapshot records which version of each block it shows
-        publication.blocks.set([version.pk for version in embedded.values()])
+        BlockPublication.embedded_in.through.objects.bulk_create(
+            BlockPublication.embedded_in.through(
+                blockpublication_id=version.pk, publishedpage_id=publication.pk
+            )
+            for version in {v.pk: v for v in embedded.values()}.values()
+        )
     if content.source_ids:
         publication.sources.set(sorted(set(final_ids(content.source_ids).values())))
     # Kept on the returned object too, so the caller need not read them back.
@@ -296,11 +309,9 @@ def publish_content(
     return publication
 
 
-def _embedded_blocks(content: PageContent) -> dict[str, BlockPublication]:
+def _embedded_blocks(content: PageContent, usable: dict) -> dict[str, BlockPublication]:
     """The latest published version of each block the sections embed, by name; refused
     when one cannot be shown (no such block, retired, or never published)."""
-    names = names_in_all(section.body for section in content.sections)
-    usable = usable_blocks(names)
     for section in content.sections:
         for name in names_in_all([section.body]):
             problem = unusable_because(name, usable.get(name))
@@ -355,11 +366,21 @@ def republish_with_blocks(
     if current is None:
         return None
     held = current.blocks.filter(block=block).values_list("number", flat=True).first()
-    newest = block.publications.aggregate(last=Max("number"))["last"]
-    if held is None or newest is None or held >= newest:
+    latest = block.publications.order_by("-number").select_related("publication").first()
+    if held is None or latest is None or held >= latest.number:
         return None
     versions = Version.objects.filter(pk__in=current.versions.ids())
     content = content_from_versions(page=page, versions=versions, trail=current.topic_trail)
+    # Each section's HTML as first rendered, with the blocks taken out again: its text is the
+    # same signed text, so it is not rendered again, only given the blocks' new versions.
+    shown = list(current.blocks.select_related("block").only("html", "block__name"))
+    rendered = {}
+    for section in current.sections.only("html", "source_version_id"):
+        html = section.html
+        for version in shown:
+            html = html.replace(version.html, f"<p>{marker(version.block.name)}</p>")
+        if section.source_version_id is not None:
+            rendered[section.source_version_id] = html
     review = ReviewRecord(
         kind=PublishedPage.Kind.BLOCK_UPDATED,
         reviewed_on=current.reviewed_on,
@@ -367,8 +388,7 @@ def republish_with_blocks(
         reviewers=current.reviewers,
         approved_by=current.approved_by,
     )
-    latest = block.publications.order_by("-number").select_related("publication").first()
-    return publish_content(
+    publication = publish_content(
         page=page,
         content=content,
         review=review,
@@ -377,7 +397,10 @@ def republish_with_blocks(
         "as signed off before.",
         public_note=latest.publication.public_note,
         at=now,
+        rendered=rendered,
     )
+    publication.block_version = latest.number  # what it shows of ``block`` (the caller's audit)
+    return publication
 
 
 _EVENT_OF_KIND = {

@@ -398,13 +398,21 @@ def unusable_because(name: str, block: "Block | None") -> str:
     return ""
 
 
-def usable_blocks(names: Iterable[str]) -> dict[str, Block]:
+def usable_blocks(names: Iterable[str], *, or_of_page: int | None = None):
     """The named blocks, each with ``latest``: its newest published version (or None); two
-    queries whatever their number."""
+    queries whatever their number. ``or_of_page``: also find the block whose working copy
+    is that page, in the same query, and return ``(blocks by name, that block or None)``."""
     names = list(names)
-    if not names:
+    if not names and or_of_page is None:
         return {}
-    blocks = {block.pk: block for block in Block.objects.filter(name__in=names)}
+    wanted = models.Q(name__in=names)
+    if or_of_page is not None:
+        wanted |= models.Q(page_id=or_of_page)
+    found = list(Block.objects.filter(wanted))
+    own = next((b for b in found if b.page_id == or_of_page), None)
+    blocks = {block.pk: block for block in found if block.name in names}
+    if or_of_page is not None and not blocks:
+        return {}, own
     for block in blocks.values():
         block.latest = None
     newest = (
@@ -416,7 +424,8 @@ def usable_blocks(names: Iterable[str]) -> dict[str, Block]:
         block = blocks[version.block_id]
         if block.latest is None:
             block.latest = version
-    return {block.name: block for block in blocks.values()}
+    named = {block.name: block for block in blocks.values()}
+    return (named, own) if or_of_page is not None else named
 
 
 def splice(rendered: str, versions: dict[str, BlockPublication]) -> str:

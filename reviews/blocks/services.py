@@ -361,7 +361,7 @@ def _republish_page(run, *, page_id: int, block: Block) -> int:
         snapshot = republish_with_blocks(page=page, block=block, by=run.started_by)
         if snapshot is None:
             return 0
-        shown = snapshot.blocks.get(block=block).number
+        shown = snapshot.block_version  # the block's version it shows now
         audit.record(
             action=Action.BLOCK_REPUBLISHED,
             actor=run.started_by,
