@@ -106,7 +106,7 @@ def _esc(value: str) -> str:
 def _render_support_line(values: dict) -> str:
     items = []
     if values.get("phone"):
-        hours = f", {_esc(values['hours'])}" if values.get("hours") else ""
+        hours = f" ({_esc(values['hours'])})" if values.get("hours") else ""
         items.append(
             f'<li>Call us free on <a href="{tel_link(values["phone"])}">'
             f"{_esc(values['phone'])}</a>{hours}</li>"

@@ -23,9 +23,10 @@ def blocks_in_place(rendered) -> SafeString:
     if not rendered:
         return rendered
     text = str(rendered)
-    text = in_place_for_editors(text)
-    # In a published snapshot's HTML the block is already in place: say so, inside it.
+    # In a published snapshot's HTML the block is already in place: say so, inside it (first:
+    # the blocks put in place of markers below carry their label already).
     text = _SPLICED.sub(
         lambda m: f'{m.group(1)}<p class="shared-block-label">{LABEL} (“{m.group(2)}”)</p>', text
     )
+    text = in_place_for_editors(text)
     return mark_safe(text)  # noqa: S308  (sanitised input; labels escaped; blocks escaped)
