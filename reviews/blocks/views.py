@@ -102,12 +102,12 @@ def _render_detail(request, block: Block, retire_form=None, status=200) -> HttpR
 @require_POST
 @workspace_view
 def start_block_change(request: HttpRequest, name: str) -> HttpResponse:
+    if refusal := refuse_page_step(request, PageStep.START_CHANGE):
+        return refusal
     block = _block(name)
     if block.retired_at is not None:
         messages.error(request, "A retired block cannot be changed.")
         return redirect("reviews:block", name=name)
-    if refusal := refuse_page_step(request, PageStep.START_CHANGE):
-        return refusal
     change = selectors.open_change_for(block.page)
     if change is None:
         try:
@@ -123,6 +123,8 @@ def start_block_change(request: HttpRequest, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def edit_block(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    if refusal := refuse_page_step(request, PageStep.START_CHANGE):  # editors edit changes
+        return refusal
     block = _block(name)
     change = selectors.open_change_for(block.page)
     if change is None or change.pk != pk:
@@ -176,9 +178,9 @@ def _render_editor(request, block, change, form, *, values, status=200) -> HttpR
 @require_POST
 @workspace_view
 def retire_block(request: HttpRequest, name: str) -> HttpResponse:
-    block = _block(name)
     if refusal := refuse_page_step(request, PageStep.RETIRE_BLOCK):
         return refusal
+    block = _block(name)
     form = RetireBlockForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, block, retire_form=form, status=400)

@@ -36,7 +36,7 @@ def test_block_editor_reviewer_view_and_public_page(demo, tab, artifacts):
     change = services.start_change(page=page, by=editor, summary="Say when to ask for help.")
     section = page.sections.order_by("position").last()
     author.open(reverse("reviews:edit_section", args=[change.pk, section.pk]))
-    expect(author.page.get_by_role("heading", name="Shared blocks you can put in this text"))
+    expect(author.page.get_by_role("heading", name="Shared blocks you can embed here"))
     author.page.locator("#id_body").focus()
     author.page.keyboard.press("Control+End")
     author.page.get_by_role("button", name="Insert “worried-about-a-symptom” into the text").click()

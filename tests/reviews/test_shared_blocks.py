@@ -405,7 +405,7 @@ def test_the_page_reviewer_sees_the_block_in_place(client, live_page, support_li
 
     client.force_login(author)
     editor = client.get(reverse("reviews:edit_section", args=[change.pk, section.pk]))
-    assert "Shared blocks you can put in this text" in editor.content.decode()
+    assert "Shared blocks you can embed here" in editor.content.decode()
 
 
 paragraphs = st.lists(
