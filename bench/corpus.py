@@ -72,7 +72,10 @@ def section_body(rng: random.Random) -> str:
     return f"{paragraph}\n\n{items}\n\n{sentence(rng)}"
 
 
-def build(*, pages: int, sections: int, seed: int = 1, progress: bool = True) -> dict:
+def build(
+    *, pages: int, sections: int, seed: int = 1, progress: bool = True, block: str = ""
+) -> dict:
+    """``block``: the name of a published shared block every page's first section embeds."""
     from django.contrib.auth.models import Group, User
     from django.contrib.contenttypes.models import ContentType
     from django.core import serializers
@@ -158,7 +161,8 @@ def build(*, pages: int, sections: int, seed: int = 1, progress: bool = True) ->
                             anchor=f"s{i}-{HEADINGS[i % len(HEADINGS)][:12].lower()}".replace(
                                 " ", "-"
                             ).replace("?", ""),
-                            body=section_body(rng),
+                            body=section_body(rng)
+                            + (f"\n\n{{{{block:{block}}}}}\n" if block and i == 0 else ""),
                             position=i,
                         )
                         for i in range(sections)

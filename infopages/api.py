@@ -30,6 +30,7 @@ from infopages.figures import api_figures
 from infopages.history import history_json
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
+from infopages.shared_blocks import blocks_shown
 from infopages.views import canonical_url, live_page_response, review_notice
 
 DEFAULT_PAGE_SIZE = 20
@@ -137,6 +138,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "resources": publication.resources,
             "figures": api_figures(publication.figures),
             "history": history_json(publication),
+            "blocks": blocks_shown(s.html for s in sections),
             "related": [
                 {
                     "slug": p.slug,

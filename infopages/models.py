@@ -19,6 +19,8 @@ from markdownx.models import MarkdownxField
 
 from infopages.figures import alt_refusal
 from infopages.review_intervals import MAX_REVIEW_MONTHS, interval_validators
+from infopages.shared_blocks import Block as Block  # shared blocks' records, here too
+from infopages.shared_blocks import BlockPublication as BlockPublication
 from infopages.sources import Source as Source  # the evidence register's model, here too
 from infopages.versions import SourceVersions
 
@@ -391,6 +393,7 @@ class PublishedPage(models.Model):
         RECERTIFIED = "recertified", _("Reviewed, no changes")
         IMPORTED = "imported", _("Imported")
         REDATED = "redated", _("Next review brought forward")
+        BLOCK_UPDATED = "block_updated", _("Shared details updated")
 
     page = models.ForeignKey(
         Page, verbose_name=_("page"), on_delete=models.PROTECT, related_name="publications"

@@ -34,6 +34,16 @@ from infopages.models import (
 from infopages.parts import PART_KINDS, SectionContent, field_values
 from infopages.register import final_ids
 from infopages.search_index import block_text
+from infopages.shared_blocks import (
+    Block,
+    BlockPublication,
+    marker,
+    names_in_all,
+    render_block,
+    splice,
+    unusable_because,
+    usable_blocks,
+)
 from infopages.versions import SourceVersions
 
 
@@ -209,22 +219,34 @@ def publish_content(
     public_note: str = "",
     at: datetime | None = None,
     ends_review_notice: bool = False,
+    rendered: dict[int, str] | None = None,
 ) -> PublishedPage:
     """Replace what readers see of ``page`` with ``content``, atomically, and announce it.
 
     ``note``: for the team (where it came from); ``public_note``: one line of plain text
     readers see in the page's history, what changed (empty for a minor change).
     ``ends_review_notice``: readers are no longer told a review is under way (a full review
-    was published), as part of this publication.
+    was published), as part of this publication. ``rendered``: the HTML of section versions
+    already rendered by an earlier publication, by version id (not rendered again).
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
     # Lock the page row so two publications of one page cannot both become current.
     Page.objects.select_for_update().filter(pk=page.pk).exists()
-    _refuse_taken_address(page, content.slug)
-    rendered = [(s, _render(s)) for s in content.sections]
+    # A shared block's working copy is published as a block version, never live itself.
+    names = names_in_all(section.body for section in content.sections)
+    usable, block = usable_blocks(names, or_of_page=page.pk)
+    live = block is None
+    if live:
+        _refuse_taken_address(page, content.slug)
+    embedded = _embedded_blocks(content, usable) if live else {}
+    known = rendered or {}
+    rendered = [
+        (s, splice((s.version_id is not None and known.get(s.version_id)) or _render(s), embedded))
+        for s in content.sections
+    ]
     rendered, placed = _with_figures(content, rendered)
-    replaced = _retire(page, at=now)
+    replaced = _retire(page, at=now) if live else None
     texts = [block_text(html) for _, html in rendered]
     publication = PublishedPage.objects.create(
         page=page,
@@ -249,8 +271,16 @@ def publish_content(
         published_at=now,
         note=note[:300],
         public_note=" ".join(public_note.split())[:PUBLIC_NOTE_MAX_LENGTH],
-        is_current=True,
+        is_current=live,
+        superseded_at=None if live else now,  # a block's snapshot: readers never see it alone
     )
+    if embedded:  # the snapshot records which version of each block it shows
+        BlockPublication.embedded_in.through.objects.bulk_create(
+            BlockPublication.embedded_in.through(
+                blockpublication_id=version.pk, publishedpage_id=publication.pk
+            )
+            for version in {v.pk: v for v in embedded.values()}.values()
+        )
     if content.source_ids:
         publication.sources.set(sorted(set(final_ids(content.source_ids).values())))
     # Kept on the returned object too, so the caller need not read them back.
@@ -268,6 +298,9 @@ def publish_content(
     )
     if ends_review_notice:
         _end_notices(page, at=now)
+    if not live:
+        _publish_block_version(block, publication=publication, content=content, at=now)
+        return publication
     announce(
         PagePublished(
             page=page,
@@ -339,6 +372,100 @@ def _description(figure: dict) -> str:
         f"The long description of the figure “{figure['name']}” cannot be published: "
         f"{problems[0]} Edit it in a change, then publish again."
     )
+
+
+def _embedded_blocks(content: PageContent, usable: dict) -> dict[str, BlockPublication]:
+    """The latest published version of each block the sections embed, by name; refused
+    when one cannot be shown (no such block, retired, or never published)."""
+    for section in content.sections:
+        for name in names_in_all([section.body]):
+            problem = unusable_because(name, usable.get(name))
+            if problem:
+                raise PublishingRefused(
+                    f"The section “{section.heading}” cannot be published: {problem} Edit it "
+                    "in a change, then publish again."
+                )
+    return {name: block.latest for name, block in usable.items()}
+
+
+def _publish_block_version(
+    block: Block, *, publication: PublishedPage, content: PageContent, at: datetime
+) -> BlockPublication:
+    """The block's next published version, from the signed sections of its working copy."""
+    values = {section.anchor: section.body for section in content.sections}
+    problems = [p for f in block.type.fields for p in f.problems(values.get(f.key, ""))]
+    if problems:
+        raise PublishingRefused(
+            f"The shared block “{block.name}” cannot be published: {problems[0]}"
+        )
+    last = block.publications.aggregate(last=Max("number"))["last"] or 0
+    try:
+        rendered = render_block(block.kind, values, name=block.name, number=last + 1)
+    except RenderTooSlow as error:
+        raise PublishingRefused(
+            f"The shared block “{block.name}” cannot be published: {error}"
+        ) from None
+    return BlockPublication.objects.create(
+        block=block,
+        number=last + 1,
+        publication=publication,
+        values={f.key: values.get(f.key, "") for f in block.type.fields},
+        html=rendered,
+        plain_text=block_text(rendered),
+        published_at=at,
+    )
+
+
+@transaction.atomic
+def republish_with_blocks(
+    *, page: Page, block: Block, by=None, at: datetime | None = None
+) -> PublishedPage | None:
+    """The live page again, with the latest published version of ``block`` (and of any other
+    block it embeds): the same signed versions of its own content, the same review dates,
+    reviewers and approvals. None when there is nothing to do: the page is not live, does
+    not embed the block, or already shows its latest version (so running it twice, or
+    resuming an interrupted run, never publishes a page twice)."""
+    now = at or timezone.now()
+    Page.objects.select_for_update().filter(pk=page.pk).exists()
+    current = PublishedPage.objects.current().filter(page=page).first()
+    if current is None:
+        return None
+    held = current.blocks.filter(block=block).values_list("number", flat=True).first()
+    latest = block.publications.order_by("-number").select_related("publication").first()
+    if held is None or latest is None or held >= latest.number:
+        return None
+    versions = Version.objects.filter(pk__in=current.versions.ids())
+    content = content_from_versions(page=page, versions=versions, trail=current.topic_trail)
+    # Each section's HTML as first rendered, with the blocks taken out again: its text is the
+    # same signed text, so it is not rendered again, only given the blocks' new versions.
+    shown = list(current.blocks.select_related("block").only("html", "block__name"))
+    rendered = {}
+    for section in current.sections.only("html", "source_version_id"):
+        html = section.html
+        for version in shown:
+            html = html.replace(version.html, f"<p>{marker(version.block.name)}</p>")
+        if section.source_version_id is not None:
+            rendered[section.source_version_id] = html
+    review = ReviewRecord(
+        kind=PublishedPage.Kind.BLOCK_UPDATED,
+        reviewed_on=current.reviewed_on,
+        next_review_on=current.next_review_on,
+        reviewers=current.reviewers,
+        approved_by=current.approved_by,
+    )
+    publication = publish_content(
+        page=page,
+        content=content,
+        review=review,
+        by=by,
+        note=f"Shared block “{block.name}” version {latest.number}; the page's own content "
+        "as signed off before.",
+        public_note=latest.publication.public_note,
+        at=now,
+        rendered=rendered,
+    )
+    publication.block_version = latest.number  # what it shows of ``block`` (the caller's audit)
+    return publication
 
 
 _EVENT_OF_KIND = {

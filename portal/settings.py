@@ -319,7 +319,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Markdown: the live preview in the editor goes through the same sanitising renderer as
 # publication, so an editor never sees HTML that readers would not get.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "infopages.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "infopages.shared_blocks.render_for_editors"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # Each render runs in a renderer process, killed past this many seconds of wall-clock time
 # (infopages.render_pool): text that needs longer is refused on save and publication, and

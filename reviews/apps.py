@@ -10,6 +10,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import signals, subscriptions  # noqa: F401  (roles and topic names)
+        from reviews.blocks import plugin as blocks
         from reviews.core.models.roles import forget, seed_starting_roles
         from reviews.evidence import plugin as evidence
         from reviews.outside import plugin as outside
@@ -18,7 +19,7 @@ class ReviewsConfig(AppConfig):
 
         # Each feature plugs into the core's steps and screens (reviews.core.hooks, .panels),
         # in this order (the order of their links on the dashboard).
-        for feature in (schedule, readability, evidence, outside):
+        for feature in (schedule, readability, evidence, outside, blocks):
             feature.register()
 
         subscriptions.subscribe()  # what follows every publication, after it commits

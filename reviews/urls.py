@@ -3,6 +3,7 @@
 Each feature package keeps its own routes; adding a feature adds one line here.
 """
 
+from reviews.blocks import urls as blocks
 from reviews.core import urls as core
 from reviews.evidence import urls as evidence
 from reviews.outside import urls as outside
@@ -17,4 +18,5 @@ urlpatterns = [
     *schedule.urlpatterns,
     *evidence.urlpatterns,
     *readability.urlpatterns,
+    *blocks.urlpatterns,
 ]

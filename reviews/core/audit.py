@@ -50,6 +50,11 @@ class Action:
     IMPORTED_DRAFT = "imported_draft"
     SIGN_IN_LOCKED_OUT = "sign_in_locked_out"
     TWO_FACTOR_ENABLED = "two_factor_enabled"
+    BLOCK_CREATED = "block_created"  # a shared block and its first change
+    BLOCK_RETIRED = "block_retired"
+    BLOCK_REPUBLICATION_STARTED = "block_republication_started"
+    BLOCK_REPUBLISHED = "block_republished"  # one live page, with a block's new version
+    BLOCK_REPUBLICATION_FINISHED = "block_republication_finished"
     ADMIN_CHANGED = "admin_changed"  # people, topics, requirements, accounts: in the admin
 
 

@@ -17,6 +17,7 @@ from infopages import topics
 from infopages.markdown import MAX_SECTION_CHARACTERS, validate_markdown
 from infopages.models import Page, Source, Topic
 from infopages.services import address_taken
+from infopages.shared_blocks import SHARED_BLOCKS_ROOT
 from reviews.core.forms import PageField, TextField, WebLinkField, WorkspaceForm
 
 # Dates as browsers' date pickers send them, and as people in the UK type them.
@@ -125,15 +126,17 @@ class PageAddressForm(EditForm):
 def topic_labels() -> list[tuple[int, str]]:
     """Every topic as (id, "Cancer types › Breast cancer"), in the tree's order: one query."""
     rows = {
-        pk: (parent_id, position, name)
-        for pk, parent_id, position, name in Topic.objects.order_by().values_list(
-            "pk", "parent_id", "position", "name"
+        pk: (parent_id, position, name, slug)
+        for pk, parent_id, position, name, slug in Topic.objects.order_by().values_list(
+            "pk", "parent_id", "position", "name", "slug"
         )
     }
 
-    parent_of = {pk: parent_id for pk, (parent_id, _position, _name) in rows.items()}
+    parent_of = {pk: row[0] for pk, row in rows.items()}
     chains = {pk: topics.trail(pk, parent_of) for pk in rows}
-    ordered = sorted(rows, key=lambda pk: [(rows[n][1], rows[n][2].lower()) for n in chains[pk]])
+    # Shared blocks' topics hold their working copies and sign-off requirements, no page.
+    chains = {pk: chain for pk, chain in chains.items() if rows[chain[0]][3] != SHARED_BLOCKS_ROOT}
+    ordered = sorted(chains, key=lambda pk: [(rows[n][1], rows[n][2].lower()) for n in chains[pk]])
     return [(pk, " › ".join(rows[n][2] for n in chains[pk])) for pk in ordered]
 
 
@@ -175,7 +178,10 @@ class RelatedPagesForm(EditForm):
         super().__init__(*args, **kwargs)
         self.page = page
         self.fields["related_pages"].queryset = page.related_pages.order_by("title", "pk")
-        self.fields["add_page"].pages = Page.objects.exclude(pk=page.pk)
+        # A shared block's working copy is no page readers could be pointed to.
+        self.fields["add_page"].pages = Page.objects.exclude(pk=page.pk).filter(
+            shared_block__isnull=True
+        )
 
     def clean(self):
         cleaned = super().clean()

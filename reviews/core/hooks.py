@@ -44,7 +44,8 @@ class Outcome:
 @dataclass(frozen=True)
 class OnPublish:
     """What a feature does inside the transaction that publishes a change:
-    ``run(change=, approvals=, at=)`` with the approvals that counted; returns an ``Outcome``."""
+    ``run(change=, approvals=, at=, by=)`` with the approvals that counted and the publisher;
+    returns an ``Outcome``."""
 
     key: str
     run: Callable[..., Outcome]
@@ -99,8 +100,10 @@ def record_shown(sign_off, checked: list[tuple]) -> None:
         hook.record(sign_off, result)
 
 
-def publish(*, change, approvals, at) -> list[Outcome]:
-    return [hook.run(change=change, approvals=approvals, at=at) for hook in _on_publish.values()]
+def publish(*, change, approvals, at, by=None) -> list[Outcome]:
+    return [
+        hook.run(change=change, approvals=approvals, at=at, by=by) for hook in _on_publish.values()
+    ]
 
 
 def before_part_saved(part, by) -> None:

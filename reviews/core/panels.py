@@ -17,6 +17,7 @@ CHANGE_PAGE = "change page"  # given: change, review, user, steps (those the per
 PUBLISH_CONFIRM = "publish confirmation"  # given: change, review
 DASHBOARD = "dashboard"  # given: user, steps (the page steps the person may take)
 PART_EDITOR = "part editor"  # given: request, kind (the part kind's key), form
+SECTION_EDITOR = "section editor"  # given: request, change, form
 
 
 @dataclass(frozen=True)

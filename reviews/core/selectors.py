@@ -50,7 +50,10 @@ def change_with_details(pk: int, *, reader=None) -> ChangeRequest:
     # The topic and three above it come with the page: a full review shows the topic path
     # readers see above the title, without a query of its own.
     changes = ChangeRequest.objects.select_related(
-        "page__topic__parent__parent__parent", "created_by", "publication"
+        "page__topic__parent__parent__parent",
+        "page__shared_block",  # whether it is a shared block's change (its panel)
+        "created_by",
+        "publication",
     )
     publications = PublishedPage.objects.filter(page=OuterRef("page"))
     if reader is not None and getattr(reader, "pk", None) is not None:

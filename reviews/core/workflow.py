@@ -241,6 +241,8 @@ class PageStep(StrEnum):
     EDIT_SOURCE = "edit_source"
     MARK_SOURCE = "mark_source"  # updated, withdrawn, or current again
     MERGE_SOURCES = "merge_sources"
+    CREATE_BLOCK = "create_block"  # a shared block, with its first change
+    RETIRE_BLOCK = "retire_block"  # a shared block no page uses any more
 
 
 def _editors(doing: str) -> Callable:
@@ -284,6 +286,8 @@ PAGE_STEPS: dict[PageStep, Callable[[object, Sequence], None]] = {
     PageStep.EDIT_SOURCE: _editors("change sources in the register"),
     PageStep.MARK_SOURCE: _editors("mark sources updated or withdrawn"),
     PageStep.MERGE_SOURCES: _editors("merge sources"),
+    PageStep.CREATE_BLOCK: _editors("create shared blocks"),
+    PageStep.RETIRE_BLOCK: _publishers("retire shared blocks"),
 }
 
 

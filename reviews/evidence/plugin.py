@@ -17,7 +17,7 @@ def _record_flags(sign_off, flags) -> None:
     record_shown(sign_off=sign_off, flags=flags)
 
 
-def _clear_flags(*, change, approvals, at) -> hooks.Outcome:
+def _clear_flags(*, change, approvals, at, **given) -> hooks.Outcome:
     cleared, still_open = clear_seen_flags(change=change, approvals=approvals, at=at)
     sentences = []
     if cleared:

@@ -4,6 +4,7 @@ the tests. The records themselves live with the package they belong to: the core
 imports them from there, never from here (``make lint`` checks it).
 """
 
+from reviews.blocks.models import BlockRepublication
 from reviews.core.models import (
     AuditEvent,
     ChangeRequest,
@@ -28,6 +29,7 @@ from reviews.schedule.models import CalendarFeed, ReviewReminder
 
 __all__ = [
     "AuditEvent",
+    "BlockRepublication",
     "CalendarFeed",
     "ChangeRequest",
     "ChangeRequestItem",

@@ -50,3 +50,21 @@
     markScrollingTables();
   });
 })();
+
+// The section editor's shared blocks: "Insert" puts a block's marker into the text at the
+// cursor, on a line of its own between empty lines (without script, editors copy it).
+document.querySelectorAll("button.insert-block").forEach((button) => {
+  const text = document.getElementById("id_body");
+  if (!text) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const before = text.value.slice(0, text.selectionStart).replace(/\s*$/, "");
+    const after = text.value.slice(text.selectionEnd).replace(/^\s*/, "");
+    const marker = button.dataset.marker;
+    text.value = (before ? before + "\n\n" : "") + marker + "\n\n" + after;
+    const at = (before ? before.length + 2 : 0) + marker.length;
+    text.focus();
+    text.setSelectionRange(at, at);
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+});

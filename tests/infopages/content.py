@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from infopages import images
-from infopages.models import Figure, Page, Reference, Resource, Section, Topic
+from infopages.models import Block, Figure, Page, Reference, Resource, Section, Topic
 from infopages.publishing import content_from_working_copy, publish_content
 from infopages.services import save_with_version
 from tests.conftest import imported_review
@@ -59,8 +59,35 @@ def _figures(page: Page, text: str, folder: Path, details: list[dict], *, by) ->
     return _PICTURE.sub(figure, text)
 
 
+def publish_demo_blocks(*, by) -> None:
+    """The shared blocks the demo pages show (``loaddemo``'s), each published once: its
+    working copy saved as versions and published as its first version."""
+    from portal.management.commands.loaddemo import DEMO_BLOCKS
+
+    root, _ = Topic.objects.get_or_create(
+        slug="shared-blocks", parent=None, defaults={"name": "Shared blocks"}
+    )
+    for name, kind, title, values in DEMO_BLOCKS:
+        if Block.objects.filter(name=name).exists():
+            continue
+        page = save_with_version(
+            Page(slug=f"shared-block-{name}", title=title, summary=title, topic=root),
+            by=by,
+            comment="Created",
+        ).obj
+        for position, (key, value) in enumerate(values.items()):
+            section = Section(page=page, position=position, heading=key, anchor=key, body=value)
+            save_with_version(section, by=by, comment="Created")
+        Block.objects.create(name=name, kind=kind, page=page)
+        publish_content(
+            page=page, content=content_from_working_copy(page), review=imported_review()
+        )
+
+
 def publish_demo_pages(*, by) -> dict[str, Page]:
-    """Every demo page, saved as versions and published, with related pages linked."""
+    """Every demo page, saved as versions and published, with related pages linked (and the
+    shared blocks they show, first)."""
+    publish_demo_blocks(by=by)
     pages, related, reviews = {}, {}, {}
     for path in sorted(DEMO_PAGES.glob("*.md")):
         _, front, body = path.read_text().split("---", 2)

@@ -35,7 +35,7 @@ def test_a_publication_hook_runs_inside_the_publication_and_is_audited(
     on_publish, _shown, _panel = made_up_feature
     seen = []
 
-    def run(*, change, approvals, at):
+    def run(*, change, approvals, at, **given):
         seen.append((change.pk, sorted(a.pk for a in approvals)))
         return hooks.Outcome("Told the pharmacy.", {"pharmacy": True})
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from infopages.models import Page, PublicWording, Reference, Source
+from infopages.models import Block, Page, PublicWording, Reference, Source
 from infopages.register import source_for
 from infopages.services import save_with_version
 from reviews import services
+from reviews.blocks import services as blocks
 from reviews.core import workflow
 from reviews.core.errors import InvalidTransition, NotAllowed, WorkflowError
 from reviews.core.workflow import PageStep, Step
@@ -47,6 +48,8 @@ def scene(live_page, author):
     section.body = "Pain, and tiredness."
     save_with_version(section, by=author, comment="Clearer")
     services.mark_source(source=source, by=author, status="updated", note="Updated 2026.")
+    spare = blocks.create_block(name="spare", kind="paragraph", title="Spare", by=author)
+    services.withdraw(change=spare, by=author)  # a shared block no page uses, to retire
     return {"page": live_page, "source": source, "twin": twin}
 
 
@@ -95,6 +98,10 @@ def take(step: PageStep, scene, user) -> None:
         services.mark_source(source=source, by=user, status="withdrawn", note="Withdrawn.")
     elif step == PageStep.MERGE_SOURCES:
         services.merge_sources(keep=source, merge=twin, by=user, reason="The same guideline.")
+    elif step == PageStep.CREATE_BLOCK:
+        blocks.create_block(name="helpline", kind="support_line", title="Helpline", by=user)
+    elif step == PageStep.RETIRE_BLOCK:
+        blocks.retire_block(block=Block.objects.get(name="spare"), by=user, reason="Unused.")
     else:  # a new step needs a line here
         raise AssertionError(f"no way to take {step}")
 
@@ -148,6 +155,7 @@ def test_each_role_is_offered_the_page_steps_of_its_role(request, scene):
         PageStep.EDIT_SOURCE,
         PageStep.MARK_SOURCE,
         PageStep.MERGE_SOURCES,
+        PageStep.CREATE_BLOCK,
     }
     assert offered["author"] == editing  # they marked the source: another medic checks
     assert offered["second_editor"] == editing
@@ -160,6 +168,7 @@ def test_each_role_is_offered_the_page_steps_of_its_role(request, scene):
         PageStep.BRING_REVIEW_FORWARD,
         PageStep.REWORD_NOTICE,
         PageStep.TAKE_DOWN,
+        PageStep.RETIRE_BLOCK,
     }
 
 
@@ -246,6 +255,16 @@ def step_urls(scene) -> dict[PageStep, tuple[str, str, dict]]:
             reverse("reviews:sources"),
             reverse("reviews:merge_sources") + f"?a={source.pk}&b={twin.pk}",
             {"keep": str(source.pk), "reason": "The same guideline."},
+        ),
+        PageStep.CREATE_BLOCK: (
+            reverse("reviews:blocks"),
+            reverse("reviews:create_block"),
+            {"name": "helpline", "kind": "support_line", "title": "Helpline"},
+        ),
+        PageStep.RETIRE_BLOCK: (
+            reverse("reviews:block", args=["spare"]),
+            reverse("reviews:retire_block", args=["spare"]),
+            {"reason": "Unused."},
         ),
     }
 

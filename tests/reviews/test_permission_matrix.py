@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from infopages.models import Figure, PublishedPage, Reference, Resource, Source
 from infopages.services import save_with_version
+from reviews.blocks import services as blocks
 from reviews.core import policy
 from reviews.models import AuditEvent, ChangeRequest, Comment, Invitation, ReviewFlag, SignOff
 from tests.figures import pictures
@@ -109,6 +110,14 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:source_check": {"GET": WORKSPACE, "POST": "-"},
     "reviews:confirm_source_check": {"GET": "-", "POST": {"medic"}},
     "reviews:start_change_for_source": {"GET": "-", "POST": EDITORS},
+    # Shared blocks: read by everyone in the workspace, made and edited by editors (inside a
+    # change, reviewed as a page's), retired by publishers.
+    "reviews:blocks": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:create_block": {"GET": "-", "POST": EDITORS},
+    "reviews:block": {"GET": WORKSPACE, "POST": "-"},
+    "reviews:start_block_change": {"GET": "-", "POST": EDITORS},
+    "reviews:edit_block": {"GET": EDITORS, "POST": EDITORS},
+    "reviews:retire_block": {"GET": "-", "POST": PUBLISHERS},
 }
 OUTSIDE_REVIEW = {name for name, methods in EXPECTED.items() if "token" in methods.values()}
 
@@ -171,6 +180,9 @@ def sample_kwargs(live_page, author, submitted_change, invite):
         "publication_pk": PublishedPage.objects.filter(page=page).first().pk,
         "invitation_pk": invite(submitted_change)[0].pk,
         "source_pk": Source.objects.create(citation="NICE. Early breast cancer (NG101).").pk,
+        "name": blocks.create_block(
+            name="sample-block", kind="paragraph", title="Sample", by=author
+        ).page.shared_block.name,
     }
 
 

@@ -14,7 +14,8 @@ from reviews.models import Decision
 MAX_QUERIES = {
     "start_change": 25,
     # + 1 for figures (issue 20): a change holds the latest version of each kind of part.
-    "edit_in_change": 30,
+    # + 1 (issue 21): whether the part belongs to a shared block (its fields keep to its type)
+    "edit_in_change": 31,
     "submit_for_review": 32,
     "add_comment": 9,
     "sign_off": 37,

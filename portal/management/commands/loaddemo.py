@@ -19,14 +19,49 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from infopages.models import Page, Person, PublishedPage, Section
+from infopages.models import Block, Page, Person, PublishedPage, Section
 from infopages.parts import part_models
 from reviews import services as review_services
+from reviews.blocks import services as block_services
 from reviews.core.selectors import open_change_for
 from reviews.core.services.imports import import_pages
-from reviews.models import ChangeRequest, Frequency, NotificationPreference, ReviewerRole
+from reviews.core.status import ReviewStatus
+from reviews.models import (
+    ChangeRequest,
+    Decision,
+    Frequency,
+    NotificationPreference,
+    ReviewerRole,
+)
 
 DEMO_PAGES_DIR = Path(settings.BASE_DIR) / "demo" / "pages"
+
+# Shared blocks every demo page shows (their markers are in demo/pages/*.md), written for the
+# demo. The phone number is in the range Ofcom keeps for drama, so it rings nobody.
+DEMO_BLOCKS = [
+    (
+        "support-line",
+        "support_line",
+        "Our support line",
+        {
+            "intro": "We are here for you. If you would like to talk to someone, you can:",
+            "phone": "0808 157 0192",
+            "hours": "Monday to Friday, 9am to 6pm, and Saturday, 10am to 2pm",
+            "chat": "https://www.example.org/chat",
+            "email": "support@example.org",
+        },
+    ),
+    (
+        "worried-about-a-symptom",
+        "paragraph",
+        "Worried about a symptom",
+        {
+            "text": "If a symptom worries you, or it is new or getting worse, tell your doctor "
+            "or specialist nurse. You do not need to wait for your next appointment: it is "
+            "always fine to ask."
+        },
+    ),
+]
 
 # Imported as a draft only: it exists for editors but readers get a 404.
 DRAFT_ONLY_SLUGS = {"ct-scan"}
@@ -101,6 +136,8 @@ class Command(BaseCommand):
             groups = self.ensure_groups()
             users = self.ensure_users(groups)
             editor, publisher = users["editor"], users["publisher"]
+            medic = users["medreviewer"]
+            self.ensure_demo_blocks(editor=editor, publisher=publisher, medic=medic)
             paths = sorted(DEMO_PAGES_DIR.glob("*.md"))
             if not paths:
                 raise CommandError(f"No demo pages found in {DEMO_PAGES_DIR}.")
@@ -134,6 +171,32 @@ class Command(BaseCommand):
 
         self.print_summary()
         self.print_logins()
+
+    def ensure_demo_blocks(self, *, editor, publisher, medic) -> None:
+        """Once: the demo's shared blocks, each through its own review (the editor writes it,
+        the reviewer its type needs signs it off, the publisher publishes it)."""
+        for name, kind, title, values in DEMO_BLOCKS:
+            if Block.objects.filter(name=name).exists():
+                continue
+            change = block_services.create_block(name=name, kind=kind, title=title, by=editor)
+            block = Block.objects.get(name=name)
+            _values, counters = block_services.working_values(block)
+            block_services.edit_block(
+                change=change, values=values, lock_versions=counters, by=editor, comment="Demo"
+            )
+            change = review_services.submit_for_review(change=change, by=editor)
+            review = ReviewStatus(change)
+            reviewer, role = (publisher, "publisher") if kind != "paragraph" else (medic, "medical")
+            review_services.sign_off(
+                change=change,
+                reviewer=reviewer,
+                role=role,
+                decision=Decision.APPROVE,
+                seen_hash=change.content_hash,
+                comment="Checked for the demo.",
+                sections=review.section_ids,
+            )
+            review_services.publish(change=change, by=publisher)
 
     def give_pages_owners(self, *, editor, publisher) -> None:
         """The demo editor looks after the pages without an owner, so the dashboard, the
@@ -222,7 +285,7 @@ class Command(BaseCommand):
         live = {p.page_id: p for p in PublishedPage.objects.current()}
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo pages"))
-        for page in Page.objects.order_by("title"):
+        for page in Page.objects.filter(shared_block__isnull=True).order_by("title"):
             publication = live.get(page.pk)
             if publication is None:
                 state = "draft only (readers get a 404)"

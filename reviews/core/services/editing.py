@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from reversion.models import Version
 
-from infopages.figures import marker_refusals
+from infopages.figures import marker_refusals as figure_refusals
 from infopages.markdown import body_refusals
 from infopages.models import Page
 from infopages.parts import PART_KINDS, kind_of, plurals_in_words
 from infopages.services import SavedVersion, address_taken, save_positions, save_with_version
+from infopages.shared_blocks import marker_refusals
 from reviews.core import audit, contents, hooks
 from reviews.core.audit import Action
 from reviews.core.errors import InvalidInput, StaleContent
@@ -77,7 +78,7 @@ def _check(obj: models.Model, related_pages: list[Page] | None) -> None:
     kind = kind_of(obj)
     if kind is not None and kind.has_text:
         require_renderable(obj.body)
-        if refusals := marker_refusals(obj.page_id, obj.body):
+        if refusals := figure_refusals(obj.page_id, obj.body):
             raise InvalidInput("Text: " + " ".join(refusals))
     if isinstance(obj, Page):
         taken = address_taken(obj, obj.slug)
@@ -88,9 +89,10 @@ def _check(obj: models.Model, related_pages: list[Page] | None) -> None:
 
 
 def require_renderable(body: str) -> None:
-    """Refuse a section body over the renderer's limits or its time budget: whoever saves it
-    (a form, the importer, a restore, a script), it must be publishable as written."""
-    if refusals := body_refusals(body):
+    """Refuse a section body over the renderer's limits or its time budget, or embedding a
+    shared block pages cannot show: whoever saves it (a form, the importer, a restore, a
+    script), it must be publishable as written."""
+    if refusals := body_refusals(body) + marker_refusals(body):
         raise InvalidInput("Text: " + " ".join(refusals))
 
 

@@ -175,7 +175,7 @@ def publish(
         )
     except PublishingRefused as refusal:
         raise InvalidTransition(str(refusal)) from None
-    outcomes = hooks.publish(change=change, approvals=review.counting, at=now)
+    outcomes = hooks.publish(change=change, approvals=review.counting, at=now, by=by)
     was_scheduled = move(change, step=Step.PUBLISH, to=State.PUBLISHED) == State.SCHEDULED
     change.publication = publication
     change.published_at = now

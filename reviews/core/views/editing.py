@@ -28,7 +28,7 @@ from infopages.markdown import render_markdown
 from infopages.models import Page, Section
 from infopages.publishing import topic_trail
 from infopages.services import EditConflict
-from reviews.core import services
+from reviews.core import panels, services
 from reviews.core.diffs import diff_html
 from reviews.core.errors import WorkflowError
 from reviews.core.forms_editing import NewSectionForm, RemovePartForm, SectionForm
@@ -96,6 +96,10 @@ def render_editor(
         **extra,
     }
     context["reading"] = _reading(context.get("form"), context["preview_html"])
+    form = context.get("form")
+    if form is not None and "body" in form.fields and "panels" not in context:
+        given = {"request": request, "change": change, "form": form}
+        context.update(panels.context_for(panels.SECTION_EDITOR, **given))
     return render(request, template, context, status=status)
 
 
