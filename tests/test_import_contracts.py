@@ -48,7 +48,7 @@ def test_the_core_importing_a_feature_breaks_the_contract(tmp_path):
     for package in ("portal", "accounts", "infopages", "reviews"):
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("")
-    for package in ("core", "schedule", "evidence", "outside", "readability"):
+    for package in ("core", "schedule", "evidence", "outside", "readability", "blocks", "versions"):
         (tmp_path / "reviews" / package).mkdir()
         (tmp_path / "reviews" / package / "__init__.py").write_text("")
     for module in ("urls", "admin", "management", "signals", "subscriptions", "apps", "models"):

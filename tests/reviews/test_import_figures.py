@@ -5,6 +5,7 @@ import pytest
 
 from infopages.models import Figure, Page, PublishedPage, StoredImage
 from tests.figures import pictures
+from tests.infopages.content import publish_demo_blocks
 from tests.reviews.test_import_pages import (  # noqa: F401 (importer: the publisher, autouse)
     BONE_SCAN,
     import_paths,
@@ -91,10 +92,14 @@ def test_a_bad_picture_rejects_the_file_at_its_line_and_stores_nothing(
     assert "1 file rejected" in failure
 
 
-def test_front_matter_gives_a_picture_its_long_description_and_credit(client, db, tmp_path):
-    """The demo's secondary breast cancer page, as shipped: its diagram comes back."""
+def test_front_matter_gives_a_picture_its_long_description_and_credit(
+    client, db, tmp_path, request
+):
+    """The demo's secondary breast cancer page, as shipped: its diagram comes back (and the
+    shared blocks it shows, published first, as ``loaddemo`` does)."""
     from django.conf import settings
 
+    publish_demo_blocks(by=request.getfixturevalue("importer"))
     path = settings.BASE_DIR / "demo" / "pages" / "secondary-breast-cancer.md"
 
     report = import_paths([path])
