@@ -157,7 +157,9 @@ def public_addresses() -> list[str]:
                 addresses.append(path)
                 if path.endswith(".xml"):
                     pending.append(path)
-    for slug in PublishedPage.objects.order_by("slug").values_list("slug", flat=True).distinct():
+    # A shared block's signed snapshots are not pages readers can open.
+    readers_pages = PublishedPage.objects.filter(block_publication__isnull=True)
+    for slug in readers_pages.order_by("slug").values_list("slug", flat=True).distinct():
         for path in ("", "print/", "history/"):
             addresses.append(f"/info/{slug}/{path}")
         addresses.append(f"/api/pages/{slug}/")
@@ -202,7 +204,7 @@ def snapshot(addresses: list[str]) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
 
-    from infopages.models import PublishedPage, PublishedSection
+    from infopages.models import PublishedPage, PublishedSection, StoredPageBody
     from reviews.models import AuditEvent
 
     for alias in caches:
@@ -216,9 +218,9 @@ def snapshot(addresses: list[str]) -> dict[str, object]:
             body = pattern.sub(replacement, body)
         headers = {h: response.get(h, "") for h in ("Location", "ETag", "Last-Modified")}
         found[f"public {address}"] = (response.status_code, headers, body)
-    for model in (PublishedPage, PublishedSection, AuditEvent):
+    for model in (PublishedPage, PublishedSection, StoredPageBody, AuditEvent):
         for row in model.objects.order_by("pk").values():
-            found[f"{model._meta.db_table} #{row['id']}"] = row
+            found[f"{model._meta.db_table} #{row[model._meta.pk.attname]}"] = row
     for model in apps.get_models():
         found[f"rows in {model._meta.db_table}"] = model._base_manager.count()
     with connection.cursor() as cursor:

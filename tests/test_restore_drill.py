@@ -19,20 +19,31 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_the_drill_notices_a_publication_that_came_back_different(settings):
     settings.DEBUG = True
+    settings.PUBLIC_PAGE_MEMORY_BYTES = 0  # as the drill runs: every answer read afresh
     call_command("loaddemo", stdout=io.StringIO())
     addresses = restore_drill.public_addresses()
     before = restore_drill.snapshot(addresses)
     section = PublishedSection.objects.filter(publication__is_current=True).order_by("pk")[0]
+    publication = section.publication
     with connection.cursor() as cursor:  # what a bad restore could do, beneath the model
         cursor.execute(
             "UPDATE infopages_publishedsection SET html = '<p>Tampered</p>' WHERE id = %s",
             [section.pk],
         )
+        # Readers are served the body stored at publication, so tamper with it as well.
+        cursor.execute(
+            "UPDATE infopages_storedpagebody SET body = REPLACE(body, %s, %s) "
+            "WHERE publication_id = %s",
+            [publication.title, "Tampered", publication.pk],
+        )
 
     found = restore_drill.differences(before, restore_drill.snapshot(addresses))
 
-    slug = section.publication.slug
+    slug = publication.slug
     assert f"differs: infopages_publishedsection #{section.pk}" in found
-    assert {f"differs: public /info/{slug}/", f"differs: public /api/pages/{slug}/"} <= set(found)
-    assert all(slug in line or f"#{section.pk}" in line for line in found)
+    assert f"differs: infopages_storedpagebody #{publication.pk}" in found
+    assert f"differs: public /info/{slug}/" in found
+    assert all(
+        slug in line or line.endswith((f"#{section.pk}", f"#{publication.pk}")) for line in found
+    )
     assert before["audit log refuses"] == {"UPDATE": True, "DELETE": True, "TRUNCATE": True}
