@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 
-from infopages import selectors
+from infopages import prepared, selectors
 from infopages.figures import absolute, shared_image
 from infopages.models import (
     PublicReviewNotice,
@@ -262,21 +262,8 @@ def _json(value):
 def _fetch(slug: str):
     params = [recipe(), PublicWording.Key.REVIEW_NOTICE.value, slug]
     sql = _SQL.get(connection.vendor) or _SQL.setdefault(connection.vendor, _sql())
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-        # Prepared once per connection: planning the query costs twice what running it does.
-        raw = connection.connection
-        if not getattr(raw, "portal_live_page_prepared", False):
-            numbered = sql.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
-            cursor.execute(f"PREPARE {_PREPARED}(text, text, text) AS {numbered}")
-            raw.portal_live_page_prepared = True
-        cursor.execute(f"EXECUTE {_PREPARED}(%s, %s, %s)", params)
-        return cursor.fetchone()
-
-
-_PREPARED = "portal_live_page"
+    # Planning the query costs twice what running it does: prepared once per connection.
+    return prepared.fetch("portal_live_page", sql, params, ("text", "text", "text"))
 
 
 def live_page(*, slug: str) -> LivePage | None:

@@ -18,18 +18,17 @@ publication. Page text is escaped; only highlights become ``<mark>``.
 """
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
+from urllib.parse import quote
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from infopages import caching
+from infopages import caching, prepared
 from infopages.models import PublishedPage, PublishedSection
 from infopages.search_index import PAGE_TABLE, SECTION_TABLE, uses_postgresql
 
@@ -48,21 +47,37 @@ _WORD = re.compile(r"\w+")
 # one ends and the next begins.
 BLOCK_SEPARATOR = " · "
 # What a result shows: never the big search columns.
-_UNSHOWN = ("plain_text", "search_vector", "source_versions", "approved_by", "references")
 _SHOWN = ("id", "page_id", "slug", "title", "summary", "topic_path", "published_at")
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    publication: PublishedPage
+    """One result as shown: the page's address (at the section that matched best, when one
+    did), title, summary and a short, escaped, highlighted extract."""
+
+    slug: str
+    title: str
+    summary: str
     snippet: SafeString
     anchor: str = ""
 
     @property
     def url(self) -> str:
-        """The page, at the section that matched best when one did."""
-        url = self.publication.get_absolute_url()
+        url = page_address(self.slug)
         return f"{url}#{self.anchor}" if self.anchor else url
+
+
+def page_address(slug: str) -> str:
+    """A live page's address, without resolving a URL per result (20 per results page)."""
+    prefix, suffix = _page_address_parts()
+    return f"{prefix}{quote(slug)}{suffix}"
+
+
+@functools.cache
+def _page_address_parts() -> tuple[str, str]:
+    marker = "slug-placeholder"
+    prefix, suffix = reverse("infopages:page", kwargs={"slug": marker}).split(marker)
+    return prefix, suffix
 
 
 def clean_query(raw: str | None) -> str:
@@ -133,7 +148,8 @@ def hits(query: str) -> Hits:
 
 def _ranked_postgresql(query: str) -> tuple[list[int], int]:
     """Rank at most the pages matching in their title and the first ``SEARCH_CANDIDATES`` + 1
-    others the index gives (title A > summary B > body C), never every match."""
+    others the index gives (title A > summary B > body C), never every match. Not prepared:
+    a generic plan cannot see that the title's index suits the words, and reads every title."""
     table = PublishedPage._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -207,67 +223,68 @@ def _fts5_any_word(query: str) -> str:
     return " OR ".join(f'"{word}"' for word in query_words(query))
 
 
-def with_snippets(publications, query: str) -> list[SearchResult]:
-    """Each result with the section that matched best (its anchor) and a short, escaped,
-    highlighted extract of it; two queries for the whole page of results."""
-    publications = list(publications)
-    if not publications or not query_words(query):
-        return [SearchResult(p, mark_safe("")) for p in publications]
-    ids = [p.pk for p in publications]
-    if uses_postgresql():
-        best = _best_sections_postgresql(ids, query)
+def results(ids, query: str) -> list[SearchResult]:
+    """The results shown for ``ids`` (best first), each with the section that matched best
+    and a snippet of it: one query for the whole page of results, reading only the rows shown
+    (a snippet for each of them and nothing else)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    if not query_words(query):
+        rows = PublishedPage.objects.current().filter(pk__in=ids).values_list(*_ROW)
+        found = {row[0]: (*row[1:], "", "") for row in rows}
+    elif uses_postgresql():
+        found = _shown_postgresql(ids, query)
     else:
-        best = _best_sections_fts5(ids, query)
-    results = []
-    for publication in publications:
-        anchor, marked = best.get(publication.pk, ("", ""))
-        snippet = highlight(marked) if _START in marked else mark_safe("")
-        results.append(SearchResult(publication, snippet, anchor))
-    return results
+        found = _shown_fts5(ids, query)
+    shown = []
+    for pk in ids:
+        if pk not in found:  # taken down since the ids were ranked
+            continue
+        slug, title, summary, anchor, marked = found[pk]
+        snippet = highlight(marked) if marked and _START in marked else mark_safe("")
+        shown.append(SearchResult(slug, title, summary, snippet, anchor or ""))
+    return shown
 
 
-def _any_word_query(query: str) -> SearchQuery:
-    return reduce(
-        or_,
-        [SearchQuery(word, config="english", search_type="plain") for word in query_words(query)],
+_ROW = ("id", "slug", "title", "summary")
+
+
+_HEADLINE_OPTIONS = (
+    f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _shown_postgresql(ids: list[int], query: str) -> dict[int, tuple]:
+    """Each shown page with its best section (rank, then page order) and a headline of it.
+    Any word of the query counts ("bone or scan": words only, so no other operator)."""
+    pages, sections = PublishedPage._meta.db_table, PublishedSection._meta.db_table
+    rows = prepared.fetch(
+        "portal_search_shown",
+        f"WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q) "
+        f"SELECT p.id, p.slug, p.title, p.summary, best.anchor, "
+        f"CASE WHEN best.plain_text IS NULL THEN '' "
+        f"ELSE ts_headline('english', best.plain_text, q.q, %s) END "
+        f"FROM {pages} p CROSS JOIN q LEFT JOIN LATERAL ("
+        f"SELECT s.anchor, s.plain_text FROM {sections} s "
+        f"WHERE s.publication_id = p.id AND s.search_vector @@ q.q "
+        f"ORDER BY ts_rank(s.search_vector, q.q) DESC, s.position LIMIT 1) best ON true "
+        f"WHERE p.id = ANY(%s) AND p.is_current",
+        [" or ".join(query_words(query)), _HEADLINE_OPTIONS, ids],
+        ("text", "text", "bigint[]"),
+        many=True,
     )
+    return {row[0]: row[1:] for row in rows}
 
 
-def _best_sections_postgresql(ids: list[int], query: str) -> dict[int, tuple[str, str]]:
-    any_word = _any_word_query(query)
-    ranked = (
-        PublishedSection.objects.filter(publication_id__in=ids, search_vector=any_word)
-        .annotate(rank=SearchRank(F("search_vector"), any_word))
-        .order_by("publication_id", "-rank", "position")
-        .values_list("pk", "publication_id")
-    )
-    chosen: dict[int, int] = {}
-    for section_id, publication_id in ranked:
-        chosen.setdefault(publication_id, section_id)
-    headlines = PublishedSection.objects.filter(pk__in=chosen.values()).annotate(
-        headline=SearchHeadline(
-            "plain_text",
-            any_word,
-            config="english",
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=SNIPPET_WORDS,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-    )
-    return {
-        s.publication_id: (s.anchor, s.headline)
-        for s in headlines.only("pk", "publication_id", "anchor")
-    }
-
-
-def _best_sections_fts5(ids: list[int], query: str) -> dict[int, tuple[str, str]]:
-    """The first section of each page (in page order) that matches a word of the query, with
-    a snippet of it. A page's sections have neighbouring ids, so FTS5 seeks to each page's
-    range instead of reading every section that matches (every one, for common words)."""
-    sections = "infopages_publishedsection"
+def _shown_fts5(ids: list[int], query: str) -> dict[int, tuple]:
+    """Each shown page with the first section (in page order) that matches a word of the
+    query, and a snippet of it. A page's sections have neighbouring ids, so FTS5 seeks to
+    each page's range instead of reading every section that matches (every one, for common
+    words)."""
+    pages, sections = PublishedPage._meta.db_table, PublishedSection._meta.db_table
+    any_word = _fts5_any_word(query)
     parts, params = [], []
     for publication_id in ids:
         parts.append(
@@ -278,15 +295,31 @@ def _best_sections_fts5(ids: list[int], query: str) -> dict[int, tuple[str, str]
             f"(SELECT max(id) FROM {sections} WHERE publication_id = %s) "
             f"AND publication_id = %s ORDER BY rowid LIMIT 1)"
         )
-        any_word = _fts5_any_word(query)
         params += [_START, _STOP, any_word, publication_id, publication_id, publication_id]
+    placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.publication_id, s.anchor, m.marked FROM ({' UNION ALL '.join(parts)}) m "
-            f"JOIN {sections} s ON s.id = m.section_id",
-            params,
+            f"SELECT p.id, p.slug, p.title, p.summary, s.anchor, m.marked FROM {pages} p "
+            f"LEFT JOIN ({' UNION ALL '.join(parts)}) m ON m.publication_id = p.id "
+            f"LEFT JOIN {sections} s ON s.id = m.section_id "
+            f"WHERE p.id IN ({placeholders}) AND p.is_current",
+            [*params, *ids],
         )
-        return {publication_id: (anchor, marked) for publication_id, anchor, marked in cursor}
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def results_html(shown: list[SearchResult]) -> SafeString:
+    """The results' list items, written here rather than by the template engine: twenty
+    results cost the engine more than the two queries that found them. Everything from the
+    page is escaped; the snippet is escaped already (``highlight``)."""
+    items = []
+    for result in shown:
+        snippet = f'\n    <p class="snippet">{result.snippet}</p>' if result.snippet else ""
+        items.append(
+            f'  <li>\n    <h2><a href="{escape(result.url)}">{escape(result.title)}</a></h2>\n'
+            f"    <p>{escape(result.summary)}</p>{snippet}\n  </li>\n"
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every part escaped above)
 
 
 def highlight(marked_text: str) -> SafeString:

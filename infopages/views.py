@@ -228,15 +228,16 @@ def search_results(request: HttpRequest) -> HttpResponse:
     def build() -> HttpResponse:
         context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
         if query:
-            matches = search.matching_publications(query)
-            paginator = Paginator(matches, SEARCH_RESULTS_PER_PAGE)
+            found = search.hits(query)
+            paginator = Paginator(found.ids, SEARCH_RESULTS_PER_PAGE)
             try:
                 page_obj = paginator.page(number)
             except (EmptyPage, PageNotAnInteger):
                 page_obj = paginator.page(1)
             context["page_obj"] = page_obj
-            context["more_than"] = search.SEARCH_CANDIDATES if matches.found.more else None
-            context["results"] = search.with_snippets(page_obj.object_list, query)
+            context["more_than"] = search.SEARCH_CANDIDATES if found.more else None
+            context["results"] = search.results(page_obj.object_list, query)
+            context["results_html"] = search.results_html(context["results"])
         if not context["results"]:
             context["topics"] = selectors.live_topic_tree()
         return caching.set_public_headers(render(request, "infopages/search.html", context))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
@@ -341,3 +342,46 @@ def test_memory_off_builds_every_search(settings, many, django_assert_max_num_qu
 
     with django_assert_max_num_queries(2):  # the log (at most once a second) and the ranking
         assert search.hits("scan").count == 6
+
+
+def test_a_results_page_is_two_queries_whatever_it_shows(
+    client, settings, many, django_assert_max_num_queries
+):
+    """The ranking, then the rows shown with their snippets: one query for all of them."""
+    settings.PUBLIC_PAGE_MEMORY_BYTES = 0
+    client.get(reverse("infopages:search"), {"q": "scan"})  # the publication log, read once
+
+    with django_assert_max_num_queries(2):
+        html = client.get(reverse("infopages:search"), {"q": "scan guide"}).content.decode()
+
+    assert html.count('<p class="snippet">') == 2
+    assert '<a href="/info/page-7/#about">Scan guide 7</a>' in html
+
+
+def test_results_escape_every_title_and_summary(client, make_page, publish):
+    page = make_page(
+        slug="odd-title",
+        title='Scan <img src=x onerror="alert(1)"> & more',
+        sections=[("About", "A scan.")],
+    )
+    publish(page)
+
+    html = client.get(reverse("infopages:search"), {"q": "scan"}).content.decode()
+
+    assert "<img src=x" not in html
+    assert "Scan &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; more</a>" in html
+    assert "<p>About scan &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; more.</p>" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searches_go_on_working_on_a_new_database_connection(client, settings, many):
+    """PostgreSQL: statements prepared on one connection are prepared again on the next."""
+    settings.PUBLIC_PAGE_MEMORY_BYTES = 0
+    first = client.get(reverse("infopages:search"), {"q": "scan"}).content.decode()
+    page = client.get("/info/page-3/")
+    connection.close()
+
+    again = client.get(reverse("infopages:search"), {"q": "scan"}).content.decode()
+
+    assert first == again and 'class="snippet"' in again
+    assert client.get("/info/page-3/").content == page.content
