@@ -101,6 +101,7 @@ class _Seen:
 
 _seen = _Seen()
 _lock = threading.Lock()
+_remembered: dict[str, tuple[object, frozenset[str], int]] = {}  # see remembered()
 
 
 def changes_seen() -> int:
@@ -117,6 +118,7 @@ def changes_seen() -> int:
             _seen.touched = {}
             _seen.read_at = now
             _seen.due = _seen.forgotten != forgotten
+        _remembered.clear()
         memory = process_page_cache()
         if memory is not None:
             memory.clear()
@@ -163,6 +165,7 @@ def start_afresh() -> None:
         _seen.forgotten += 1
         _seen.start, _seen.newest, _seen.read_at, _seen.touched = None, 0, 0.0, {}
         _seen.due = False
+    _remembered.clear()
     if _memory is not None:
         _memory.clear()
 
@@ -177,6 +180,19 @@ def is_fresh(tags: frozenset[str], built_at: int) -> bool:
     if touched.get(EVERYTHING, 0) > built_at:
         return False
     return all(touched.get(tag, 0) <= built_at for tag in tags)
+
+
+def remembered(key: str, tags: frozenset[str], build: Callable[[], object]) -> object:
+    """A small value read by many responses (the topic tree), built once per worker and
+    again only when a change names one of its ``tags``, whatever ``PUBLIC_PAGE_MEMORY_MB``
+    says (that bounds the responses kept, which this is not)."""
+    built_at = changes_seen()
+    kept = _remembered.get(key)
+    if kept is not None and kept[1] == tags and is_fresh(tags, kept[2]):
+        return kept[0]
+    value = build()
+    _remembered[key] = (value, tags, built_at)
+    return value
 
 
 def record_change(tags: Iterable[str]) -> None:

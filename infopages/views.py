@@ -83,6 +83,16 @@ def notice_shown_since(publication: PublishedPage) -> dt.datetime:
     return max(moment for moment in moments if moment is not None)
 
 
+def live_topic_tree() -> list:
+    """The topic tree (``selectors.live_topic_tree``), built once per worker per change to
+    the lists of pages: the home page, every topic page and every search that finds nothing
+    show it."""
+    return caching.remembered("topic-tree", _LISTING_ONLY, selectors.live_topic_tree)
+
+
+_LISTING_ONLY = frozenset({caching.LISTING})
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Every live topic with its count of pages, and the latest updates: the same size with
@@ -90,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def build() -> HttpResponse:
         context = {
-            "topics": selectors.live_topic_tree(),
+            "topics": live_topic_tree(),
             "recent": selectors.recently_updated(HOME_RECENT_PAGES),
             "site_url": settings.SITE_URL,
             "site_name": SITE_NAME,
@@ -106,7 +116,7 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
     number = request.GET.get("page") or "1"
 
     def build() -> HttpResponse:
-        node = selectors.find_topic(selectors.live_topic_tree(), topic_path)
+        node = selectors.find_topic(live_topic_tree(), topic_path)
         if node is None:
             raise Http404("No published pages in this topic.")
         paginator = Paginator(selectors.live_pages_in_topic(node.path), TOPIC_PAGE_SIZE)
@@ -239,7 +249,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
             context["results"] = search.results(page_obj.object_list, query)
             context["results_html"] = search.results_html(context["results"])
         if not context["results"]:
-            context["topics"] = selectors.live_topic_tree()
+            context["topics"] = live_topic_tree()
         return caching.set_public_headers(render(request, "infopages/search.html", context))
 
     digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()

@@ -385,3 +385,23 @@ def test_searches_go_on_working_on_a_new_database_connection(client, settings, m
 
     assert first == again and 'class="snippet"' in again
     assert client.get("/info/page-3/").content == page.content
+
+
+def test_a_search_finding_nothing_shows_the_topics_without_building_them_each_time(
+    client, settings, make_page, publish, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_MEMORY_BYTES = 0  # no response kept: each search is answered afresh
+    publish(make_page(slug="bone-scan", title="Bone scan"))
+    first = client.get(reverse("infopages:search"), {"q": "zebra"}).content.decode()
+    assert "Browse our topics" in first
+
+    with django_assert_max_num_queries(1):  # the ranking only: the tree is kept
+        client.get(reverse("infopages:search"), {"q": "giraffe"})
+
+    other = make_page(slug="hair-loss", title="Hair loss")
+    other.topic = type(other.topic).objects.create(name="Side effects", slug="side-effects")
+    other.save()
+    publish(other)
+    caching.forget_changes()
+    after = client.get(reverse("infopages:search"), {"q": "okapi"}).content.decode()
+    assert "Side effects" in after and "Side effects" not in first
