@@ -11,7 +11,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infopages import publishing
+from infopages import publishing, republishing
 from infopages.models import Block, BlockPublication, PublishedPage
 from infopages.shared_blocks import misplaced_markers, names_in
 from reviews import services
@@ -219,7 +219,7 @@ def test_a_page_never_shows_a_block_version_nobody_signed(
         comment="Not reviewed yet",
     )
     # Republishing finds nothing newer that was signed; a new publication takes version 1.
-    assert publishing.republish_with_blocks(page=live_page, block=support_line) is None
+    assert republishing.republish_with_blocks(page=live_page, block=support_line) is None
     again = publishing.publish_content(
         page=live_page,
         content=publishing.content_from_working_copy(live_page),
@@ -292,21 +292,24 @@ def test_an_interrupted_republication_resumes_and_finishes_without_duplicates(
     run = BlockRepublication.objects.get(block_publication__number=2)
     assert (run.total, run.republished) == (5, 0)
 
-    real = publishing.republish_with_blocks
+    real = republishing.republish_pages_with_blocks
     calls = []
 
-    def crash_on_the_third(**kwargs):
-        calls.append(kwargs["page"].pk)
-        if len(calls) == 3:
+    def crash_in_the_second_group(**kwargs):
+        calls.append(kwargs["page_ids"])
+        result = real(**kwargs)
+        if len(calls) == 2:  # after writing the third and fourth pages, before the commit
             raise RuntimeError("the server was stopped")
-        return real(**kwargs)
+        return result
 
-    with mock.patch("reviews.blocks.services.republish_with_blocks", crash_on_the_third):
+    with mock.patch(
+        "reviews.blocks.services.republish_pages_with_blocks", crash_in_the_second_group
+    ):
         with pytest.raises(RuntimeError):
-            blocks.run_unfinished(batch_size=2)
+            blocks.run_unfinished(batch_size=2, group_size=2)
     run.refresh_from_db()
     assert run.republished == 2 and not run.is_finished
-    assert blocks.remaining_count(run) == 3  # the third page's transaction was undone
+    assert blocks.remaining_count(run) == 3  # the second group's transaction was undone
 
     assert blocks.run_unfinished(batch_size=2) == 3
     assert blocks.run_unfinished(batch_size=2) == 0  # nothing left, nothing twice
