@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from infopages.markdown import RenderTooSlow, find_markdown_problems, make_anchor, render_checked
 from infopages.review_intervals import MAX_REVIEW_YEARS_WORDS, latest_next_review
+from infopages.shared_blocks import marker_refusals, names_in_all, usable_blocks
 from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
@@ -506,7 +507,7 @@ def _split_sections(
             raise BadFile(number, "text before the first '## ' heading: put it in a section")
     if not found:
         raise BadFile(first_line - 1, "no sections: the page needs at least one '## Heading'")
-    sections, taken = [], set()
+    sections, taken, lines_of = [], set(), {}
     pictures = _Pictures(path, details or {})
     for heading, heading_line, body in found:
         body = pictures.placed(body, first_line=heading_line + 1)
@@ -527,10 +528,29 @@ def _split_sections(
             anchor, n = base[: 80 - len(suffix)] + suffix, n + 1
         taken.add(anchor)
         sections.append({"anchor": anchor, "heading": heading, "body": text})
+        lines_of[anchor] = heading_line + 1 + leading
+    _check_block_markers(sections, lines_of)
     for target, detail in pictures.details.items():
         if target not in pictures.used:
             raise BadFile(detail["line"], f"figure {_shown(target)} is not shown in any section")
     return sections, pictures.figures
+
+
+def _check_block_markers(sections: list[dict], first_line_of: dict[str, int]) -> None:
+    """Refuse shared block markers a page could not show, as saving a section in the editor
+    does: misplaced, naming no block, or a block retired or never published (two queries
+    for the file, only when it has markers)."""
+    names = names_in_all(section["body"] for section in sections)
+    usable = usable_blocks(names) if names else {}
+    for section in sections:
+        refusals = marker_refusals(section["body"], usable=usable)
+        if refusals:
+            body_lines = section["body"].split("\n")
+            at = next((n for n, line in enumerate(body_lines) if "{{" in line), 0)
+            raise BadFile(
+                first_line_of[section["anchor"]] + at,
+                f"section {_shown(section['heading'])}: {refusals[0]}",
+            )
 
 
 _IMAGE_LINE = re.compile(r'^\s*!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)\s*$')
