@@ -86,7 +86,9 @@ def _republish(*, change, approvals, at, **given) -> hooks.Outcome:
 
 
 def _first_batch(run_pk: int) -> None:
-    run = BlockRepublication.objects.select_related("block_publication__block").get(pk=run_pk)
+    run = BlockRepublication.objects.select_related("block_publication__block", "started_by").get(
+        pk=run_pk
+    )
     services.republish_batch(run, limit=FIRST_BATCH)
 
 

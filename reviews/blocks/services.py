@@ -427,7 +427,9 @@ def run_unfinished(
     republished."""
     total = 0
     for run in BlockRepublication.objects.filter(finished_at=None).order_by("started_at", "id"):
-        run = BlockRepublication.objects.select_related("block_publication__block").get(pk=run.pk)
+        run = BlockRepublication.objects.select_related(
+            "block_publication__block", "started_by"
+        ).get(pk=run.pk)
         while True:
             limit = batch_size if max_pages is None else min(batch_size, max_pages - total)
             if limit <= 0:
