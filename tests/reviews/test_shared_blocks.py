@@ -233,7 +233,7 @@ def test_the_command_works_through_unfinished_runs(pages_with_block, change_bloc
 
     pages_with_block(3)
     change_block(hours="Every day, 8am to 8pm", run_first_batch=False)
-    call_command("republish_blocks", "--batch-size", "2")
+    call_command("republish_blocks", "--batch-size", "2", "--group-size", "1")
     assert BlockRepublication.objects.get(block_publication__number=2).is_finished
     assert not PublishedPage.objects.current().filter(blocks__number=1).exists()
 
