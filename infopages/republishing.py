@@ -77,7 +77,8 @@ def republish_pages_with_blocks(
         return result
     # Lock the pages (in id order: two runners never wait on each other in a circle), then
     # read what they show under the lock.
-    pages = {page.pk: page for page in Page.objects.select_for_update().filter(pk__in=ids)}
+    locked = Page.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    pages = {page.pk: page for page in locked}
     current = {
         snapshot.page_id: snapshot
         for snapshot in PublishedPage.objects.current()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from infopages import publishing, republishing
+from infopages import events, publishing, republishing
 from infopages.models import Block, PublishedPage, PublishedSection
 from infopages.plain_english import count_sentences
 from reviews.blocks import services as blocks
@@ -161,3 +161,17 @@ def test_any_group_size_republishes_every_page_once(pages_with_block, change_blo
     for page in pages:
         assert PublishedPage.objects.filter(page=page, blocks__number=2).count() == 1
         assert NEW_HOURS in live(page).sections.first().html
+
+
+def test_a_follower_without_a_form_for_many_is_told_of_each_page(
+    pages_with_block, change_block, monkeypatch
+):
+    seen = []
+    followers = [*events.subscribers(events.IN_TRANSACTION), lambda e: seen.append(e.page.pk)]
+    monkeypatch.setitem(events._handlers, events.IN_TRANSACTION, followers)
+    pages = pages_with_block(3)
+    seen.clear()
+
+    change_block(hours=NEW_HOURS)
+
+    assert sorted(seen) == sorted(page.pk for page in pages)
