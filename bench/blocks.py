@@ -2,12 +2,16 @@
 
 For each database: a corpus of ``--pages`` live pages (``bench.corpus``) whose first section
 embeds the block ``support-line`` (version 1), gunicorn serving them (2 sync workers, the
-production settings, the rendered-page cache off, so every request renders), and readers
+production settings, no shared page cache: each worker keeps the pages it served in its
+memory and drops them as the log of public changes names them), and readers
 fetching random pages in ``--readers`` threads for the whole run. Then version 2 of the block
 is published and every page republished with it, by the service the ``republish_blocks``
-command runs (batches of ``--batch-size``, each page in its own transaction). Reported: the
-pages republished, total seconds, pages per second, and the readers' requests during the
-run: how many, errors, p50 and p99 latency.
+command runs (batches of ``--batch-size``, groups of 20 pages a transaction). Reported: the
+pages republished, total seconds, pages per second, the readers' requests during the run
+(how many, errors, p50 and p99 latency), and, once the freshness bound has passed, how many
+of the last page and 50 others sampled still show the old text (none should).
+
+Where the time goes, in this process without readers: ``python -m bench.blocks_profile``.
 
     .venv/bin/python -m bench.blocks [--pages 2000] [--sections 10]
         [--databases sqlite,postgresql] [--output bench/blocks_results.json]
