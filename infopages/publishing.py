@@ -218,15 +218,13 @@ def publish_content(
     public_note: str = "",
     at: datetime | None = None,
     ends_review_notice: bool = False,
-    rendered: dict[int, str] | None = None,
 ) -> PublishedPage:
     """Replace what readers see of ``page`` with ``content``, atomically, and announce it.
 
     ``note``: for the team (where it came from); ``public_note``: one line of plain text
     readers see in the page's history, what changed (empty for a minor change).
     ``ends_review_notice``: readers are no longer told a review is under way (a full review
-    was published), as part of this publication. ``rendered``: the HTML of section versions
-    already rendered by an earlier publication, by version id (not rendered again).
+    was published), as part of this publication.
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
@@ -239,11 +237,7 @@ def publish_content(
     if live:
         _refuse_taken_address(page, content.slug)
     embedded = _embedded_blocks(content, usable) if live else {}
-    known = rendered or {}
-    rendered = [
-        (s, splice((s.version_id is not None and known.get(s.version_id)) or _render(s), embedded))
-        for s in content.sections
-    ]
+    rendered = [(s, splice(_render(s), embedded)) for s in content.sections]
     rendered, placed = _with_figures(content, rendered)
     replaced = _retire(page, at=now) if live else None
     texts = [block_text(html) for _, html in rendered]
