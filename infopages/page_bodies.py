@@ -164,6 +164,19 @@ def store_body(publication: PublishedPage, sections=None) -> str:
     return body
 
 
+def store_bodies(publications) -> None:
+    """``store_body`` for many new publications, written in one statement; each is rendered
+    once, from the sections it was published with (``new_sections``) when they are kept."""
+    StoredPageBody.objects.bulk_create(
+        StoredPageBody(
+            publication=publication,
+            recipe=recipe(),
+            body=render_body(publication, getattr(publication, "new_sections", None)),
+        )
+        for publication in publications
+    )
+
+
 def compose(body: str, *, notice: str, related: list, link_base: str = "") -> str:
     """The stored body with today's notice and the related pages live now in their slots."""
     before, rest = body.split(NOTICE_SLOT, 1)

@@ -66,25 +66,53 @@ def sentences_of_html(html: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if _WORD.search(s or "")]
 
 
-def score_sentences(sentences: list[str]) -> Score | None:
-    """The score of these sentences together, or None for too short a text to judge.
+@dataclass(frozen=True)
+class Counts:
+    """What a score is computed from: so scores of parts add up to the score of the whole."""
 
-    The Flesch-Kincaid grade and the Flesch reading ease, from counts of sentences, words and
-    syllables; each word's syllables are counted by textstat once per process (a page's words
-    repeat across pages, and counting is the slow part)."""
+    words: int
+    sentences: int
+    syllables: int
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(
+            self.words + other.words,
+            self.sentences + other.sentences,
+            self.syllables + other.syllables,
+        )
+
+
+def count_sentences(sentences: list[str]) -> Counts:
     words = [word for sentence in sentences for word in _WORD.findall(sentence)]
-    if len(words) < MIN_WORDS:
+    return Counts(len(words), len(sentences), sum(syllables(word) for word in words))
+
+
+def score_counts(counts: Counts, *, hard_sentences=()) -> Score | None:
+    """The Flesch-Kincaid grade and the Flesch reading ease from counts of words, sentences
+    and syllables, or None for too short a text to judge."""
+    if counts.words < MIN_WORDS:
         return None
-    per_sentence = len(words) / len(sentences)
-    per_word = sum(syllables(word) for word in words) / len(words)
+    per_sentence = counts.words / counts.sentences
+    per_word = counts.syllables / counts.words
     grade = 0.39 * per_sentence + 11.8 * per_word - 15.59
     return Score(
         reading_age=round(max(grade, 0) + UK_READING_AGE_OFFSET, 1),
         ease=round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1),
-        words=len(words),
-        sentences=len(sentences),
-        hard_sentences=_hardest(sentences),
+        words=counts.words,
+        sentences=counts.sentences,
+        hard_sentences=list(hard_sentences),
     )
+
+
+def score_sentences(sentences: list[str]) -> Score | None:
+    """The score of these sentences together, or None for too short a text to judge.
+
+    Each word's syllables are counted by textstat once per process (a page's words repeat
+    across pages, and counting is the slow part)."""
+    counts = count_sentences(sentences)
+    if counts.words < MIN_WORDS:
+        return None
+    return score_counts(counts, hard_sentences=_hardest(sentences))
 
 
 @lru_cache(maxsize=200_000)

@@ -37,7 +37,6 @@ from infopages.search_index import block_text
 from infopages.shared_blocks import (
     Block,
     BlockPublication,
-    marker,
     names_in_all,
     render_block,
     splice,
@@ -219,15 +218,13 @@ def publish_content(
     public_note: str = "",
     at: datetime | None = None,
     ends_review_notice: bool = False,
-    rendered: dict[int, str] | None = None,
 ) -> PublishedPage:
     """Replace what readers see of ``page`` with ``content``, atomically, and announce it.
 
     ``note``: for the team (where it came from); ``public_note``: one line of plain text
     readers see in the page's history, what changed (empty for a minor change).
     ``ends_review_notice``: readers are no longer told a review is under way (a full review
-    was published), as part of this publication. ``rendered``: the HTML of section versions
-    already rendered by an earlier publication, by version id (not rendered again).
+    was published), as part of this publication.
     Callers (import, the review workflow) check permissions and write the audit event.
     """
     now = at or timezone.now()
@@ -240,11 +237,7 @@ def publish_content(
     if live:
         _refuse_taken_address(page, content.slug)
     embedded = _embedded_blocks(content, usable) if live else {}
-    known = rendered or {}
-    rendered = [
-        (s, splice((s.version_id is not None and known.get(s.version_id)) or _render(s), embedded))
-        for s in content.sections
-    ]
+    rendered = [(s, splice(_render(s), embedded)) for s in content.sections]
     rendered, placed = _with_figures(content, rendered)
     replaced = _retire(page, at=now) if live else None
     texts = [block_text(html) for _, html in rendered]
@@ -414,58 +407,6 @@ def _publish_block_version(
         plain_text=block_text(rendered),
         published_at=at,
     )
-
-
-@transaction.atomic
-def republish_with_blocks(
-    *, page: Page, block: Block, by=None, at: datetime | None = None
-) -> PublishedPage | None:
-    """The live page again, with the latest published version of ``block`` (and of any other
-    block it embeds): the same signed versions of its own content, the same review dates,
-    reviewers and approvals. None when there is nothing to do: the page is not live, does
-    not embed the block, or already shows its latest version (so running it twice, or
-    resuming an interrupted run, never publishes a page twice)."""
-    now = at or timezone.now()
-    Page.objects.select_for_update().filter(pk=page.pk).exists()
-    current = PublishedPage.objects.current().filter(page=page).first()
-    if current is None:
-        return None
-    held = current.blocks.filter(block=block).values_list("number", flat=True).first()
-    latest = block.publications.order_by("-number").select_related("publication").first()
-    if held is None or latest is None or held >= latest.number:
-        return None
-    versions = Version.objects.filter(pk__in=current.versions.ids())
-    content = content_from_versions(page=page, versions=versions, trail=current.topic_trail)
-    # Each section's HTML as first rendered, with the blocks taken out again: its text is the
-    # same signed text, so it is not rendered again, only given the blocks' new versions.
-    shown = list(current.blocks.select_related("block").only("html", "block__name"))
-    rendered = {}
-    for section in current.sections.only("html", "source_version_id"):
-        html = section.html
-        for version in shown:
-            html = html.replace(version.html, f"<p>{marker(version.block.name)}</p>")
-        if section.source_version_id is not None:
-            rendered[section.source_version_id] = html
-    review = ReviewRecord(
-        kind=PublishedPage.Kind.BLOCK_UPDATED,
-        reviewed_on=current.reviewed_on,
-        next_review_on=current.next_review_on,
-        reviewers=current.reviewers,
-        approved_by=current.approved_by,
-    )
-    publication = publish_content(
-        page=page,
-        content=content,
-        review=review,
-        by=by,
-        note=f"Shared block “{block.name}” version {latest.number}; the page's own content "
-        "as signed off before.",
-        public_note=latest.publication.public_note,
-        at=now,
-        rendered=rendered,
-    )
-    publication.block_version = latest.number  # what it shows of ``block`` (the caller's audit)
-    return publication
 
 
 _EVENT_OF_KIND = {

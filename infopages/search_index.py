@@ -71,35 +71,55 @@ def section_vector() -> SearchVector:
 
 def index_publication(publication) -> None:
     """Make a new live snapshot findable (called by ``infopages.publishing`` only)."""
+    index_publications([publication])
+
+
+def index_publications(publications) -> None:
+    """Make new live snapshots findable: two statements however many there are."""
+    ids = [publication.pk for publication in publications]
+    if not ids:
+        return
     if uses_postgresql():
-        PublishedPage.objects.filter(pk=publication.pk).update(search_vector=page_vector())
-        PublishedSection.objects.filter(publication_id=publication.pk).update(
+        PublishedPage.objects.filter(pk__in=ids).update(search_vector=page_vector())
+        PublishedSection.objects.filter(publication_id__in=ids).update(
             search_vector=section_vector()
         )
     elif uses_fts5():
+        marks = _marks(ids)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {PAGE_TABLE} (rowid, title, summary, body) "
-                "SELECT id, title, summary, plain_text FROM infopages_publishedpage WHERE id = %s",
-                [publication.pk],
+                f"INSERT INTO {PAGE_TABLE} (rowid, title, summary, body) SELECT id, title, "
+                f"summary, plain_text FROM infopages_publishedpage WHERE id IN ({marks})",
+                ids,
             )
             cursor.execute(
                 f"INSERT INTO {SECTION_TABLE} (rowid, heading, body, publication_id) "
                 "SELECT id, heading, plain_text, publication_id FROM infopages_publishedsection "
-                "WHERE publication_id = %s",
-                [publication.pk],
+                f"WHERE publication_id IN ({marks})",
+                ids,
             )
 
 
 def unindex_publication(publication) -> None:
     """A snapshot replaced or taken down is found no more (SQLite; PostgreSQL's queries look
     at live snapshots only, through the partial index)."""
-    if not uses_fts5():
+    unindex_publications([publication])
+
+
+def unindex_publications(publications) -> None:
+    """Snapshots replaced or taken down are found no more: two statements for them all."""
+    ids = [publication.pk for publication in publications]
+    if not ids or not uses_fts5():
         return
+    marks = _marks(ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {PAGE_TABLE} WHERE rowid = %s", [publication.pk])
+        cursor.execute(f"DELETE FROM {PAGE_TABLE} WHERE rowid IN ({marks})", ids)
         cursor.execute(
             f"DELETE FROM {SECTION_TABLE} WHERE rowid IN "
-            "(SELECT id FROM infopages_publishedsection WHERE publication_id = %s)",
-            [publication.pk],
+            f"(SELECT id FROM infopages_publishedsection WHERE publication_id IN ({marks}))",
+            ids,
         )
+
+
+def _marks(ids: list) -> str:
+    return ", ".join(["%s"] * len(ids))

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from infopages import images
-from infopages.importing.parsing import BadFile, ParsedPage, parse_page
+from infopages.importing.parsing import BadFile, ParsedPage, check_block_markers, parse_page
 from infopages.models import Page, Topic
 from infopages.parts import PART_KINDS
 from infopages.register import sources_for
@@ -59,7 +59,9 @@ def write_working_copy(parsed: ParsedPage, *, by) -> tuple[Page, list[str]]:
 
     Every object saved here becomes a version in that one revision (author, comment), and its
     edit counter moves on, so edit forms opened before the import conflict, as with any save.
+    Raises ``BadFile`` for a shared block marker the page could not show.
     """
+    check_block_markers(parsed)  # before anything is written: a refusal leaves nothing
     comment = f"Imported from {parsed.path.name}"
     with reversion.create_revision():
         reversion.set_comment(comment)

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from infopages.markdown import RenderTooSlow, find_markdown_problems, make_anchor, render_checked
 from infopages.review_intervals import MAX_REVIEW_YEARS_WORDS, latest_next_review
+from infopages.shared_blocks import marker_refusals, names_in_all, usable_blocks
 from infopages.weblinks import public_link_problem
 
 REQUIRED_FIELDS = ("title", "slug", "summary", "topic", "reviewed", "next_review")
@@ -116,7 +117,8 @@ class ParsedReviewer:
 
 @dataclass
 class ParsedPage:
-    """One file's page, fully validated: writing it cannot fail on its content."""
+    """One file's page, fully validated but for what needs the database (its shared block
+    markers: ``check_block_markers``, asked when it is written)."""
 
     path: Path
     title: str
@@ -310,7 +312,11 @@ def parse_page(path: Path) -> ParsedPage:
     front = _FrontMatter(source, first_line=2)
     page = _validate_fields(path, front)
     page.sections, page.figures = _split_sections(
-        lines[end + 1 :], first_line=end + 2, path=path, details=page.figure_details
+        lines[end + 1 :],
+        first_line=end + 2,
+        path=path,
+        details=page.figure_details,
+        line_of=page.line_of,
     )
     return page
 
@@ -474,10 +480,16 @@ def _resource(front: _FrontMatter, index: int, item) -> dict:
 
 
 def _split_sections(
-    lines: list[str], *, first_line: int, path: Path | None = None, details: dict | None = None
+    lines: list[str],
+    *,
+    first_line: int,
+    path: Path | None = None,
+    details: dict | None = None,
+    line_of: dict | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Each '## ' line outside fenced code starts a section; deeper headings stay inside it.
-    A picture on a line of its own becomes a figure, placed where it was (``_figures``)."""
+    A picture on a line of its own becomes a figure, placed where it was (``_figures``).
+    ``line_of``: where each section's text starts is noted in it (``section:<anchor>``)."""
     found: list[tuple[str, int, list[str]]] = []
     fence: str | None = None
     for number, line in enumerate(lines, start=first_line):
@@ -527,10 +539,30 @@ def _split_sections(
             anchor, n = base[: 80 - len(suffix)] + suffix, n + 1
         taken.add(anchor)
         sections.append({"anchor": anchor, "heading": heading, "body": text})
+        if line_of is not None:
+            line_of[f"section:{anchor}"] = heading_line + 1 + leading
     for target, detail in pictures.details.items():
         if target not in pictures.used:
             raise BadFile(detail["line"], f"figure {_shown(target)} is not shown in any section")
     return sections, pictures.figures
+
+
+def check_block_markers(page: ParsedPage) -> None:
+    """Refuse shared block markers the page could not show, as saving a section in the
+    editor does: misplaced, naming no block, or a block retired or never published. Asked
+    when the page is written (it reads the blocks: two queries, only when there are
+    markers), not by ``parse_page``, which reads the file alone."""
+    names = names_in_all(section["body"] for section in page.sections)
+    usable = usable_blocks(names) if names else {}
+    for section in page.sections:
+        refusals = marker_refusals(section["body"], usable=usable)
+        if refusals:
+            body_lines = section["body"].split("\n")
+            at = next((n for n, line in enumerate(body_lines) if "{{" in line), 0)
+            raise BadFile(
+                page.line_of.get(f"section:{section['anchor']}", 1) + at,
+                f"section {_shown(section['heading'])}: {refusals[0]}",
+            )
 
 
 _IMAGE_LINE = re.compile(r'^\s*!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)\s*$')

@@ -12,6 +12,7 @@
 """
 
 from django.db import transaction
+from django.urls import reverse
 
 from infopages.models import Page, Section, Topic
 from infopages.shared_blocks import (
@@ -62,19 +63,32 @@ def _under_blocks(topic_id) -> bool:
 
 
 def _republish(*, change, approvals, at, **given) -> hooks.Outcome:
+    """A block's new version: its republication started, and its authors told where to see
+    it (the block's page in the workspace; its working copy's address is never public)."""
+    block = services.block_of(change)
+    if block is None:
+        return hooks.Outcome()
+    shown = {
+        "shown_at": reverse("reviews:block", args=[block.name]),
+        "shown_as": "Readers see it on every page embedding it. The block, with its progress "
+        "and where it is used:",
+    }
     run = services.start_republication(change=change, by=given.get("by"), at=at)
     if run is None:
-        return hooks.Outcome()
+        return hooks.Outcome(**shown)
     transaction.on_commit(lambda: _first_batch(run.pk), robust=True)
     pages = f"{run.total} live page{'' if run.total == 1 else 's'}"
     return hooks.Outcome(
         f"The {pages} embedding the block are being republished with it.",
         {"republication": run.pk},
+        **shown,
     )
 
 
 def _first_batch(run_pk: int) -> None:
-    run = BlockRepublication.objects.select_related("block_publication__block").get(pk=run_pk)
+    run = BlockRepublication.objects.select_related("block_publication__block", "started_by").get(
+        pk=run_pk
+    )
     services.republish_batch(run, limit=FIRST_BATCH)
 
 

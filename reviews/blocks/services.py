@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from infopages.models import Page, PublishedPage, Section, Topic
-from infopages.publishing import PublishingRefused, republish_with_blocks
+from infopages.republishing import republish_pages_with_blocks
 from infopages.services import save_with_version
 from infopages.shared_blocks import (
     NAME_PATTERN,
@@ -51,6 +51,10 @@ STARTING_SIGN_OFFS = {
 PUBLISHER_ROLE = ("publisher", "publisher", "Publisher", policy.PUBLISHERS)
 
 BATCH_SIZE = 100  # pages a batch republishes before reading what is left again
+# Pages republished in one transaction: its reads and writes are made once for them all, and
+# readers wait for none of it (they read the snapshots committed before); a failure undoes
+# at most this many pages, which the next run does again.
+GROUP_SIZE = 20
 
 
 # Creating and editing -------------------------------------------------------------------------
@@ -334,50 +338,57 @@ def remaining_count(run: BlockRepublication) -> int:
     return _remaining(run.block_publication).count()
 
 
-def republish_batch(run: BlockRepublication, *, limit: int = BATCH_SIZE) -> int:
-    """Republish up to ``limit`` of the run's remaining pages, each in its own transaction
-    (its snapshot, its audit event and the run's count together); finish the run when none
-    is left. Returns how many pages were republished. Safe to run twice at once or after an
-    interruption: a page already showing the version is left alone."""
+def republish_batch(
+    run: BlockRepublication, *, limit: int = BATCH_SIZE, group_size: int = GROUP_SIZE
+) -> int:
+    """Republish up to ``limit`` of the run's remaining pages, a group of at most
+    ``group_size`` in each transaction (their snapshots, their audit events and the run's
+    count together); finish the run when none is left. Returns how many pages were
+    republished. Safe to run twice at once or after an interruption: a page already showing
+    the version is left alone."""
     version = run.block_publication
     block = version.block
     done = 0
     refused = {int(pk) for pk in run.refused}
-    for page_id in list(_remaining(version).exclude(page_id__in=refused)[:limit]):
-        try:
-            done += _republish_page(run, page_id=page_id, block=block)
-        except PublishingRefused as refusal:  # e.g. a section over limits set since
-            logger.warning("Page %s was not republished with %s: %s", page_id, block, refusal)
-            run.refused[str(page_id)] = str(refusal)
-            BlockRepublication.objects.filter(pk=run.pk).update(refused=run.refused)
+    page_ids = list(_remaining(version).exclude(page_id__in=refused)[:limit])
+    for first in range(0, len(page_ids), max(1, group_size)):
+        done += _republish_group(run, page_ids=page_ids[first : first + group_size], block=block)
     if not _remaining(version).exclude(page_id__in=[int(pk) for pk in run.refused]).exists():
         _finish(run)
     return done
 
 
-def _republish_page(run, *, page_id: int, block: Block) -> int:
+def _republish_group(run, *, page_ids: list[int], block: Block) -> int:
     with transaction.atomic():
-        page = Page.objects.get(pk=page_id)
-        snapshot = republish_with_blocks(page=page, block=block, by=run.started_by)
-        if snapshot is None:
-            return 0
-        shown = snapshot.block_version  # the block's version it shows now
-        audit.record(
-            action=Action.BLOCK_REPUBLISHED,
+        result = republish_pages_with_blocks(page_ids=page_ids, block=block, by=run.started_by)
+        audit.record_all(
+            Action.BLOCK_REPUBLISHED,
             actor=run.started_by,
-            page=page,
-            change_request_id=run.change_id,
-            versions={
-                "publication": snapshot.pk,
-                "block": block.name,
-                "block_version": shown,
-                **snapshot.versions.to_json(),
-            },
-            message=f"Republished with version {shown} of the shared block “{block.name}”; "
-            "the page's own content and review dates are unchanged.",
+            events=[
+                {
+                    "page_id": page_id,
+                    "change_request_id": run.change_id,
+                    "versions": {
+                        "publication": snapshot.pk,
+                        "block": block.name,
+                        "block_version": snapshot.block_versions[block.name],
+                        **snapshot.versions.to_json(),
+                    },
+                    "message": f"Republished with version {snapshot.block_versions[block.name]} "
+                    f"of the shared block “{block.name}”; the page's own content and review "
+                    "dates are unchanged.",
+                }
+                for page_id, snapshot in result.publications.items()
+            ],
         )
-        BlockRepublication.objects.filter(pk=run.pk).update(republished=F("republished") + 1)
-    return 1
+        for page_id, refusal in result.refused.items():  # e.g. a block retired since
+            logger.warning("Page %s was not republished with %s: %s", page_id, block, refusal)
+            run.refused[str(page_id)] = refusal
+        BlockRepublication.objects.filter(pk=run.pk).update(
+            republished=F("republished") + len(result.publications),
+            **({"refused": run.refused} if result.refused else {}),
+        )
+    return len(result.publications)
 
 
 @transaction.atomic
@@ -404,17 +415,26 @@ def _finish(run: BlockRepublication) -> None:
     )
 
 
-def run_unfinished(*, batch_size: int = BATCH_SIZE, max_pages: int | None = None, report=None):
-    """Work through every unfinished run, oldest first, batch by batch (the command).
-    Returns the number of pages republished."""
+def run_unfinished(
+    *,
+    batch_size: int = BATCH_SIZE,
+    group_size: int = GROUP_SIZE,
+    max_pages: int | None = None,
+    report=None,
+):
+    """Work through every unfinished run, oldest first, batch by batch (the command), each
+    batch in groups of ``group_size`` pages a transaction. Returns the number of pages
+    republished."""
     total = 0
     for run in BlockRepublication.objects.filter(finished_at=None).order_by("started_at", "id"):
-        run = BlockRepublication.objects.select_related("block_publication__block").get(pk=run.pk)
+        run = BlockRepublication.objects.select_related(
+            "block_publication__block", "started_by"
+        ).get(pk=run.pk)
         while True:
             limit = batch_size if max_pages is None else min(batch_size, max_pages - total)
             if limit <= 0:
                 return total
-            done = republish_batch(run, limit=limit)
+            done = republish_batch(run, limit=limit, group_size=group_size)
             total += done
             run.refresh_from_db()
             if report is not None:

@@ -35,10 +35,14 @@ class ShownWithDecision:
 @dataclass(frozen=True)
 class Outcome:
     """What a feature did inside a publication: a sentence for its audit event (empty: none)
-    and details recorded with it."""
+    and details recorded with it. ``shown_at``: where the published change is to be seen,
+    when not at its page's public address (a shared block's page in the workspace: its
+    own address is never public), told the authors after ``shown_as``."""
 
     sentence: str = ""
     details: dict = field(default_factory=dict)
+    shown_at: str = ""  # a path on this site
+    shown_as: str = ""
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def approve_every_section(tab: Reader) -> None:
     # Each section's tick sits beside its text in the whole page (issue 17).
     sections = page.get_by_role("region", name="The whole page, as readers will see it")
     boxes = sections.get_by_role("checkbox", name="I have read this section")
-    assert boxes.count() == 2
+    expect(boxes).to_have_count(2)  # waits for the page the link opens
     for index in range(boxes.count()):
         boxes.nth(index).check()
     page.get_by_role("radio", name="Approve: this is accurate and ready").check()

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group
 
+from infopages.models import Block
 from reviews import services
+from reviews.blocks import services as blocks
 from reviews.core import policy
 from reviews.core.status import ReviewStatus
 from reviews.models import (
@@ -243,3 +245,100 @@ def requirement_rows(rows, existing=()) -> dict:
         if n < len(existing):
             data[f"roles-{n}-id"] = existing[n].pk
     return data
+
+
+# Shared blocks (tests/reviews/test_shared_blocks.py, test_block_republication.py) ----------
+
+PHONE = "0808 157 0192"  # Ofcom's drama range: rings nobody
+FIELDS = {
+    "intro": "If you would like to talk, you can:",
+    "phone": PHONE,
+    "hours": "Monday to Friday, 9am to 5pm",
+    "chat": "https://support.example.org/chat",
+    "email": "support@example.org",
+}
+MARKER = "{{block:support-line}}"
+
+
+@pytest.fixture
+def second_publisher(member):
+    return member("quinn", policy.PUBLISHERS, first_name="Quinn", last_name="Reid")
+
+
+@pytest.fixture
+def change_block(author, publisher, approve, django_capture_on_commit_callbacks):
+    """Put new field values through a block's whole review: edit, submit, a publisher's
+    check, publish (with the publication's after-commit work, as a real commit runs it)."""
+
+    def change(name="support-line", *, run_first_batch=True, **values):
+        block = Block.objects.get(name=name)
+        open_change = services.start_change(page=block.page, by=author, summary="Block update")
+        current, counters = blocks.working_values(block)
+        blocks.edit_block(
+            change=open_change,
+            values={**current, **values},
+            lock_versions=counters,
+            by=author,
+            comment="New details",
+        )
+        services.submit_for_review(change=open_change, by=author)
+        approve(open_change, publisher, role="publisher")
+        with django_capture_on_commit_callbacks(execute=run_first_batch):
+            services.publish(change=open_change, by=publisher, public_note="New opening hours.")
+        return open_change
+
+    return change
+
+
+@pytest.fixture
+def support_line(author, publisher, approve, django_capture_on_commit_callbacks):
+    """The support-line block, published once (version 1)."""
+    change = blocks.create_block(
+        name="support-line", kind="support_line", title="Our support line", by=author
+    )
+    block = Block.objects.get(name="support-line")
+    _values, counters = blocks.working_values(block)
+    blocks.edit_block(
+        change=change, values=FIELDS, lock_versions=counters, by=author, comment="First text"
+    )
+    services.submit_for_review(change=change, by=author)
+    approve(change, publisher, role="publisher")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(change=change, by=publisher)
+    return block
+
+
+@pytest.fixture
+def embed(author, medic, publisher, approve):
+    """Put the marker at the end of a live page's first section, through review."""
+
+    def do(page, marker=MARKER):
+        change = services.start_change(page=page, by=author, summary="Add the support line")
+        section = page.sections.order_by("position").first()
+        section.body = f"{section.body}\n\n{marker}\n"
+        services.edit_in_change(
+            change=change,
+            obj=section,
+            by=author,
+            comment="Support line",
+            expected_lock_version=section.lock_version,
+        )
+        services.submit_for_review(change=change, by=author)
+        approve(change, medic)
+        return services.publish(change=change, by=publisher)
+
+    return do
+
+
+@pytest.fixture
+def pages_with_block(make_page, publish, support_line, embed):
+    def make(count):
+        pages = []
+        for n in range(count):
+            page = make_page(slug=f"page-{n}", title=f"Page {n}")
+            publish(page)
+            embed(page)
+            pages.append(page)
+        return pages
+
+    return make

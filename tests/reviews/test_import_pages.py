@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 from reversion.models import Version
 
-from infopages.models import Page, Person, PublishedPage, Reference, Section, Topic
+from infopages.models import Block, Page, Person, PublishedPage, Reference, Section, Topic
 from reviews.core import policy
 from reviews.core.services.imports import import_pages
 from reviews.models import AuditEvent
@@ -466,3 +467,48 @@ def test_an_import_sends_an_approved_change_on_the_page_back_to_review(
     edited = AuditEvent.objects.filter(change_request_id=change.pk, action="edited").last()
     assert edited.actor.username == "importer"
     assert "sign-offs given before this edit no longer count" in edited.message
+
+
+def with_marker(name: str) -> str:
+    """GOOD_PAGE with a shared block's marker on line 22, in "What is it?"."""
+    return GOOD_PAGE.replace(
+        "Secondary breast cancer is cancer that has spread.\n",
+        f"Secondary breast cancer is cancer that has spread.\n\n{{{{block:{name}}}}}\n",
+    )
+
+
+@pytest.mark.parametrize("draft", [False, True])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("no-such-block", "There is no shared block called “no-such-block”"),
+        ("draft-only", "The shared block “draft-only” has not been published yet"),
+        ("old-line", "The shared block “old-line” was retired"),
+    ],
+)
+def test_a_block_marker_a_page_could_not_show_is_refused_on_import(
+    db, tmp_path, author, publisher, support_line, name, problem, draft
+):
+    from reviews.blocks import services as blocks
+
+    blocks.create_block(name="draft-only", kind="paragraph", title="Draft", by=author)
+    blocks.create_block(name="old-line", kind="paragraph", title="Old", by=author)
+    Block.objects.filter(name="old-line").update(retired_at=timezone.now())
+    path = write(tmp_path, "page.md", with_marker(name))
+
+    report = import_paths([path], draft=draft, by=publisher)
+
+    assert report.pages == []
+    assert len(report.errors) == 1 and report.errors[0].startswith(f"{path}:22: ")
+    assert f"section 'What is it?': {problem}" in report.errors[0]
+    assert not Page.objects.filter(slug="secondary-breast-cancer").exists()
+
+
+def test_a_published_block_is_embedded_by_an_import(client, db, tmp_path, publisher, support_line):
+    path = write(tmp_path, "page.md", with_marker("support-line"))
+
+    report = import_paths([path], by=publisher)
+
+    assert report.errors == [] and len(report.pages) == 1
+    html = client.get("/info/secondary-breast-cancer/").content.decode()
+    assert "0808 157 0192" in html and "{{block:" not in html

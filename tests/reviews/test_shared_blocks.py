@@ -11,7 +11,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infopages import publishing
+from infopages import publishing, republishing
 from infopages.models import Block, BlockPublication, PublishedPage
 from infopages.shared_blocks import misplaced_markers, names_in
 from reviews import services
@@ -21,100 +21,7 @@ from reviews.core import policy, selectors
 from reviews.core.errors import InvalidInput, InvalidTransition, WorkflowError
 from reviews.core.status import ReviewStatus
 from reviews.models import AuditEvent
-
-PHONE = "0808 157 0192"  # Ofcom's drama range: rings nobody
-FIELDS = {
-    "intro": "If you would like to talk, you can:",
-    "phone": PHONE,
-    "hours": "Monday to Friday, 9am to 5pm",
-    "chat": "https://support.example.org/chat",
-    "email": "support@example.org",
-}
-MARKER = "{{block:support-line}}"
-
-
-@pytest.fixture
-def second_publisher(member):
-    return member("quinn", policy.PUBLISHERS, first_name="Quinn", last_name="Reid")
-
-
-@pytest.fixture
-def change_block(author, publisher, approve, django_capture_on_commit_callbacks):
-    """Put new field values through a block's whole review: edit, submit, a publisher's
-    check, publish (with the publication's after-commit work, as a real commit runs it)."""
-
-    def change(name="support-line", *, run_first_batch=True, **values):
-        block = Block.objects.get(name=name)
-        open_change = services.start_change(page=block.page, by=author, summary="Block update")
-        current, counters = blocks.working_values(block)
-        blocks.edit_block(
-            change=open_change,
-            values={**current, **values},
-            lock_versions=counters,
-            by=author,
-            comment="New details",
-        )
-        services.submit_for_review(change=open_change, by=author)
-        approve(open_change, publisher, role="publisher")
-        with django_capture_on_commit_callbacks(execute=run_first_batch):
-            services.publish(change=open_change, by=publisher, public_note="New opening hours.")
-        return open_change
-
-    return change
-
-
-@pytest.fixture
-def support_line(author, publisher, approve, django_capture_on_commit_callbacks):
-    """The support-line block, published once (version 1)."""
-    change = blocks.create_block(
-        name="support-line", kind="support_line", title="Our support line", by=author
-    )
-    block = Block.objects.get(name="support-line")
-    _values, counters = blocks.working_values(block)
-    blocks.edit_block(
-        change=change, values=FIELDS, lock_versions=counters, by=author, comment="First text"
-    )
-    services.submit_for_review(change=change, by=author)
-    approve(change, publisher, role="publisher")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.publish(change=change, by=publisher)
-    return block
-
-
-@pytest.fixture
-def embed(author, medic, publisher, approve):
-    """Put the marker at the end of a live page's first section, through review."""
-
-    def do(page, marker=MARKER):
-        change = services.start_change(page=page, by=author, summary="Add the support line")
-        section = page.sections.order_by("position").first()
-        section.body = f"{section.body}\n\n{marker}\n"
-        services.edit_in_change(
-            change=change,
-            obj=section,
-            by=author,
-            comment="Support line",
-            expected_lock_version=section.lock_version,
-        )
-        services.submit_for_review(change=change, by=author)
-        approve(change, medic)
-        return services.publish(change=change, by=publisher)
-
-    return do
-
-
-@pytest.fixture
-def pages_with_block(make_page, publish, support_line, embed):
-    def make(count):
-        pages = []
-        for n in range(count):
-            page = make_page(slug=f"page-{n}", title=f"Page {n}")
-            publish(page)
-            embed(page)
-            pages.append(page)
-        return pages
-
-    return make
+from tests.reviews.conftest import FIELDS, MARKER, PHONE
 
 
 def live(page) -> PublishedPage:
@@ -219,7 +126,7 @@ def test_a_page_never_shows_a_block_version_nobody_signed(
         comment="Not reviewed yet",
     )
     # Republishing finds nothing newer that was signed; a new publication takes version 1.
-    assert publishing.republish_with_blocks(page=live_page, block=support_line) is None
+    assert republishing.republish_with_blocks(page=live_page, block=support_line) is None
     again = publishing.publish_content(
         page=live_page,
         content=publishing.content_from_working_copy(live_page),
@@ -292,21 +199,24 @@ def test_an_interrupted_republication_resumes_and_finishes_without_duplicates(
     run = BlockRepublication.objects.get(block_publication__number=2)
     assert (run.total, run.republished) == (5, 0)
 
-    real = publishing.republish_with_blocks
+    real = republishing.republish_pages_with_blocks
     calls = []
 
-    def crash_on_the_third(**kwargs):
-        calls.append(kwargs["page"].pk)
-        if len(calls) == 3:
+    def crash_in_the_second_group(**kwargs):
+        calls.append(kwargs["page_ids"])
+        result = real(**kwargs)
+        if len(calls) == 2:  # after writing the third and fourth pages, before the commit
             raise RuntimeError("the server was stopped")
-        return real(**kwargs)
+        return result
 
-    with mock.patch("reviews.blocks.services.republish_with_blocks", crash_on_the_third):
+    with mock.patch(
+        "reviews.blocks.services.republish_pages_with_blocks", crash_in_the_second_group
+    ):
         with pytest.raises(RuntimeError):
-            blocks.run_unfinished(batch_size=2)
+            blocks.run_unfinished(batch_size=2, group_size=2)
     run.refresh_from_db()
     assert run.republished == 2 and not run.is_finished
-    assert blocks.remaining_count(run) == 3  # the third page's transaction was undone
+    assert blocks.remaining_count(run) == 3  # the second group's transaction was undone
 
     assert blocks.run_unfinished(batch_size=2) == 3
     assert blocks.run_unfinished(batch_size=2) == 0  # nothing left, nothing twice
@@ -323,7 +233,7 @@ def test_the_command_works_through_unfinished_runs(pages_with_block, change_bloc
 
     pages_with_block(3)
     change_block(hours="Every day, 8am to 8pm", run_first_batch=False)
-    call_command("republish_blocks", "--batch-size", "2")
+    call_command("republish_blocks", "--batch-size", "2", "--group-size", "1")
     assert BlockRepublication.objects.get(block_publication__number=2).is_finished
     assert not PublishedPage.objects.current().filter(blocks__number=1).exists()
 

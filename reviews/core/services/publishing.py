@@ -196,9 +196,15 @@ def publish(
         publication=publication.pk,
         **{key: value for outcome in outcomes for key, value in outcome.details.items()},
     )
-    public_url = f"{settings.SITE_URL}{change.page.get_absolute_url()}"
+    shown = next((outcome for outcome in outcomes if outcome.shown_at), None)
+    path = shown.shown_at if shown else change.page.get_absolute_url()
     tell_authors(
-        change, review=review, event=notifications.PUBLISHED, actor=by, public_url=public_url
+        change,
+        review=review,
+        event=notifications.PUBLISHED,
+        actor=by,
+        public_url=f"{settings.SITE_URL}{path}",
+        shown_as=shown.shown_as if shown else "",
     )
     return publication
 
