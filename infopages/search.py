@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from infopages import caching
+from infopages.languages import kind_of_language
 from infopages.models import PublishedPage, PublishedSection
 from infopages.search_index import PAGE_TABLE, SECTION_TABLE, uses_postgresql
 
@@ -49,7 +50,7 @@ _WORD = re.compile(r"\w+")
 BLOCK_SEPARATOR = " · "
 # What a result shows: never the big search columns.
 _UNSHOWN = ("plain_text", "search_vector", "source_versions", "approved_by", "references")
-_SHOWN = ("id", "page_id", "slug", "title", "summary", "topic_path", "published_at")
+_SHOWN = ("id", "page_id", "slug", "title", "summary", "topic_path", "published_at", "language")
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,13 @@ def normalised(query: str) -> str:
     return " ".join(query.lower().split())
 
 
-def hits(query: str) -> Hits:
-    """The best matches of ``query``: from this worker's memory, or two bounded queries."""
+def hits(query: str, language: str = "") -> Hits:
+    """The best matches of ``query`` among the pages in ``language`` (empty: English): from
+    this worker's memory, or two bounded queries."""
     query = query.replace("\x00", " ")
     built_at = caching.changes_seen()
     memory = caching.process_page_cache()
-    key = "search-hits:" + normalised(query)
+    key = f"search-hits:{language}:" + normalised(query)
     if memory is not None:
         kept = memory.get(key)
         if isinstance(kept, Hits) and caching.is_fresh(kept.tags, kept.built_at):
@@ -122,45 +124,65 @@ def hits(query: str) -> Hits:
     if not query_words(query):
         ids, count = (), 0
     elif uses_postgresql():
-        ids, count = _ranked_postgresql(query)
+        ids, count = _ranked_postgresql(query, language)
     else:
-        ids, count = _ranked_fts5(query)
+        ids, count = _ranked_fts5(query, language)
     found = Hits(tuple(ids), count, frozenset({caching.LISTING}), built_at)
     if memory is not None:
         memory.put(key, found)
     return found
 
 
-def _ranked_postgresql(query: str) -> tuple[list[int], int]:
+def _ranked_postgresql(query: str, language: str = "") -> tuple[list[int], int]:
     """Rank at most the pages matching in their title and the first ``SEARCH_CANDIDATES`` + 1
-    others the index gives (title A > summary B > body C), never every match."""
+    others the index gives (title A > summary B > body C), never every match. A version's
+    language is searched with its own configuration, among its pages only (few: the title's
+    own index is English, and the vector weighs the title first anyway)."""
     table = PublishedPage._meta.db_table
+    config = kind_of_language(language).search_config
+    title = (
+        f"SELECT p.id FROM {table} p, q WHERE p.is_current AND p.language = %s "
+        f"AND to_tsvector('english'::regconfig, p.title) @@ q.q LIMIT %s"
+        if config == "english"
+        else "SELECT NULL::bigint AS id WHERE %s IS NULL AND %s IS NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), "
-            f"body AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
+            f"WITH q AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q), "
+            f"body AS (SELECT p.id FROM {table} p, q WHERE p.is_current AND p.language = %s "
             f"AND p.search_vector @@ q.q LIMIT %s), "
-            f"title AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
-            f"AND to_tsvector('english'::regconfig, p.title) @@ q.q LIMIT %s) "
+            f"title AS ({title}) "
             f"SELECT p.id, (SELECT count(*) FROM body) FROM {table} p, q "
             f"WHERE p.id IN (SELECT id FROM body UNION SELECT id FROM title) "
             f"ORDER BY ts_rank(p.search_vector, q.q) DESC, p.title, p.id LIMIT %s",
-            [query, SEARCH_CANDIDATES + 1, SEARCH_CANDIDATES, SEARCH_CANDIDATES],
+            [
+                config,
+                query,
+                language,
+                SEARCH_CANDIDATES + 1,
+                language,
+                SEARCH_CANDIDATES,
+                SEARCH_CANDIDATES,
+            ],
         )
         rows = cursor.fetchall()
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
-def _ranked_fts5(query: str) -> tuple[list[int], int]:
+def _ranked_fts5(query: str, language: str = "") -> tuple[list[int], int]:
     """FTS5 ranks the matches by BM25 inside its index (title weighs most) without reading a
-    page; the table holds live pages only."""
+    page; the table holds live pages only, of every language (one tokenizer for all), so
+    the matches are kept to the pages in ``language``."""
     match = _fts5_all_words(query)
+    table = PublishedPage._meta.db_table
+    in_language = f"rowid IN (SELECT id FROM {table} WHERE is_current AND language = %s)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, (SELECT count(*) FROM (SELECT 1 FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s LIMIT %s)) FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
-            [match, SEARCH_CANDIDATES + 1, match, SEARCH_CANDIDATES],
+            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} LIMIT %s)) FROM {PAGE_TABLE} "
+            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} "
+            f"ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
+            [match, language, SEARCH_CANDIDATES + 1, match, language, SEARCH_CANDIDATES],
         )
         rows = cursor.fetchall()
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
@@ -194,9 +216,10 @@ class Matches:
         return [shown[pk] for pk in ids if pk in shown]
 
 
-def matching_publications(query: str) -> Matches:
-    """Live publications matching every word of ``query``, best first, not yet snippeted."""
-    return Matches(hits(query))
+def matching_publications(query: str, language: str = "") -> Matches:
+    """Live publications in ``language`` matching every word of ``query``, best first, not
+    yet snippeted."""
+    return Matches(hits(query, language))
 
 
 def _fts5_all_words(query: str) -> str:
@@ -207,7 +230,7 @@ def _fts5_any_word(query: str) -> str:
     return " OR ".join(f'"{word}"' for word in query_words(query))
 
 
-def with_snippets(publications, query: str) -> list[SearchResult]:
+def with_snippets(publications, query: str, language: str = "") -> list[SearchResult]:
     """Each result with the section that matched best (its anchor) and a short, escaped,
     highlighted extract of it; two queries for the whole page of results."""
     publications = list(publications)
@@ -215,7 +238,7 @@ def with_snippets(publications, query: str) -> list[SearchResult]:
         return [SearchResult(p, mark_safe("")) for p in publications]
     ids = [p.pk for p in publications]
     if uses_postgresql():
-        best = _best_sections_postgresql(ids, query)
+        best = _best_sections_postgresql(ids, query, kind_of_language(language).search_config)
     else:
         best = _best_sections_fts5(ids, query)
     results = []
@@ -226,15 +249,17 @@ def with_snippets(publications, query: str) -> list[SearchResult]:
     return results
 
 
-def _any_word_query(query: str) -> SearchQuery:
+def _any_word_query(query: str, config: str = "english") -> SearchQuery:
     return reduce(
         or_,
-        [SearchQuery(word, config="english", search_type="plain") for word in query_words(query)],
+        [SearchQuery(word, config=config, search_type="plain") for word in query_words(query)],
     )
 
 
-def _best_sections_postgresql(ids: list[int], query: str) -> dict[int, tuple[str, str]]:
-    any_word = _any_word_query(query)
+def _best_sections_postgresql(
+    ids: list[int], query: str, config: str = "english"
+) -> dict[int, tuple[str, str]]:
+    any_word = _any_word_query(query, config)
     ranked = (
         PublishedSection.objects.filter(publication_id__in=ids, search_vector=any_word)
         .annotate(rank=SearchRank(F("search_vector"), any_word))
@@ -248,7 +273,7 @@ def _best_sections_postgresql(ids: list[int], query: str) -> dict[int, tuple[str
         headline=SearchHeadline(
             "plain_text",
             any_word,
-            config="english",
+            config=config,
             start_sel=_START,
             stop_sel=_STOP,
             max_words=SNIPPET_WORDS,

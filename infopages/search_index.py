@@ -19,6 +19,7 @@ import nh3
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
+from infopages.languages import kind_of_language
 from infopages.models import PublishedPage, PublishedSection
 
 PAGE_TABLE = "infopages_search_page"
@@ -55,26 +56,30 @@ def uses_fts5() -> bool:
     return connection.vendor == "sqlite"
 
 
-def page_vector() -> SearchVector:
+def page_vector(config: str = "english") -> SearchVector:
+    """``config``: the page's language's text search configuration (``infopages.languages``)."""
     return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("plain_text", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("plain_text", weight="C", config=config)
     )
 
 
-def section_vector() -> SearchVector:
-    return SearchVector("heading", weight="A", config="english") + SearchVector(
-        "plain_text", weight="C", config="english"
+def section_vector(config: str = "english") -> SearchVector:
+    return SearchVector("heading", weight="A", config=config) + SearchVector(
+        "plain_text", weight="C", config=config
     )
 
 
 def index_publication(publication) -> None:
-    """Make a new live snapshot findable (called by ``infopages.publishing`` only)."""
+    """Make a new live snapshot findable (called by ``infopages.publishing`` only), with its
+    language's stemming (Welsh, Urdu and Polish have no PostgreSQL configuration: ``simple``).
+    """
     if uses_postgresql():
-        PublishedPage.objects.filter(pk=publication.pk).update(search_vector=page_vector())
+        config = kind_of_language(publication.language).search_config
+        PublishedPage.objects.filter(pk=publication.pk).update(search_vector=page_vector(config))
         PublishedSection.objects.filter(publication_id=publication.pk).update(
-            search_vector=section_vector()
+            search_vector=section_vector(config)
         )
     elif uses_fts5():
         with connection.cursor() as cursor:

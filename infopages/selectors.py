@@ -129,7 +129,7 @@ def live_related(publication: PublishedPage) -> list[PublishedPage]:
         for p in PublishedPage.objects.current()
         .filter(page_id__in=publication.related_page_ids)
         .order_by()  # the editor's order is applied below
-        .only("page_id", "slug", "title", "published_at")
+        .only("page_id", "slug", "title", "published_at", "language")
     }
     return [live[pk] for pk in publication.related_page_ids if pk in live]
 
@@ -182,6 +182,7 @@ def live_topic_tree() -> list[TopicNode]:
     newest_first = [F("published_at").desc(), F("id").desc()]
     per_path = (
         PublishedPage.objects.current()
+        .filter(language="")  # versions are reached from their English page
         .annotate(
             newest=Window(RowNumber(), partition_by=[F("topic_path")], order_by=newest_first),
             here=Window(Count("id"), partition_by=[F("topic_path")]),
@@ -228,23 +229,30 @@ def live_pages_in_topic(path: str):
     """The live pages filed on the topic at ``path`` itself, A to Z (for a paginator)."""
     return (
         PublishedPage.objects.current()
-        .filter(topic_path=path)
-        .only("slug", "title", "summary", "page_id", "published_at")
+        .filter(topic_path=path, language="")
+        .only("slug", "title", "summary", "page_id", "published_at", "language")
         .order_by("title", "id")
     )
 
 
 def live_addresses():
     """Every live page's address and publication time, by address (for the sitemap)."""
-    return PublishedPage.objects.current().only("slug", "published_at").order_by("slug", "id")
+    return (
+        PublishedPage.objects.current()
+        .only("slug", "published_at", "language")
+        .order_by("language", "slug", "id")
+    )
 
 
-def recently_updated(limit: int) -> list[PublishedPage]:
-    """The live pages published most recently, newest first, with what each publication did
-    (its kind and public note, for the feed)."""
+def recently_updated(limit: int, *, language: str = "") -> list[PublishedPage]:
+    """The live pages in ``language`` (empty: English) published most recently, newest first,
+    with what each publication did (its kind and public note, for the feed)."""
     return list(
         PublishedPage.objects.current()
-        .only("slug", "title", "summary", "page_id", "published_at", "kind", "public_note")
+        .filter(language=language)
+        .only(
+            "slug", "title", "summary", "page_id", "published_at", "kind", "public_note", "language"
+        )
         .order_by("-published_at", "-id")[:limit]
     )
 

@@ -30,6 +30,8 @@ def refresh_public_caches(event: PagePublished) -> None:
     now see differently: the page (and so the pages linking to it), the topics it left and
     joined, and the lists of pages. Every other cached response stays."""
     tags = {page_tag(event.page.pk), LISTING, *topic_tags(event.publication.topic_path)}
+    if event.publication.source_page_id:  # a version: its English page's switcher, and theirs
+        tags.add(page_tag(event.publication.source_page_id))
     if event.replaced is not None:
         tags |= topic_tags(event.replaced.topic_path)
     record_change(tags)

@@ -13,6 +13,8 @@ def score_readability(event: PagePublished) -> None:
     """Score each new snapshot once, from the HTML readers get."""
     if event.kind == Publication.TAKEN_DOWN:
         return
+    if not event.publication.language_kind.plain_english:
+        return  # not scored for this language (``infopages.languages``)
     if PageReadability.objects.filter(publication=event.publication).exists():
         return  # scored meanwhile by ``manage.py score_readability``
     readability.record_for(event.publication)
