@@ -46,7 +46,7 @@ def required(change, needed: dict) -> dict:
     roles[role_key(language_role) or _unknown(language_role)] = 1
     if needs_medical_sign_off(page):
         roles[role_key(MEDICAL) or _unknown(MEDICAL)] = 1
-    return roles
+    return dict(sorted(roles.items(), key=lambda item: (item[0].position, str(item[0]))))
 
 
 def _unknown(code: str) -> RoleKey:
