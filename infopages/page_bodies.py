@@ -112,6 +112,10 @@ def page_context(publication: PublishedPage, sections) -> dict:
     language = publication.language_kind
     return {
         "page_lang": language.lang,
+        # Its readers search the pages in its language (``/cy/search/``).
+        "search_action": (
+            reverse("infopages:search_in", args=[language.code]) if language.code else ""
+        ),
         "page_dir": language.direction,
         "language": language,
         "publication": publication,

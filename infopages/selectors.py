@@ -9,7 +9,7 @@ copy's topics is their editorial order, which says nothing a reader could not se
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -239,9 +239,29 @@ def live_addresses():
     """Every live page's address and publication time, by address (for the sitemap)."""
     return (
         PublishedPage.objects.current()
-        .only("slug", "published_at", "language")
+        .only("slug", "published_at", "language", "page_id", "source_page_id")
         .order_by("language", "slug", "id")
     )
+
+
+def live_families(publications) -> dict[int, list[PublishedPage]]:
+    """The live English page and versions of each publication's family, by the English
+    page's id (one query): for hreflang alternates in the sitemap."""
+    roots = {p.source_page_id or p.page_id for p in publications}
+    if not roots:
+        return {}
+    live = (
+        PublishedPage.objects.current()
+        .filter(Q(page_id__in=roots) | Q(source_page_id__in=roots))
+        .only("slug", "language", "page_id", "source_page_id")
+        .order_by("language", "id")
+    )
+    families: dict[int, list[PublishedPage]] = {}
+    for publication in live:
+        families.setdefault(publication.source_page_id or publication.page_id, []).append(
+            publication
+        )
+    return families
 
 
 def recently_updated(limit: int, *, language: str = "") -> list[PublishedPage]:

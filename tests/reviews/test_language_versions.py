@@ -339,3 +339,47 @@ def test_only_editors_start_versions(client, live_page, medic):
 
     assert response.status_code == 403
     assert not live_page.versions.exists()
+
+
+def test_the_sitemap_lists_each_language_with_its_alternates(client, welsh_version, settings):
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
+
+    welsh = f"{settings.SITE_URL}/cy/info/secondary-breast-cancer-cy/"
+    english = f"{settings.SITE_URL}/info/secondary-breast-cancer/"
+    assert f"<loc>{welsh}</loc>" in sitemap
+    assert sitemap.count(f'hreflang="cy" href="{welsh}"') == 2  # under both pages
+    assert sitemap.count(f'hreflang="en-GB" href="{english}"') == 2
+
+
+def test_the_chrome_is_translated_for_each_language_with_a_catalogue():
+    from django.utils import translation
+
+    for lang, expected in [
+        ("cy", "Dyddiad adolygu"),
+        ("ur", "جائزے کی تاریخ"),
+        ("pl", "Data przeglądu"),
+    ]:
+        with translation.override(lang):
+            assert translation.gettext("Date reviewed") == expected
+
+
+def test_a_version_page_searches_in_its_own_language(client, welsh_version):
+    page = client.get("/cy/info/secondary-breast-cancer-cy/").content.decode()
+
+    assert 'action="/cy/search/"' in page
+
+
+def test_the_dashboard_lists_versions_whose_english_page_moved_on(
+    client, live_page, welsh_version, author, english_change_published
+):
+    live_page.owner = author
+    live_page.save(update_fields=["owner"])
+    type(welsh_version).objects.filter(pk=welsh_version.pk).update(owner=author)
+    dashboard = client_for(client, author).get("/reviews/").content.decode()
+    assert "Versions to bring up to date" not in dashboard
+
+    english_change_published()
+
+    dashboard = client.get("/reviews/").content.decode()
+    assert "Versions to bring up to date" in dashboard
+    assert "Canser y fron eilaidd (Welsh)" in dashboard
