@@ -383,3 +383,24 @@ def test_the_dashboard_lists_versions_whose_english_page_moved_on(
     dashboard = client.get("/reviews/").content.decode()
     assert "Versions to bring up to date" in dashboard
     assert "Canser y fron eilaidd (Welsh)" in dashboard
+
+
+def test_each_compiled_catalogue_says_what_its_po_file_says():
+    """The ``.mo`` files are committed: one not compiled after its ``.po`` changed fails."""
+    import ast
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for po in sorted((Path(settings.BASE_DIR) / "locale").glob("*/LC_MESSAGES/django.po")):
+        lines = [line for line in po.read_text().splitlines() if line.startswith("msg")]
+        pairs = zip(lines[0::2], lines[1::2], strict=True)
+        expected = {
+            ast.literal_eval(i.removeprefix("msgid ")): ast.literal_eval(s.removeprefix("msgstr "))
+            for i, s in pairs
+        }
+        expected.pop("")
+        with po.with_suffix(".mo").open("rb") as mo:
+            compiled = gettext.GNUTranslations(mo)
+        assert {msgid: compiled.gettext(msgid) for msgid in expected} == expected, po
