@@ -2,6 +2,7 @@
 off by their language's reviewer, flagged and explained to readers when the English page moves
 on, and served in their own language with lang, dir, hreflang and search of their own."""
 
+import io
 import re
 
 import pytest
@@ -404,3 +405,39 @@ def test_each_compiled_catalogue_says_what_its_po_file_says():
         with po.with_suffix(".mo").open("rb") as mo:
             compiled = gettext.GNUTranslations(mo)
         assert {msgid: compiled.gettext(msgid) for msgid in expected} == expected, po
+
+
+def test_the_calendar_lists_versions_whose_english_page_moved_on(
+    client, welsh_version, author, english_change_published
+):
+    english_change_published()
+
+    calendar = client_for(client, author).get("/reviews/calendar/").content.decode()
+
+    assert "Versions to bring up to date" in calendar
+    assert "Canser y fron eilaidd (Welsh)" in calendar
+
+
+def test_the_owner_of_an_out_of_date_version_is_reminded_once(
+    welsh_version, author, english_change_published, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from reviews.core.notifications import set_frequency
+    from reviews.models import Frequency
+
+    type(welsh_version).objects.filter(pk=welsh_version.pk).update(owner=author)
+    set_frequency(user=author, frequency=Frequency.IMMEDIATE)
+    english_change_published()
+    mailoutbox.clear()
+
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_review_reminders", stdout=io.StringIO())
+
+    [email] = [e for e in mailoutbox if "Version to bring up to date" in e.subject]
+    assert email.subject == (
+        "Version to bring up to date: Canser y fron eilaidd (Welsh) (the English page changed)"
+    )
+    assert email.to == [author.email]
+    assert "This version now follows the English page live now" in email.body
