@@ -218,16 +218,22 @@ class Page(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.version_kind:
-            return f"{self.title} ({kind_of_language(self.version_kind).name})"
-        return self.title
+        kind = self._known_kind()
+        return f"{self.title} ({kind_of_language(kind).name})" if kind else self.title
 
     @property
     def language(self) -> VersionKind:
         return kind_of_language(self.version_kind)
 
     def get_absolute_url(self) -> str:
-        return public_url(self.version_kind or "", self.slug)
+        return public_url(self._known_kind(), self.slug)
+
+    def _known_kind(self) -> str:
+        """The version's kind, without a query when a list left it out (``only()``): then
+        "" (the English address, which sends a version's readers on to its own)."""
+        if "version_kind" in self.get_deferred_fields():
+            return ""
+        return self.version_kind or ""
 
 
 @reversion.register()
@@ -552,7 +558,10 @@ class PublishedPage(models.Model):
         return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return public_url(self.language, self.slug)
+        # A list that left the language out (``only()``) links to the English address,
+        # which sends a version's readers on to its own: no query per row.
+        deferred = "language" in self.get_deferred_fields()
+        return public_url("" if deferred else self.language, self.slug)
 
     @property
     def language_kind(self) -> VersionKind:

@@ -12,7 +12,8 @@ from reviews.core.audit import Action
 from reviews.core.errors import InvalidInput, InvalidTransition
 from reviews.core.models import ChangeRequest
 from reviews.core.services import edit_in_change, start_change
-from reviews.core.workflow import PageStep, require_page_step
+from reviews.core.services.common import lock
+from reviews.core.workflow import PageStep, Step, require, require_page_step
 
 # The parts copied from the English publication as the version's starting text, in order.
 _COPIED = (Section, Reference, Resource, Figure)
@@ -105,6 +106,8 @@ def follow_source(*, change: ChangeRequest, by) -> ChangeRequest:
     """Make the version in ``change`` record the English page live now as what it is made
     from: an edit like any other (reviewers sign it off, and it needs a medical sign-off if
     the English text differs), made once the translator has brought the text up to date."""
+    review = lock(change)
+    require(Step.EDIT, user=by, change=change, review=review)
     page = change.page
     if page.source_id is None:
         raise InvalidInput("Only a language or easy read version follows an English page.")
