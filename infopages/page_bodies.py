@@ -208,7 +208,7 @@ def compose(
         return "".join(
             (
                 head,
-                alternates_html(versions, link_base),
+                alternates_html(versions),
                 before,
                 notice_part,
                 middle,
@@ -274,13 +274,13 @@ class VersionsNow:
         return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
-def alternates_html(versions: VersionsNow, link_base: str = "") -> SafeString:  # noqa: ARG001
+def alternates_html(versions: VersionsNow) -> SafeString:
     """hreflang links to each language the page is live in (itself included; easy read is a
-    format, not a language, so it has none), and x-default to the English page."""
+    format, not a language, so it has none), and x-default to the English page: absolute,
+    whatever the related links are relative to."""
     members = [m for m in versions.family if m.kind.code != "easy-read"]
     if len(members) < 2:
         return mark_safe("")  # noqa: S308
-    # hreflang addresses are absolute, whatever the related links are relative to.
     context = {"members": members, "english": versions.english, "link_base": settings.SITE_URL}
     return mark_safe(get_template("infopages/_alternates.html").render(context))  # noqa: S308
 
