@@ -223,7 +223,8 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(publication, related, today) -> HttpResponse:
         context = page_bodies.page_context(publication, selectors.published_sections(publication))
         context.update(related=related, review_notice=review_notice(publication, today))
-        return render(request, "infopages/page_print.html", context)
+        with translation.override(publication.language_kind.lang):  # a version's, in its own
+            return render(request, "infopages/page_print.html", context)
 
     return live_page_response(
         request,

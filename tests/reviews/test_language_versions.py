@@ -441,3 +441,16 @@ def test_the_owner_of_an_out_of_date_version_is_reminded_once(
     )
     assert email.to == [author.email]
     assert "This version now follows the English page live now" in email.body
+
+
+def test_a_welsh_page_takes_feedback_in_welsh(client, welsh_version):
+    form = client.get("/info/secondary-breast-cancer-cy/feedback/", {"helpful": "yes"})
+    refused = client.post("/info/secondary-breast-cancer-cy/feedback/", {"comment": "Da"})
+    thanks = client.post(
+        "/info/secondary-breast-cancer-cy/feedback/", {"helpful": "yes"}, follow=True
+    )
+
+    assert '<html lang="cy">' in form.content.decode()
+    assert "Dywedwch fwy wrthym (dewisol)" in form.content.decode()
+    assert "Dewiswch oedd neu nac oedd." in refused.content.decode()
+    assert "Diolch am eich adborth" in thanks.content.decode()
