@@ -278,13 +278,19 @@ def test_search_in_welsh_finds_the_welsh_page_and_not_the_english(client, welsh_
     )
 
 
-def test_a_version_page_is_served_in_at_most_four_queries(
+def test_version_pages_and_their_search_are_served_in_at_most_four_queries(
     client, welsh_version, english_change_published, django_assert_max_num_queries
 ):
     english_change_published()
     with django_assert_max_num_queries(4):
         response = client.get("/cy/info/secondary-breast-cancer-cy/")
     assert WELSH_NOTICE in response.content.decode()
+    with django_assert_max_num_queries(4):
+        english = client.get("/info/secondary-breast-cancer/")
+    assert 'lang="cy">Cymraeg</a>' in english.content.decode()
+    with django_assert_max_num_queries(4):
+        found = client.get("/cy/search/", {"q": "lledaenu"})
+    assert "/cy/info/secondary-breast-cancer-cy/" in found.content.decode()
 
 
 def test_publishing_a_version_refreshes_the_english_page_switcher(
