@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from infopages import caching, errors, selectors
 from infopages.figures import api_figures
 from infopages.history import history_json
+from infopages.languages import VERSION_KINDS
 from infopages.models import PublishedPage, PublishedSection
 from infopages.review_notice import review_overdue
 from infopages.shared_blocks import blocks_shown
@@ -83,6 +84,9 @@ def _page_summary(request: HttpRequest, publication: PublishedPage, today) -> di
         "review_overdue": review_overdue(publication.next_review_on, today),
         "review_notice": review_notice(publication, today) or None,
         "published_at": publication.published_at,
+        "version": publication.language or None,  # e.g. "cy", "easy-read"; None: English
+        "lang": publication.language_kind.lang,
+        "dir": publication.language_kind.direction,
     }
 
 
@@ -103,9 +107,13 @@ def page_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         size = DEFAULT_PAGE_SIZE
     number = request.GET.get("page") or "1"
+    language = request.GET.get("language", "")
+    if language and language not in VERSION_KINDS:
+        return _not_found("No such language: use one of " + ", ".join(VERSION_KINDS) + ".")
 
     def build() -> HttpResponse:
-        paginator = Paginator(selectors.live_publications(order_by="title"), size)
+        live = selectors.live_publications(order_by="title").filter(language=language)
+        paginator = Paginator(live, size)
         try:
             page = paginator.page(number)
         except (EmptyPage, PageNotAnInteger):
@@ -114,6 +122,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
 
         def link(n: int) -> str:
             query = f"?page={n}" + (f"&page_size={size}" if size != DEFAULT_PAGE_SIZE else "")
+            query += f"&language={language}" if language else ""
             return canonical_url(reverse("infopages:api_pages") + query)
 
         payload = {
@@ -124,7 +133,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
         }
         return caching.set_public_headers(_json(payload))
 
-    return caching.cached_public_response(request, f"api-list:{number}:{size}", build)
+    return caching.cached_public_response(request, f"api-list:{number}:{size}:{language}", build)
 
 
 @read_only

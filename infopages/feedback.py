@@ -16,6 +16,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -69,8 +70,8 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published page at this address.")
     if request.method == "POST":
         if not allow_submission(request):
-            response = render(
-                request, "infopages/feedback_limited.html", {"publication": publication}, status=429
+            response = _render(
+                request, "infopages/feedback_limited.html", publication, {}, status=429
             )
             response["Retry-After"] = str(FEEDBACK_WINDOW_SECONDS)
             return response
@@ -86,7 +87,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         chosen = request.GET.get("helpful")
         form = FeedbackForm(initial={"helpful": chosen} if chosen in {"yes", "no"} else None)
-    return render(request, "infopages/feedback.html", {"publication": publication, "form": form})
+    return _render(request, "infopages/feedback.html", publication, {"form": form})
 
 
 @never_cache
@@ -95,4 +96,12 @@ def feedback_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     publication = selectors.live_publication(slug=slug)
     if publication is None:
         raise Http404("No published page at this address.")
-    return render(request, "infopages/feedback_thanks.html", {"publication": publication})
+    return _render(request, "infopages/feedback_thanks.html", publication, {})
+
+
+def _render(request, template: str, publication, context: dict, status: int = 200):
+    """In the page's own language (a Welsh page's readers give feedback in Welsh)."""
+    kind = publication.language_kind
+    context |= {"publication": publication, "page_lang": kind.lang, "page_dir": kind.direction}
+    with translation.override(kind.lang):
+        return render(request, template, context, status=status)

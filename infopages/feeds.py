@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from infopages import caching, selectors
 from infopages.history import latest_entry
+from infopages.languages import kind_of_language
 from infopages.views import INFORMATION_TEAM, canonical_url
 
 FEED_ENTRIES = 30
@@ -17,15 +18,23 @@ class RecentlyUpdatedFeed(Feed):
     feed_type = Atom1Feed
     title = "Cancer information: recently updated pages"
     subtitle = "Pages newly published or updated after review by medical experts."
-    link = "/"
     # Atom requires an author of the feed (or of every entry): who writes the pages.
     author_name = INFORMATION_TEAM
 
     def author_link(self):
         return canonical_url("/")
 
-    def items(self):
-        return selectors.recently_updated(FEED_ENTRIES)
+    def get_object(self, request, language: str = ""):
+        """The feed of one language's pages (empty: English): ``/cy/feeds/updated/``."""
+        kind = kind_of_language(language)
+        self.language = kind.lang  # one instance per request (see the view below)
+        return kind
+
+    def link(self, obj):
+        return f"/{obj.code}/" if obj.code else "/"
+
+    def items(self, obj):
+        return selectors.recently_updated(FEED_ENTRIES, language=obj.code)
 
     def item_title(self, item):
         return item.title
@@ -55,10 +64,10 @@ class RecentlyUpdatedFeed(Feed):
 
 
 @require_safe
-def recently_updated_feed(request: HttpRequest) -> HttpResponse:
+def recently_updated_feed(request: HttpRequest, language: str = "") -> HttpResponse:
     """The feed, cached and revalidated like every public response (``infopages.caching``)."""
 
     def build() -> HttpResponse:
-        return caching.set_public_headers(RecentlyUpdatedFeed()(request))
+        return caching.set_public_headers(RecentlyUpdatedFeed()(request, language=language))
 
-    return caching.cached_public_response(request, "feed:updated", build)
+    return caching.cached_public_response(request, f"feed:updated:{language}", build)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from infopages.figures import alt_refusal
+from infopages.languages import VersionKind, kind_of_language, version_choices
 from infopages.review_intervals import MAX_REVIEW_MONTHS, interval_validators
 from infopages.shared_blocks import Block as Block  # shared blocks' records, here too
 from infopages.shared_blocks import BlockPublication as BlockPublication
@@ -25,6 +26,16 @@ from infopages.sources import Source as Source  # the evidence register's model,
 from infopages.versions import SourceVersions
 
 PUBLIC_NOTE_MAX_LENGTH = 200  # one line in the page's public history
+# Page fields added after versions were saved: left out of the content hash while empty, so
+# sign-offs given before them keep their hash (``reviews.core.contents``).
+PAGE_LATER_FIELDS = frozenset({"source_id", "version_kind", "made_from_id"})
+
+
+def public_url(language: str, slug: str) -> str:
+    """Where readers find a page: ``/info/<slug>/``, or ``/cy/info/<slug>/`` for a version."""
+    if language:
+        return reverse("infopages:page_in", kwargs={"language": language, "slug": slug})
+    return reverse("infopages:page", kwargs={"slug": slug})
 
 
 class Topic(models.Model):
@@ -156,6 +167,31 @@ class Page(models.Model):
         validators=interval_validators(),
         help_text=_("Empty: as its topic (36 months unless the topic says less)."),
     )
+    # A language or easy read version (``infopages.languages``): the English page it comes
+    # from, its kind, and the exact publication of the source it was made from. Versioned
+    # like the rest of the page, so moving ``made_from`` is an edit reviewers sign off.
+    source = models.ForeignKey(
+        "self",
+        verbose_name=_("English page"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    # NULL, not "", on English pages: versions saved before the field existed read None, and
+    # a None is left out of the content hash, so their sign-offs keep their hash.
+    version_kind = models.CharField(  # noqa: DJ001
+        _("version"), max_length=20, null=True, blank=True, choices=version_choices()
+    )
+    made_from = models.ForeignKey(
+        "infopages.PublishedPage",
+        verbose_name=_("made from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The publication of the English page this version was made from."),
+    )
     lock_version = models.PositiveIntegerField(_("version counter"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -169,13 +205,35 @@ class Page(models.Model):
                 condition=Q(review_interval_months__lte=MAX_REVIEW_MONTHS),
                 name="page_review_interval_at_most_36_months",
             ),
+            models.UniqueConstraint(
+                fields=["source", "version_kind"],
+                condition=Q(source__isnull=False),
+                name="one_version_of_each_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=True, version_kind__isnull=True)
+                | Q(source__isnull=False, version_kind__isnull=False),
+                name="version_has_source_and_kind",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        kind = self._known_kind()
+        return f"{self.title} ({kind_of_language(kind).name})" if kind else self.title
+
+    @property
+    def language(self) -> VersionKind:
+        return kind_of_language(self.version_kind)
 
     def get_absolute_url(self) -> str:
-        return reverse("infopages:page", kwargs={"slug": self.slug})
+        return public_url(self._known_kind(), self.slug)
+
+    def _known_kind(self) -> str:
+        """The version's kind, without a query when a list left it out (``only()``): then
+        "" (the English address, which sends a version's readers on to its own)."""
+        if "version_kind" in self.get_deferred_fields():
+            return ""
+        return self.version_kind or ""
 
 
 @reversion.register()
@@ -439,6 +497,25 @@ class PublishedPage(models.Model):
         help_text=_("What changed, in one line, shown in the page's public history."),
     )
     is_current = models.BooleanField(_("current"), default=False)
+    # A version's: its kind (empty: an English page), the English page and the publication of
+    # it the version was made from, as signed off.
+    language = models.CharField(_("language"), max_length=20, blank=True, default="")
+    source_page = models.ForeignKey(
+        Page,
+        verbose_name=_("English page"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="version_publications",
+    )
+    made_from = models.ForeignKey(
+        "self",
+        verbose_name=_("made from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     superseded_at = models.DateTimeField(_("replaced or withdrawn"), null=True, blank=True)
     # Written once at publication (on PostgreSQL; SQLite keeps an FTS5 table instead: see
     # infopages.search_index). The snapshot never changes, so neither does its vector.
@@ -463,6 +540,12 @@ class PublishedPage(models.Model):
         ]
         indexes = [
             models.Index(fields=["slug", "is_current"], name="published_slug_current"),
+            # A page's versions live now (the language switcher, hreflang).
+            models.Index(
+                fields=["source_page"],
+                condition=Q(is_current=True),
+                name="published_live_versions",
+            ),
             # Topic pages list the live pages of one topic, A to Z, a page of them at a time.
             models.Index(
                 fields=["topic_path", "title"],
@@ -475,7 +558,14 @@ class PublishedPage(models.Model):
         return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return reverse("infopages:page", kwargs={"slug": self.slug})
+        # A list that left the language out (``only()``) links to the English address,
+        # which sends a version's readers on to its own: no query per row.
+        deferred = "language" in self.get_deferred_fields()
+        return public_url("" if deferred else self.language, self.slug)
+
+    @property
+    def language_kind(self) -> VersionKind:
+        return kind_of_language(self.language)
 
     def save(self, *args, **kwargs):
         # Snapshots are immutable: only retiring one (is_current, superseded_at) may update it.

@@ -28,17 +28,20 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from infopages import prepared, selectors
 from infopages.figures import absolute, shared_image
+from infopages.languages import VERSION_KINDS, VersionKind, kind_of_language
 from infopages.models import (
     PublicReviewNotice,
     PublicWording,
     PublishedPage,
     StoredPageBody,
+    public_url,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,7 +53,12 @@ PAGE_TEMPLATE = "infopages/page_detail.html"
 # escaped, so page text can never contain a slot.
 NOTICE_SLOT = "<!--portal-slot:review-notice-->"
 RELATED_SLOT = "<!--portal-slot:related-pages-->"
-RECIPE_VERSION = "1"  # bump when what is stored changes other than through a template
+# The language versions live now: hreflang links in the head, and the switcher with the
+# "English page updated" notice in the body.
+ALTERNATES_SLOT = "<!--portal-slot:alternates-->"
+VERSIONS_SLOT = "<!--portal-slot:versions-->"
+SLOTS = (NOTICE_SLOT, RELATED_SLOT, ALTERNATES_SLOT, VERSIONS_SLOT)
+RECIPE_VERSION = "2"  # bump when what is stored changes other than through a template
 
 
 def canonical_url(path: str) -> str:
@@ -66,7 +74,7 @@ def structured_data(publication, url: str, topic_name: str) -> dict:
         "headline": publication.title,
         "description": publication.summary,
         "url": url,
-        "inLanguage": "en-GB",
+        "inLanguage": publication.language_kind.lang,
         "datePublished": publication.published_at.isoformat(),
         "about": {"@type": "Thing", "name": topic_name},
     }
@@ -101,7 +109,15 @@ def page_context(publication: PublishedPage, sections) -> dict:
     """What the page and its printable view show of the snapshot itself."""
     url = canonical_url(publication.get_absolute_url())
     trail = selectors.topic_crumbs(publication)
+    language = publication.language_kind
     return {
+        "page_lang": language.lang,
+        # Its readers search the pages in its language (``/cy/search/``).
+        "search_action": (
+            reverse("infopages:search_in", args=[language.code]) if language.code else ""
+        ),
+        "page_dir": language.direction,
+        "language": language,
         "publication": publication,
         "sections": sections,
         "breadcrumb_topics": breadcrumb_topics(trail),
@@ -146,14 +162,20 @@ def _recipe(site_url: str, templates: bytes) -> str:
 
 
 def render_body(publication: PublishedPage, sections=None) -> str:
-    """The page as published, with the two slots left open."""
+    """The page as published, with its slots left open, its chrome in its own language."""
     if sections is None:
         sections = selectors.published_sections(publication)
     context = page_context(publication, sections)
-    context.update(notice_html=mark_safe(NOTICE_SLOT), related_html=mark_safe(RELATED_SLOT))
-    body = render_to_string(PAGE_TEMPLATE, context)
-    if body.count(NOTICE_SLOT) != 1 or body.count(RELATED_SLOT) != 1:
-        raise ValueError(f"{PAGE_TEMPLATE} must show the review notice and related pages once.")
+    context.update(
+        notice_html=mark_safe(NOTICE_SLOT),
+        related_html=mark_safe(RELATED_SLOT),
+        alternates_html=mark_safe(ALTERNATES_SLOT),
+        versions_html=mark_safe(VERSIONS_SLOT),
+    )
+    with translation.override(publication.language_kind.lang):
+        body = render_to_string(PAGE_TEMPLATE, context)
+    if any(body.count(slot) != 1 for slot in SLOTS):
+        raise ValueError(f"{PAGE_TEMPLATE} must show each slot once: {', '.join(SLOTS)}.")
     return body
 
 
@@ -177,11 +199,116 @@ def store_bodies(publications) -> None:
     )
 
 
-def compose(body: str, *, notice: str, related: list, link_base: str = "") -> str:
-    """The stored body with today's notice and the related pages live now in their slots."""
-    before, rest = body.split(NOTICE_SLOT, 1)
-    middle, after = rest.split(RELATED_SLOT, 1)
-    return "".join((before, notice_html(notice), middle, related_html(related, link_base), after))
+def compose(
+    body: str,
+    *,
+    notice: str,
+    related: list,
+    link_base: str = "",
+    versions: "VersionsNow | None" = None,
+) -> str:
+    """The stored body with today's notice, the related pages and the language versions live
+    now in their slots (in the page's own language)."""
+    versions = versions or VersionsNow()
+    with translation.override(versions.kind.lang):
+        head, rest = body.split(ALTERNATES_SLOT, 1)
+        before, rest = rest.split(NOTICE_SLOT, 1)
+        middle, after = rest.split(RELATED_SLOT, 1)
+        notice_part = notice_html(notice)
+        if VERSIONS_SLOT in before:
+            top, bottom = before.split(VERSIONS_SLOT, 1)
+            before = "".join((top, versions_html(versions), bottom))
+        return "".join(
+            (
+                head,
+                alternates_html(versions),
+                before,
+                notice_part,
+                middle,
+                related_html(related, link_base),
+                after,
+            )
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class FamilyMember:
+    """A page or one of its versions, live now: for the switcher and hreflang."""
+
+    language: str
+    slug: str
+    title: str
+
+    @property
+    def kind(self) -> VersionKind:
+        return kind_of_language(self.language)
+
+    def get_absolute_url(self) -> str:
+        return public_url(self.language, self.slug)
+
+
+@dataclasses.dataclass(frozen=True)
+class VersionsNow:
+    """What a page shows of its family today: the English page and its versions live now,
+    and, for a version, since when the English page has said something else than the text
+    it was made from (None: it has not)."""
+
+    language: str = ""
+    family: tuple[FamilyMember, ...] = ()
+    outdated_since: dt.datetime | None = None
+
+    @property
+    def kind(self) -> VersionKind:
+        return kind_of_language(self.language)
+
+    @property
+    def others(self) -> list[FamilyMember]:
+        """The other live members, English first, then in the registry's order."""
+        order = ["", *VERSION_KINDS]
+        found = [m for m in self.family if m.language != self.language and m.language in order]
+        return sorted(found, key=lambda m: order.index(m.language))
+
+    @property
+    def english(self) -> FamilyMember | None:
+        return next((m for m in self.family if m.language == ""), None)
+
+    def outdated_notice(self) -> str:
+        """The notice in the version's own language (empty: none is due)."""
+        if not self.language or self.outdated_since is None or self.english is None:
+            return ""
+        day = date_format(timezone.localtime(self.outdated_since).date(), "j F Y")
+        return self.kind.notice.format(date=day)
+
+    def token(self) -> str:
+        """Changes whenever what the slots show changes: for the page's ETag."""
+        if not self.others and self.outdated_since is None:
+            return ""  # a page with no versions: its validators are as they always were
+        text = repr((sorted(self.family, key=lambda m: m.language), self.outdated_since))
+        return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def alternates_html(versions: VersionsNow) -> SafeString:
+    """hreflang links to each language the page is live in (itself included; easy read is a
+    format, not a language, so it has none), and x-default to the English page: absolute,
+    whatever the related links are relative to."""
+    members = [m for m in versions.family if m.kind.code != "easy-read"]
+    if len(members) < 2:
+        return mark_safe("")  # noqa: S308
+    context = {"members": members, "english": versions.english, "link_base": settings.SITE_URL}
+    return mark_safe(get_template("infopages/_alternates.html").render(context))  # noqa: S308
+
+
+def versions_html(versions: VersionsNow) -> SafeString:
+    """The language switcher and, on an out-of-date version, the notice saying so."""
+    if not versions.others and not versions.outdated_notice():
+        return mark_safe("")  # noqa: S308
+    context = {
+        "others": versions.others,
+        "outdated_notice": versions.outdated_notice(),
+        "english": versions.english,
+        "kind": versions.kind,
+    }
+    return mark_safe(get_template("infopages/_versions.html").render(context))  # noqa: S308
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,6 +342,9 @@ class LivePage:
     notice_changed_at: dt.datetime | None
     related: list[RelatedLink]
     body: str | None
+    language: str = ""
+    source_page_id: int | None = None
+    versions: VersionsNow = dataclasses.field(default_factory=VersionsNow)
 
     @property
     def etag(self) -> str:
@@ -227,6 +357,11 @@ def _sql() -> str:
     wording = PublicWording._meta.db_table
     stored = StoredPageBody._meta.db_table
     if connection.vendor == "postgresql":
+        family = (
+            f"SELECT json_agg(json_build_array(f.language, f.slug, f.title)) FROM {page} f "
+            f"WHERE f.is_current AND (f.page_id = COALESCE(p.source_page_id, p.page_id) "
+            f"OR f.source_page_id = COALESCE(p.source_page_id, p.page_id))"
+        )
         related = (
             f"SELECT json_agg(json_build_array(e.n, r.id, r.page_id, r.slug, r.title, "
             f"r.published_at)) FROM jsonb_array_elements_text(p.related_page_ids) "
@@ -234,16 +369,31 @@ def _sql() -> str:
             f"ON r.page_id = e.page_id::bigint AND r.is_current"
         )
     else:
+        family = (
+            f"SELECT json_group_array(json_array(f.language, f.slug, f.title)) FROM {page} f "
+            f"WHERE f.is_current AND (f.page_id = COALESCE(p.source_page_id, p.page_id) "
+            f"OR f.source_page_id = COALESCE(p.source_page_id, p.page_id))"
+        )
         related = (
             f"SELECT json_group_array(json_array(e.key, r.id, r.page_id, r.slug, r.title, "
             f"r.published_at)) FROM json_each(p.related_page_ids) AS e JOIN {page} r "
             f"ON r.page_id = e.value AND r.is_current"
         )
+    # A version is out of date while the English page live now was built from other versions
+    # than the publication it was made from: since the first such publication after it.
+    outdated = (
+        f"SELECT min(s.published_at) FROM {page} m, {page} s WHERE m.id = p.made_from_id "
+        f"AND s.page_id = p.source_page_id AND s.published_at > m.published_at "
+        f"AND s.source_versions <> m.source_versions AND EXISTS (SELECT 1 FROM {page} c "
+        f"WHERE c.page_id = p.source_page_id AND c.is_current "
+        f"AND c.source_versions <> m.source_versions)"
+    )
     return (
         f"SELECT p.id, p.page_id, p.published_at, p.next_review_on, p.related_page_ids, "
         f"(SELECT n.started_at FROM {notice} n WHERE n.page_id = p.page_id "
         f"AND n.ended_at IS NULL LIMIT 1), w.text, w.updated_at, ({related}), "
-        f"CASE WHEN b.recipe = %s THEN b.body END "
+        f"CASE WHEN b.recipe = %s THEN b.body END, p.language, ({family}), ({outdated}), "
+        f"p.source_page_id "
         f"FROM {page} p "
         f"LEFT JOIN {wording} w ON w.{connection.ops.quote_name('key')} = %s "
         f"LEFT JOIN {stored} b ON b.publication_id = p.id "
@@ -280,7 +430,8 @@ def _fetch(slug: str):
 
 
 def live_page(*, slug: str) -> LivePage | None:
-    """The page live at ``slug``, ready to serve, in one indexed query; None if none is."""
+    """The page live at ``slug``, ready to serve, in one indexed query; None if none is.
+    (Its language is checked by the caller: slugs are unique whatever the language.)"""
     connection.ensure_connection()
     row = _fetch(slug)
     if row is None:
@@ -302,6 +453,13 @@ def live_page(*, slug: str) -> LivePage | None:
             for r in related
         ],
         body=row[9],
+        language=row[10] or "",
+        source_page_id=row[13],
+        versions=VersionsNow(
+            language=row[10] or "",
+            family=tuple(FamilyMember(*member) for member in _json(row[11]) or []),
+            outdated_since=_moment(row[12]),
+        ),
     )
 
 

@@ -155,6 +155,7 @@ class ReadingChange:
 
     before: Score | None
     after: Score | None
+    not_scored: bool = False  # a language the scores do not apply to
 
     @property
     def verdict(self) -> str:

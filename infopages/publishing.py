@@ -81,6 +81,10 @@ class PageContent:
     related_page_ids: list[int] = field(default_factory=list)
     source_versions: SourceVersions = field(default_factory=SourceVersions)
     source_ids: list[int] = field(default_factory=list)  # the register's sources cited
+    # A version's kind, its English page and the publication of it it was made from.
+    language: str = ""
+    source_page_id: int | None = None
+    made_from_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,9 @@ def content_from_working_copy(page: Page) -> PageContent:
         related_page_ids=list(page.related_pages.order_by("title").values_list("pk", flat=True)),
         source_versions=SourceVersions(page=_latest_version_ids([page])[0], **version_ids),
         source_ids=[r.source_id for r in rows_of["references"] if r.source_id],
+        language=page.version_kind or "",
+        source_page_id=page.source_id,
+        made_from_id=page.made_from_id,
         **parts,
     )
 
@@ -192,6 +199,9 @@ def content_from_versions(
         ),
         source_versions=SourceVersions(page=page_version.pk, **version_ids),
         source_ids=_cited_sources(ordered(Reference)),
+        language=fields.get("version_kind") or "",
+        source_page_id=fields.get("source_id"),
+        made_from_id=fields.get("made_from_id"),
         **parts,
     )
 
@@ -264,6 +274,9 @@ def publish_content(
         published_at=now,
         note=note[:300],
         public_note=" ".join(public_note.split())[:PUBLIC_NOTE_MAX_LENGTH],
+        language=content.language,
+        source_page_id=content.source_page_id,
+        made_from_id=content.made_from_id,
         is_current=live,
         superseded_at=None if live else now,  # a block's snapshot: readers never see it alone
     )
@@ -420,8 +433,8 @@ def _refuse_taken_address(page: Page, slug: str) -> None:
     taken = PublishedPage.objects.current().filter(slug=slug).exclude(page=page).first()
     if taken is not None:
         raise PublishingRefused(
-            f"Another live page, “{taken.title}”, is at /info/{slug}/. Give this page another "
-            "address, or take that page down first."
+            f"Another live page, “{taken.title}”, is at {taken.get_absolute_url()}. Give this "
+            "page another address, or take that page down first."
         )
 
 

@@ -49,6 +49,9 @@ _COPIED = (
     "related_page_ids",
     "source_versions",
     "approved_by",
+    "language",
+    "source_page_id",
+    "made_from_id",
 )
 
 

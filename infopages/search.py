@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from infopages import caching, prepared
-from infopages.models import PublishedPage, PublishedSection
+from infopages.languages import kind_of_language
+from infopages.models import PublishedPage, PublishedSection, public_url
 from infopages.search_index import PAGE_TABLE, SECTION_TABLE, uses_postgresql
 
 SEARCH_CANDIDATES = 200  # ten pages of results
@@ -47,7 +48,7 @@ _WORD = re.compile(r"\w+")
 # one ends and the next begins.
 BLOCK_SEPARATOR = " · "
 # What a result shows: never the big search columns.
-_SHOWN = ("id", "page_id", "slug", "title", "summary", "topic_path", "published_at")
+_SHOWN = ("id", "page_id", "slug", "title", "summary", "topic_path", "published_at", "language")
 
 
 @dataclass(frozen=True)
@@ -60,23 +61,25 @@ class SearchResult:
     summary: str
     snippet: SafeString
     anchor: str = ""
+    language: str = ""
 
     @property
     def url(self) -> str:
-        url = page_address(self.slug)
+        url = page_address(self.language, self.slug)
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
-def page_address(slug: str) -> str:
-    """A live page's address, without resolving a URL per result (20 per results page)."""
-    prefix, suffix = _page_address_parts()
+def page_address(language: str, slug: str) -> str:
+    """A live page's address (``public_url``), without resolving a URL per result (20 per
+    results page)."""
+    prefix, suffix = _page_address_parts(language, get_script_prefix())
     return f"{prefix}{quote(slug)}{suffix}"
 
 
 @functools.cache
-def _page_address_parts() -> tuple[str, str]:
+def _page_address_parts(language: str, script_prefix: str) -> tuple[str, str]:
     marker = "slug-placeholder"
-    prefix, suffix = reverse("infopages:page", kwargs={"slug": marker}).split(marker)
+    prefix, suffix = public_url(language, marker).split(marker)
     return prefix, suffix
 
 
@@ -124,12 +127,13 @@ def normalised(query: str) -> str:
     return " ".join(query.lower().split())
 
 
-def hits(query: str) -> Hits:
-    """The best matches of ``query``: from this worker's memory, or two bounded queries."""
+def hits(query: str, language: str = "") -> Hits:
+    """The best matches of ``query`` among the pages in ``language`` (empty: English): from
+    this worker's memory, or two bounded queries."""
     query = query.replace("\x00", " ")
     built_at = caching.changes_seen()
     memory = caching.process_page_cache()
-    key = "search-hits:" + normalised(query)
+    key = f"search-hits:{language}:" + normalised(query)
     if memory is not None:
         kept = memory.get(key)
         if isinstance(kept, Hits) and caching.is_fresh(kept.tags, kept.built_at):
@@ -137,46 +141,66 @@ def hits(query: str) -> Hits:
     if not query_words(query):
         ids, count = (), 0
     elif uses_postgresql():
-        ids, count = _ranked_postgresql(query)
+        ids, count = _ranked_postgresql(query, language)
     else:
-        ids, count = _ranked_fts5(query)
+        ids, count = _ranked_fts5(query, language)
     found = Hits(tuple(ids), count, frozenset({caching.LISTING}), built_at)
     if memory is not None:
         memory.put(key, found)
     return found
 
 
-def _ranked_postgresql(query: str) -> tuple[list[int], int]:
+def _ranked_postgresql(query: str, language: str = "") -> tuple[list[int], int]:
     """Rank at most the pages matching in their title and the first ``SEARCH_CANDIDATES`` + 1
-    others the index gives (title A > summary B > body C), never every match. Not prepared:
-    a generic plan cannot see that the title's index suits the words, and reads every title."""
+    others the index gives (title A > summary B > body C), never every match. A version's
+    language is searched with its own configuration, among its pages only (few: the title's
+    own index is English, and the vector weighs the title first anyway). Not prepared: a generic
+    plan cannot see that the title's index suits the words, and reads every title."""
     table = PublishedPage._meta.db_table
+    config = kind_of_language(language).search_config
+    title = (
+        f"SELECT p.id FROM {table} p, q WHERE p.is_current AND p.language = %s "
+        f"AND to_tsvector('english'::regconfig, p.title) @@ q.q LIMIT %s"
+        if config == "english"
+        else "SELECT NULL::bigint AS id WHERE %s IS NULL AND %s IS NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), "
-            f"body AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
+            f"WITH q AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q), "
+            f"body AS (SELECT p.id FROM {table} p, q WHERE p.is_current AND p.language = %s "
             f"AND p.search_vector @@ q.q LIMIT %s), "
-            f"title AS (SELECT p.id FROM {table} p, q WHERE p.is_current "
-            f"AND to_tsvector('english'::regconfig, p.title) @@ q.q LIMIT %s) "
+            f"title AS ({title}) "
             f"SELECT p.id, (SELECT count(*) FROM body) FROM {table} p, q "
             f"WHERE p.id IN (SELECT id FROM body UNION SELECT id FROM title) "
             f"ORDER BY ts_rank(p.search_vector, q.q) DESC, p.title, p.id LIMIT %s",
-            [query, SEARCH_CANDIDATES + 1, SEARCH_CANDIDATES, SEARCH_CANDIDATES],
+            [
+                config,
+                query,
+                language,
+                SEARCH_CANDIDATES + 1,
+                language,
+                SEARCH_CANDIDATES,
+                SEARCH_CANDIDATES,
+            ],
         )
         rows = cursor.fetchall()
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
-def _ranked_fts5(query: str) -> tuple[list[int], int]:
+def _ranked_fts5(query: str, language: str = "") -> tuple[list[int], int]:
     """FTS5 ranks the matches by BM25 inside its index (title weighs most) without reading a
-    page; the table holds live pages only."""
+    page; the table holds live pages only, of every language (one tokenizer for all), so
+    the matches are kept to the pages in ``language``."""
     match = _fts5_all_words(query)
+    table = PublishedPage._meta.db_table
+    in_language = f"rowid IN (SELECT id FROM {table} WHERE is_current AND language = %s)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, (SELECT count(*) FROM (SELECT 1 FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s LIMIT %s)) FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
-            [match, SEARCH_CANDIDATES + 1, match, SEARCH_CANDIDATES],
+            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} LIMIT %s)) FROM {PAGE_TABLE} "
+            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} "
+            f"ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
+            [match, language, SEARCH_CANDIDATES + 1, match, language, SEARCH_CANDIDATES],
         )
         rows = cursor.fetchall()
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
@@ -210,9 +234,10 @@ class Matches:
         return [shown[pk] for pk in ids if pk in shown]
 
 
-def matching_publications(query: str) -> Matches:
-    """Live publications matching every word of ``query``, best first, not yet snippeted."""
-    return Matches(hits(query))
+def matching_publications(query: str, language: str = "") -> Matches:
+    """Live publications in ``language`` matching every word of ``query``, best first, not
+    yet snippeted."""
+    return Matches(hits(query, language))
 
 
 def _fts5_all_words(query: str) -> str:
@@ -223,7 +248,7 @@ def _fts5_any_word(query: str) -> str:
     return " OR ".join(f'"{word}"' for word in query_words(query))
 
 
-def results(ids, query: str) -> list[SearchResult]:
+def results(ids, query: str, language: str = "") -> list[SearchResult]:
     """The results shown for ``ids`` (best first), each with the section that matched best
     and a snippet of it: one query for the whole page of results, reading only the rows shown
     (a snippet for each of them and nothing else)."""
@@ -234,20 +259,20 @@ def results(ids, query: str) -> list[SearchResult]:
         rows = PublishedPage.objects.current().filter(pk__in=ids).values_list(*_ROW)
         found = {row[0]: (*row[1:], "", "") for row in rows}
     elif uses_postgresql():
-        found = _shown_postgresql(ids, query)
+        found = _shown_postgresql(ids, query, kind_of_language(language).search_config)
     else:
         found = _shown_fts5(ids, query)
     shown = []
     for pk in ids:
         if pk not in found:  # taken down since the ids were ranked
             continue
-        slug, title, summary, anchor, marked = found[pk]
+        slug, title, summary, in_language, anchor, marked = found[pk]
         snippet = highlight(marked) if marked and _START in marked else mark_safe("")
-        shown.append(SearchResult(slug, title, summary, snippet, anchor or ""))
+        shown.append(SearchResult(slug, title, summary, snippet, anchor or "", in_language))
     return shown
 
 
-_ROW = ("id", "slug", "title", "summary")
+_ROW = ("id", "slug", "title", "summary", "language")
 
 
 _HEADLINE_OPTIONS = (
@@ -256,23 +281,23 @@ _HEADLINE_OPTIONS = (
 )
 
 
-def _shown_postgresql(ids: list[int], query: str) -> dict[int, tuple]:
+def _shown_postgresql(ids: list[int], query: str, config: str) -> dict[int, tuple]:
     """Each shown page with its best section (rank, then page order) and a headline of it.
     Any word of the query counts ("bone or scan": words only, so no other operator)."""
     pages, sections = PublishedPage._meta.db_table, PublishedSection._meta.db_table
     rows = prepared.fetch(
         "portal_search_shown",
-        f"WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q) "
-        f"SELECT p.id, p.slug, p.title, p.summary, best.anchor, "
+        f"WITH q AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) "
+        f"SELECT p.id, p.slug, p.title, p.summary, p.language, best.anchor, "
         f"CASE WHEN best.plain_text IS NULL THEN '' "
-        f"ELSE ts_headline('english', best.plain_text, q.q, %s) END "
+        f"ELSE ts_headline(%s::regconfig, best.plain_text, q.q, %s) END "
         f"FROM {pages} p CROSS JOIN q LEFT JOIN LATERAL ("
         f"SELECT s.anchor, s.plain_text FROM {sections} s "
         f"WHERE s.publication_id = p.id AND s.search_vector @@ q.q "
         f"ORDER BY ts_rank(s.search_vector, q.q) DESC, s.position LIMIT 1) best ON true "
         f"WHERE p.id = ANY(%s) AND p.is_current",
-        [" or ".join(query_words(query)), _HEADLINE_OPTIONS, ids],
-        ("text", "text", "bigint[]"),
+        [config, " or ".join(query_words(query)), config, _HEADLINE_OPTIONS, ids],
+        ("text", "text", "text", "text", "bigint[]"),
         many=True,
     )
     return {row[0]: row[1:] for row in rows}
@@ -299,7 +324,8 @@ def _shown_fts5(ids: list[int], query: str) -> dict[int, tuple]:
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.id, p.slug, p.title, p.summary, s.anchor, m.marked FROM {pages} p "
+            f"SELECT p.id, p.slug, p.title, p.summary, p.language, s.anchor, m.marked "
+            f"FROM {pages} p "
             f"LEFT JOIN ({' UNION ALL '.join(parts)}) m ON m.publication_id = p.id "
             f"LEFT JOIN {sections} s ON s.id = m.section_id "
             f"WHERE p.id IN ({placeholders}) AND p.is_current",

@@ -19,6 +19,7 @@ import nh3
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
+from infopages.languages import kind_of_language
 from infopages.models import PublishedPage, PublishedSection
 
 PAGE_TABLE = "infopages_search_page"
@@ -55,17 +56,18 @@ def uses_fts5() -> bool:
     return connection.vendor == "sqlite"
 
 
-def page_vector() -> SearchVector:
+def page_vector(config: str = "english") -> SearchVector:
+    """``config``: the page's language's text search configuration (``infopages.languages``)."""
     return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("plain_text", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("plain_text", weight="C", config=config)
     )
 
 
-def section_vector() -> SearchVector:
-    return SearchVector("heading", weight="A", config="english") + SearchVector(
-        "plain_text", weight="C", config="english"
+def section_vector(config: str = "english") -> SearchVector:
+    return SearchVector("heading", weight="A", config=config) + SearchVector(
+        "plain_text", weight="C", config=config
     )
 
 
@@ -75,15 +77,22 @@ def index_publication(publication) -> None:
 
 
 def index_publications(publications) -> None:
-    """Make new live snapshots findable: two statements however many there are."""
+    """Make new live snapshots findable: two statements however many there are (PostgreSQL:
+    two a language), each with its language's stemming (Welsh, Urdu and Polish have no
+    PostgreSQL configuration: ``simple``)."""
     ids = [publication.pk for publication in publications]
     if not ids:
         return
     if uses_postgresql():
-        PublishedPage.objects.filter(pk__in=ids).update(search_vector=page_vector())
-        PublishedSection.objects.filter(publication_id__in=ids).update(
-            search_vector=section_vector()
-        )
+        by_config: dict[str, list[int]] = {}
+        for publication in publications:
+            config = kind_of_language(publication.language).search_config
+            by_config.setdefault(config, []).append(publication.pk)
+        for config, in_config in by_config.items():
+            PublishedPage.objects.filter(pk__in=in_config).update(search_vector=page_vector(config))
+            PublishedSection.objects.filter(publication_id__in=in_config).update(
+                search_vector=section_vector(config)
+            )
     elif uses_fts5():
         marks = _marks(ids)
         with connection.cursor() as cursor:

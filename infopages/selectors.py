@@ -9,7 +9,7 @@ copy's topics is their editorial order, which says nothing a reader could not se
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -129,7 +129,7 @@ def live_related(publication: PublishedPage) -> list[PublishedPage]:
         for p in PublishedPage.objects.current()
         .filter(page_id__in=publication.related_page_ids)
         .order_by()  # the editor's order is applied below
-        .only("page_id", "slug", "title", "published_at")
+        .only("page_id", "slug", "title", "published_at", "language")
     }
     return [live[pk] for pk in publication.related_page_ids if pk in live]
 
@@ -182,6 +182,7 @@ def live_topic_tree() -> list[TopicNode]:
     newest_first = [F("published_at").desc(), F("id").desc()]
     per_path = (
         PublishedPage.objects.current()
+        .filter(language="")  # versions are reached from their English page
         .annotate(
             newest=Window(RowNumber(), partition_by=[F("topic_path")], order_by=newest_first),
             here=Window(Count("id"), partition_by=[F("topic_path")]),
@@ -228,23 +229,50 @@ def live_pages_in_topic(path: str):
     """The live pages filed on the topic at ``path`` itself, A to Z (for a paginator)."""
     return (
         PublishedPage.objects.current()
-        .filter(topic_path=path)
-        .only("slug", "title", "summary", "page_id", "published_at")
+        .filter(topic_path=path, language="")
+        .only("slug", "title", "summary", "page_id", "published_at", "language")
         .order_by("title", "id")
     )
 
 
 def live_addresses():
     """Every live page's address and publication time, by address (for the sitemap)."""
-    return PublishedPage.objects.current().only("slug", "published_at").order_by("slug", "id")
+    return (
+        PublishedPage.objects.current()
+        .only("slug", "published_at", "language", "page_id", "source_page_id")
+        .order_by("language", "slug", "id")
+    )
 
 
-def recently_updated(limit: int) -> list[PublishedPage]:
-    """The live pages published most recently, newest first, with what each publication did
-    (its kind and public note, for the feed)."""
+def live_families(publications) -> dict[int, list[PublishedPage]]:
+    """The live English page and versions of each publication's family, by the English
+    page's id (one query): for hreflang alternates in the sitemap."""
+    roots = {p.source_page_id or p.page_id for p in publications}
+    if not roots:
+        return {}
+    live = (
+        PublishedPage.objects.current()
+        .filter(Q(page_id__in=roots) | Q(source_page_id__in=roots))
+        .only("slug", "language", "page_id", "source_page_id")
+        .order_by("language", "id")
+    )
+    families: dict[int, list[PublishedPage]] = {}
+    for publication in live:
+        families.setdefault(publication.source_page_id or publication.page_id, []).append(
+            publication
+        )
+    return families
+
+
+def recently_updated(limit: int, *, language: str = "") -> list[PublishedPage]:
+    """The live pages in ``language`` (empty: English) published most recently, newest first,
+    with what each publication did (its kind and public note, for the feed)."""
     return list(
         PublishedPage.objects.current()
-        .only("slug", "title", "summary", "page_id", "published_at", "kind", "public_note")
+        .filter(language=language)
+        .only(
+            "slug", "title", "summary", "page_id", "published_at", "kind", "public_note", "language"
+        )
         .order_by("-published_at", "-id")[:limit]
     )
 

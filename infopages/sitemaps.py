@@ -56,5 +56,22 @@ class PageSitemap(CanonicalSitemap):
     def lastmod(self, item):
         return item.published_at
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each page with its language versions as alternates (hreflang), both ways: one
+        more query per sitemap, for the families of the pages on it."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        families = selectors.live_families([url["item"] for url in urls])
+        for url in urls:
+            item = url["item"]
+            members = families.get(item.source_page_id or item.page_id, [])
+            languages = [m for m in members if m.language != "easy-read"]
+            if len(languages) > 1:
+                url["alternates"] = [
+                    {"lang_code": m.language_kind.lang, "location": base + m.get_absolute_url()}
+                    for m in languages
+                ]
+        return urls
+
 
 SITEMAPS = {"home": HomeSitemap, "topics": TopicSitemap, "pages": PageSitemap}

@@ -55,6 +55,8 @@ def refresh_public_caches_all(events: list[PagePublished]) -> None:
 
 def _changed_tags(event: PagePublished) -> set[str]:
     tags = {page_tag(event.page.pk), LISTING, *topic_tags(event.publication.topic_path)}
+    if event.publication.source_page_id:  # a version: its English page's switcher, and theirs
+        tags.add(page_tag(event.publication.source_page_id))
     if event.replaced is not None:
         tags |= topic_tags(event.replaced.topic_path)
     return tags

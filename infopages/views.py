@@ -24,12 +24,13 @@ from django.http import (
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from infopages import caching, page_bodies, search, selectors
-from infopages.models import DEFAULT_REVIEW_NOTICE, PublishedPage
+from infopages.languages import kind_of_language
+from infopages.models import DEFAULT_REVIEW_NOTICE, PublishedPage, public_url
 from infopages.page_bodies import (  # noqa: F401 (the API and the feed import them from here)
     SITE_NAME,
     breadcrumb_topics,
@@ -47,7 +48,7 @@ INFORMATION_TEAM = "The Cancer information team"
 
 
 def page_validators(
-    publication: PublishedPage, related: list[PublishedPage], today: dt.date
+    publication: PublishedPage, related: list[PublishedPage], today: dt.date, *, versions=None
 ) -> tuple[str, dt.datetime]:
     """ETag and Last-Modified of a page as rendered today.
 
@@ -63,6 +64,10 @@ def page_validators(
     if notice:
         parts.append("review" + hashlib.blake2b(notice.encode(), digest_size=4).hexdigest())
         moments.append(notice_shown_since(publication))
+    if versions is not None and versions.token():
+        parts.append("v" + versions.token())
+        if versions.outdated_since is not None:
+            moments.append(versions.outdated_since)
     return f'"{"-".join(parts)}"', max(moments)
 
 
@@ -138,10 +143,13 @@ def topic_detail(request: HttpRequest, topic_path: str) -> HttpResponse:
     )
 
 
-def page_cache_tags(publication) -> set[str]:
+def page_cache_tags(publication, *, versions=None) -> set[str]:
     """What a response about one page shows: the page, and each page it links to as related
-    (live or not: one going live must appear)."""
+    (live or not: one going live must appear); with ``versions``, its English page too,
+    whose publications (and its versions', which name it) change the switcher and notice."""
     ids = [publication.page_id, *(publication.related_page_ids or [])]
+    if versions is not None:
+        ids.append(getattr(publication, "source_page_id", None) or publication.page_id)
     return {caching.page_tag(page_id) for page_id in ids}
 
 
@@ -186,27 +194,35 @@ def _moved_or_not_found(slug: str, variant: str) -> HttpResponse:
 
 
 @require_safe
-def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A page: its stored body (``page_bodies``) with today's review notice and the related
-    pages live now; one query from the database, none from memory."""
+def page_detail(request: HttpRequest, slug: str, language: str = "") -> HttpResponse:
+    """A page: its stored body (``page_bodies``) with today's review notice, the related
+    pages and the language versions live now; one query from the database, none from memory.
+    ``language``: a version's address prefix (``/cy/info/<slug>/``); a page asked for under
+    another prefix than its own is sent to its own address."""
 
     def build() -> HttpResponse:
         live = page_bodies.live_page(slug=slug)
         if live is None:
             return _moved_or_not_found(slug, "page")
+        if live.language != language:
+            target = public_url(live.language, slug)
+            return caching.set_public_headers(HttpResponsePermanentRedirect(target))
         today = timezone.localdate()
-        etag, last_modified = page_validators(live, live.related, today)
+        etag, last_modified = page_validators(live, live.related, today, versions=live.versions)
         not_modified = caching.not_modified(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
         body = page_bodies.compose(
-            page_bodies.body_of(live), notice=review_notice(live, today), related=live.related
+            page_bodies.body_of(live),
+            notice=review_notice(live, today),
+            related=live.related,
+            versions=live.versions,
         )
         response = HttpResponse(body)
-        response.cache_tags = page_cache_tags(live)
+        response.cache_tags = page_cache_tags(live, versions=live.versions)
         return caching.set_public_headers(response, etag=etag, last_modified=last_modified)
 
-    return caching.cached_public_response(request, f"page:{slug}", build)
+    return caching.cached_public_response(request, f"page:{language}:{slug}", build)
 
 
 @require_safe
@@ -217,7 +233,8 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(publication, related, today) -> HttpResponse:
         context = page_bodies.page_context(publication, selectors.published_sections(publication))
         context.update(related=related, review_notice=review_notice(publication, today))
-        return render(request, "infopages/page_print.html", context)
+        with translation.override(publication.language_kind.lang):  # a version's, in its own
+            return render(request, "infopages/page_print.html", context)
 
     return live_page_response(
         request,
@@ -229,16 +246,31 @@ def page_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def search_results(request: HttpRequest) -> HttpResponse:
+def search_results(request: HttpRequest, language: str = "") -> HttpResponse:
     """Search results, kept like any public response until the next publication: a popular
-    search is answered from memory; a new one costs a few bounded queries (``search``)."""
+    search is answered from memory; a new one costs a few bounded queries (``search``).
+    ``language``: a version's prefix (``/cy/search/``) searches the pages in that language,
+    with its chrome in that language."""
     query = search.clean_query(request.GET.get("q"))
     number = request.GET.get("page") or "1"
+    kind = kind_of_language(language)
 
     def build() -> HttpResponse:
-        context: dict = {"query": query, "results": [], "page_obj": None, "topics": []}
+        context: dict = {
+            "query": query,
+            "results": [],
+            "page_obj": None,
+            "topics": [],
+            "page_lang": kind.lang,
+            "page_dir": kind.direction,
+            "search_action": (
+                reverse("infopages:search_in", args=[language])
+                if language
+                else reverse("infopages:search")
+            ),
+        }
         if query:
-            found = search.hits(query)
+            found = search.hits(query, language)
             paginator = Paginator(found.ids, SEARCH_RESULTS_PER_PAGE)
             try:
                 page_obj = paginator.page(number)
@@ -246,14 +278,17 @@ def search_results(request: HttpRequest) -> HttpResponse:
                 page_obj = paginator.page(1)
             context["page_obj"] = page_obj
             context["more_than"] = search.SEARCH_CANDIDATES if found.more else None
-            context["results"] = search.results(page_obj.object_list, query)
+            context["results"] = search.results(page_obj.object_list, query, language)
             context["results_html"] = search.results_html(context["results"])
-        if not context["results"]:
+        if not context["results"] and not language:
             context["topics"] = live_topic_tree()
-        return caching.set_public_headers(render(request, "infopages/search.html", context))
+        with translation.override(kind.lang):
+            response = render(request, "infopages/search.html", context)
+        return caching.set_public_headers(response)
 
     digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
-    return caching.cached_public_response(request, f"search:{digest}:{number[:8]}", build)
+    key = f"search:{language}:{digest}:{number[:8]}"
+    return caching.cached_public_response(request, key, build)
 
 
 @require_safe

@@ -197,6 +197,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
+# The public chrome in the languages versions are published in (``infopages.languages``):
+# ``locale/<code>/LC_MESSAGES/django.po``, compiled ``.mo`` files committed beside them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -16,10 +16,11 @@ class ReviewsConfig(AppConfig):
         from reviews.outside import plugin as outside
         from reviews.readability import plugin as readability
         from reviews.schedule import plugin as schedule
+        from reviews.versions import plugin as versions
 
         # Each feature plugs into the core's steps and screens (reviews.core.hooks, .panels),
         # in this order (the order of their links on the dashboard).
-        for feature in (schedule, readability, evidence, outside, blocks):
+        for feature in (schedule, readability, evidence, outside, blocks, versions):
             feature.register()
 
         subscriptions.subscribe()  # what follows every publication, after it commits

@@ -17,7 +17,13 @@ def score_readability(event: PagePublished) -> None:
 
 def score_readability_all(events: list[PagePublished]) -> None:
     """The same for many snapshots, in three queries however many there are."""
-    events = [event for event in events if event.kind != Publication.TAKEN_DOWN]
+    events = [
+        event
+        for event in events
+        if event.kind != Publication.TAKEN_DOWN
+        # not scored for this language (``infopages.languages``)
+        and event.publication.language_kind.plain_english
+    ]
     if not events:
         return
     scored = set(  # scored meanwhile by ``manage.py score_readability``

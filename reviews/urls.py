@@ -9,6 +9,7 @@ from reviews.evidence import urls as evidence
 from reviews.outside import urls as outside
 from reviews.readability import urls as readability
 from reviews.schedule import urls as schedule
+from reviews.versions import urls as versions
 
 app_name = "reviews"
 
@@ -19,4 +20,5 @@ urlpatterns = [
     *evidence.urlpatterns,
     *readability.urlpatterns,
     *blocks.urlpatterns,
+    *versions.urlpatterns,
 ]

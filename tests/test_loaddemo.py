@@ -173,3 +173,18 @@ def test_the_demo_editor_looks_after_the_demo_pages(settings, db):
     editor = get_user_model().objects.get(username="editor")
     assert Page.objects.exists()
     assert not Page.objects.exclude(owner=editor).exists()
+
+
+def test_the_demo_has_welsh_easy_read_and_right_to_left_versions_marked_as_examples(
+    loaddemo, client
+):
+    loaddemo()
+
+    welsh = client.get("/cy/info/secondary-breast-cancer-cy/").content.decode()
+    easy_read = client.get("/easy-read/info/secondary-breast-cancer-easy-read/").content.decode()
+    urdu = client.get("/ur/info/secondary-breast-cancer-ur/").content.decode()
+    assert '<html lang="cy">' in welsh and "nid cyfieithiad wedi’i adolygu" in welsh
+    assert "An easy read reviewer has not checked it" in easy_read
+    assert '<html lang="ur" dir="rtl">' in urdu and "نظرثانی شدہ ترجمہ نہیں" in urdu
+    english = client.get("/info/secondary-breast-cancer/").content.decode()
+    assert 'lang="cy">Cymraeg</a>' in english and ">Easy read</a>" in english

@@ -55,6 +55,8 @@ class Action:
     BLOCK_REPUBLICATION_STARTED = "block_republication_started"
     BLOCK_REPUBLISHED = "block_republished"  # one live page, with a block's new version
     BLOCK_REPUBLICATION_FINISHED = "block_republication_finished"
+    VERSION_STARTED = "version_started"  # a language or easy read version of a page
+    SOURCE_FOLLOWED = "source_followed"  # a version made from a newer English publication
     ADMIN_CHANGED = "admin_changed"  # people, topics, requirements, accounts: in the admin
 
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Max, Q
 from reversion.models import Version
 
-from infopages.models import Page, PublishedPage
+from infopages.models import PAGE_LATER_FIELDS, Page, PublishedPage
 from infopages.parts import LATER_FIELDS, PART_KINDS
 from infopages.publishing import topic_trail
 from infopages.services import save_with_version
@@ -83,7 +83,8 @@ def content_hash(versions: Iterable[Version], *, trail: list[dict] | None = None
         fields = {
             name: sorted(value) if isinstance(value, list) else value
             for name, value in version.field_dict.items()
-            if name not in BOOKKEEPING_FIELDS and not (name in LATER_FIELDS and value is None)
+            if name not in BOOKKEEPING_FIELDS
+            and not (name in LATER_FIELDS | PAGE_LATER_FIELDS and value is None)
         }
         model = version._model._meta.label_lower
         entries.append({"model": model, "id": str(version.object_id), "fields": fields})

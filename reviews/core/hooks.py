@@ -55,7 +55,20 @@ class OnPublish:
     run: Callable[..., Outcome]
 
 
+@dataclass(frozen=True)
+class RequirementRule:
+    """Which sign-offs a kind of page needs instead of its requirement rows:
+    ``applies(page)`` says whether the rule is the page's (asked without a query);
+    ``required(change, needed)`` returns the roles and counts, from the rows' ``needed``.
+    A language version's rule (``reviews.versions``) is one."""
+
+    key: str
+    applies: Callable
+    required: Callable
+
+
 _shown: dict[str, ShownWithDecision] = {}
+_requirement_rules: dict[str, RequirementRule] = {}
 _on_publish: dict[str, OnPublish] = {}
 _before_part_saved: dict[str, Callable] = {}
 
@@ -72,6 +85,19 @@ def add_before_part_saved(key: str, hook: Callable) -> None:
     """``hook(part, by)``: called on a page part about to be saved in a change (after its
     checks, before its version is stored); it may fill in fields the editor does not type."""
     _before_part_saved[key] = hook
+
+
+def add_requirement_rule(rule: RequirementRule) -> None:
+    _requirement_rules[rule.key] = rule
+
+
+def required_for(change, needed: dict) -> dict:
+    """The roles ``change`` needs: the first rule that applies to its page decides, else the
+    requirement rows' ``needed``."""
+    for rule in _requirement_rules.values():
+        if rule.applies(change.page):
+            return rule.required(change, needed)
+    return needed
 
 
 def shown_in(post) -> dict[str, list[int]]:

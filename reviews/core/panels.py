@@ -18,6 +18,7 @@ PUBLISH_CONFIRM = "publish confirmation"  # given: change, review
 DASHBOARD = "dashboard"  # given: user, steps (the page steps the person may take)
 PART_EDITOR = "part editor"  # given: request, kind (the part kind's key), form
 SECTION_EDITOR = "section editor"  # given: request, change, form
+PAGE_SCREEN = "page screen"  # a page's history in the workspace; given: page, user, steps
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from infopages import topics
 from infopages.models import Page, Section
-from reviews.core import contents
+from reviews.core import contents, hooks
 from reviews.core.models import (
     ChangeRequest,
     Decision,
@@ -221,6 +221,7 @@ class ReviewStatus:
         full_review = self.change.is_full_review
         needed = {row.role.key(): row.needed(full_review=full_review) for row in self.requirement}
         remember(needed)
+        needed = hooks.required_for(self.change, needed)
         return {role: count for role, count in needed.items() if count > 0}
 
     def role_named(self, code: str) -> RoleKey:

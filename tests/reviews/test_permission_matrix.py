@@ -118,6 +118,10 @@ EXPECTED: dict[str, dict[str, set[str] | str]] = {
     "reviews:start_block_change": {"GET": "-", "POST": EDITORS},
     "reviews:edit_block": {"GET": EDITORS, "POST": EDITORS},
     "reviews:retire_block": {"GET": "-", "POST": PUBLISHERS},
+    # Language and easy read versions: started by editors, made to follow the English page
+    # by whoever may edit the change.
+    "reviews:start_version": {"GET": "-", "POST": EDITORS},
+    "reviews:follow_source": {"GET": "-", "POST": EDITORS},
 }
 OUTSIDE_REVIEW = {name for name, methods in EXPECTED.items() if "token" in methods.values()}
 

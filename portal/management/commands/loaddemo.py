@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from infopages.models import Block, Page, Person, PublishedPage, Section
 from infopages.parts import part_models
+from portal.demo_versions import publish_demo_versions
 from reviews import services as review_services
 from reviews.blocks import services as block_services
 from reviews.core.selectors import open_change_for
@@ -65,6 +66,8 @@ DEMO_BLOCKS = [
 
 # Imported as a draft only: it exists for editors but readers get a 404.
 DRAFT_ONLY_SLUGS = {"ct-scan"}
+# The demo's language reviewer signs off its Welsh, Urdu and easy read examples.
+LANGUAGE_REVIEWER_GROUPS = ("Welsh reviewers", "Urdu reviewers", "Easy read reviewers")
 
 # A change the editor has made to a published page, waiting for the medical reviewer.
 DRAFT_EDIT_PAGE = "secondary-breast-cancer"
@@ -100,6 +103,14 @@ DEMO_USERS = [
     ),
     ("layreviewer", "demo-layreviewer-2026", "Lay reviewers", "Sam", "Okafor", "Lay reviewer"),
     ("publisher", "demo-publisher-2026", "Publishers", "Priya", "Ashdown", "Publisher"),
+    (
+        "langreviewer",
+        "demo-langreviewer-2026",
+        "Welsh reviewers",
+        "Rhian",
+        "Pryce",
+        "Welsh, Urdu and easy read reviewer",
+    ),
     ("admin", "demo-admin-2026", None, "Site", "Admin", "Administrator (superuser)"),
 ]
 
@@ -168,6 +179,14 @@ class Command(BaseCommand):
                 )
             self.open_demo_change(editor=editor)
             self.give_pages_owners(editor=editor, publisher=publisher)
+            language_reviewer = users["langreviewer"]
+            language_reviewer.groups.add(*(groups[name] for name in LANGUAGE_REVIEWER_GROUPS))
+            publish_demo_versions(
+                editor=editor,
+                medic=medic,
+                language_reviewer=language_reviewer,
+                publisher=publisher,
+            )
 
         self.print_summary()
         self.print_logins()
@@ -314,5 +333,11 @@ class Command(BaseCommand):
         )
         self.stdout.write("    editor:      start a change to any other page, e.g. “Bone scan”")
         self.stdout.write("    publisher:   publish what the reviewers approved")
+        self.stdout.write(
+            f"  Versions:     {site}/cy/info/secondary-breast-cancer-cy/ (Welsh), "
+            "/easy-read/info/secondary-breast-cancer-easy-read/, "
+            "/ur/info/secondary-breast-cancer-ur/ (Urdu, right to left): examples in our own "
+            "words, not reviewed translations"
+        )
         self.stdout.write(f"  Admin:        {site}/admin/  (admin: people, topics, accounts)")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

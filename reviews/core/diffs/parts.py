@@ -51,7 +51,10 @@ class Renderings:
     """Each version's section text rendered and split into blocks, once: the change page
     compares the same versions more than once (with the publication, with a sign-off)."""
 
-    def __init__(self):
+    def __init__(self, *, plain_english: bool = True):
+        # False for a version in a language plain-English scores do not apply to: its
+        # sections are "not scored for this language" (``infopages.languages``).
+        self.plain_english = plain_english
         self._by_version: dict[int, Rendering] = {}
         self._scores: dict[int, Score | None] = {}
         self._figures: dict[int, dict[str, str]] = {}  # by page: each figure's HTML, by name
@@ -243,7 +246,9 @@ def _compare_text(
         )
     if not preview or new_rendering is None:
         return
-    if body_changed:  # how its plain English changed, from the same renderings
+    if body_changed and not renderings.plain_english:
+        part.reading = ReadingChange(before=None, after=None, not_scored=True)
+    elif body_changed:  # how its plain English changed, from the same renderings
         part.reading = ReadingChange(
             before=renderings.score_of(old) if old is not None else None,
             after=renderings.score_of(new),

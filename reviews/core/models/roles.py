@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from infopages.languages import VERSION_ROLES
+
 # The roles the portal started with, as the code knows them: a source check is a medical
 # reviewer's judgement, and tests and the demo arrange people in these two.
 MEDICAL = "medical"
@@ -145,8 +147,9 @@ STARTING_ROLES = [
 
 def seed_starting_roles(**kwargs) -> None:
     """After ``migrate`` or ``flush``: a portal with no reviewer roles at all (a database just
-    emptied) gets the two it started with, and the default requirement (one medical reviewer;
-    a full review also one lay reviewer), as the data migration made them. Roles the
+    emptied) gets the two it started with, the language versions' roles
+    (``infopages.languages.VERSION_ROLES``), and the default requirement (one medical
+    reviewer; a full review also one lay reviewer), as the data migrations made them. Roles the
     administrators changed or added are left alone."""
     from reviews.core.models.requirements import SignOffRequirement
 
@@ -155,6 +158,14 @@ def seed_starting_roles(**kwargs) -> None:
     roles = {}
     for code, label, public_label, group_name, position in STARTING_ROLES:
         roles[code] = ReviewerRole.objects.create(
+            code=code,
+            label=label,
+            public_label=public_label,
+            group=Group.objects.get_or_create(name=group_name)[0],
+            position=position,
+        )
+    for position, (code, label, public_label, group_name) in enumerate(VERSION_ROLES, start=10):
+        ReviewerRole.objects.create(
             code=code,
             label=label,
             public_label=public_label,

@@ -74,7 +74,9 @@ def render_change(
     needs, decisions = sign_off_summary(change, review)
     roles, sign_off_refusal = policy.sign_off_roles(user, review)
     in_review = change.state == State.IN_REVIEW
-    renderings = Renderings()  # each version's text rendered once for both comparisons
+    renderings = Renderings(
+        plain_english=change.page.language.plain_english
+    )  # each version's text rendered once for both comparisons
     since = since_my_decision(change, review, user, renderings)
     parts = change_diff(change, renderings=renderings)
     sign_off_form = forms.get("sign_off_form") or SignOffForm(

@@ -96,6 +96,8 @@ def render_editor(
         **extra,
     }
     context["reading"] = _reading(context.get("form"), context["preview_html"])
+    if context["reading"] is not None and not change.page.language.plain_english:
+        context["reading"] = {"not_scored": True}
     form = context.get("form")
     if form is not None and "body" in form.fields and "panels" not in context:
         given = {"request": request, "change": change, "form": form}

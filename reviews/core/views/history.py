@@ -26,7 +26,7 @@ from infopages.models import (
 )
 from infopages.parts import kind_of
 from infopages.review_notice import notice_starts_on
-from reviews.core import contents, selectors, services
+from reviews.core import contents, panels, selectors, services
 from reviews.core.errors import WorkflowError
 from reviews.core.forms import AsOfForm, RestoreForm
 from reviews.core.views.common import page_steps, person, refuse_page_step, workspace_view
@@ -75,6 +75,9 @@ def page_history(request: HttpRequest, page_pk: int) -> HttpResponse:
         "page_steps": page_steps(request.user),
         "as_of_form": AsOfForm(),
     }
+    context |= panels.context_for(
+        panels.PAGE_SCREEN, page=page, user=request.user, steps=context["page_steps"]
+    )
     return render(request, "reviews/page_history.html", context)
 
 

@@ -321,7 +321,7 @@ def _render_change(
     may_sign_off = Step.SIGN_OFF in workflow.available_steps(invitation, change, review)
     _roles, refusal = policy.sign_off_roles(invitation, review)
     needs, decisions = sign_off_summary(change, review)
-    renderings = Renderings()
+    renderings = Renderings(plain_english=change.page.language.plain_english)
     missing = review.missing
     since = since_my_decision(change, review, invitation, renderings)
     parts = change_diff(change, renderings=renderings)

@@ -9,6 +9,10 @@ owner is reminded on the first run after the flag is raised, then every week whi
 open, the publishers too after 30 days; each flag has its own series (kind
 ``flag_<id>_<weeks>``, due date: the day it was raised).
 
+A language or easy read version whose English page was published with other content is due
+now too (``reviews.versions``): its owner is reminded the same way, each English publication
+that moved it on starting its own series (kind ``version_<publication id>_<weeks>``).
+
 Each reminder is recorded (``ReviewReminder``, unique per page, due date and kind) in the
 same transaction as its emails are written to the outbox, so a reminder is sent once however
 often, or however many at once, the command runs; the emails leave after the commit, and
@@ -21,6 +25,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,6 +43,7 @@ from reviews.schedule.dates import (
     reminder_escalates,
 )
 from reviews.schedule.models import ReviewReminder
+from reviews.versions.selectors import OutdatedVersion, outdated_versions
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +105,32 @@ class PlannedFlagReminder:
     @property
     def due_on(self) -> dt.date:
         return timezone.localdate(self.flag.raised_at)
+
+    escalated = PlannedReminder.escalated
+    recipients = PlannedReminder.recipients
+
+
+@dataclass(frozen=True)
+class PlannedVersionReminder:
+    """A reminder that a version's English page moved on, and to whom it goes."""
+
+    outdated: OutdatedVersion
+    kind: str
+    owner: object | None
+    publishers: tuple = ()
+    open_change: dict | None = None
+
+    @property
+    def page(self):
+        return self.outdated.page
+
+    @property
+    def title(self) -> str:
+        return f"{self.outdated.page.title} ({self.outdated.kind.name})"
+
+    @property
+    def due_on(self) -> dt.date:
+        return timezone.localdate(self.outdated.updated_at)
 
     escalated = PlannedReminder.escalated
     recipients = PlannedReminder.recipients
@@ -196,6 +228,43 @@ def plan_flag_reminders(*, today: dt.date) -> list[PlannedFlagReminder]:
     ]
 
 
+def plan_version_reminders(*, today: dt.date) -> list[PlannedVersionReminder]:
+    """Reminders of versions out of date, due today and not yet recorded: one the first run
+    after the English page moved on, then one a week. One query when no version is live."""
+    outdated = outdated_versions()
+    if not outdated:
+        return []
+    due = []
+    for version in outdated:
+        moved_on = timezone.localdate(version.updated_at)
+        weeks = max((today - moved_on).days, 0) // OVERDUE_REPEAT_DAYS
+        due.append((version, f"version_{version.english_now.pk}_{weeks}", moved_on))
+    recorded = set(
+        ReviewReminder.objects.filter(
+            page_id__in={v.page.pk for v, _kind, _on in due},
+            kind__in={kind for _v, kind, _on in due},
+        ).values_list("page_id", "kind")
+    )
+    due = [(v, kind, on) for v, kind, on in due if (v.page.pk, kind) not in recorded]
+    escalating = any(reminder_escalates(on, today) for _v, _kind, on in due)
+    publishers = tuple(users_in_group_any([policy.PUBLISHERS]).order_by("pk") if escalating else [])
+    open_changes = _open_changes({v.page.pk for v, _kind, _on in due})
+    owners = {
+        user.pk: user
+        for user in get_user_model().objects.filter(pk__in={v.page.owner_id for v, _k, _o in due})
+    }
+    return [
+        PlannedVersionReminder(
+            outdated=version,
+            kind=kind,
+            owner=owner if _reachable(owner := owners.get(version.page.owner_id)) else None,
+            publishers=publishers if reminder_escalates(moved_on, today) else (),
+            open_change=open_changes.get(version.page.pk),
+        )
+        for version, kind, moved_on in due
+    ]
+
+
 def _open_changes(page_ids) -> dict[int, dict]:
     if not page_ids:
         return {}
@@ -220,7 +289,11 @@ def send_reminders(
     them once the first commits, plans again and sends only what is left, i.e. nothing."""
     today = today or timezone.localdate()
     for attempt in range(ATTEMPTS):
-        planned = [*plan_flag_reminders(today=today), *plan_reminders(today=today)]
+        planned = [
+            *plan_flag_reminders(today=today),
+            *plan_version_reminders(today=today),
+            *plan_reminders(today=today),
+        ]
         if dry_run or not planned:
             return planned
         try:
@@ -273,6 +346,8 @@ def _record_and_queue(
 def _render(reminder: PlannedReminder | PlannedFlagReminder, *, today: dt.date):
     if isinstance(reminder, PlannedFlagReminder):
         return _render_flag(reminder, today=today)
+    if isinstance(reminder, PlannedVersionReminder):
+        return _render_version(reminder, today=today)
     days_left = (reminder.due_on - today).days
     context = {
         "title": reminder.publication.title,
@@ -292,6 +367,26 @@ def _render(reminder: PlannedReminder | PlannedFlagReminder, *, today: dt.date):
     }
     subject = render_to_string("reviews/email/review_reminder_subject.txt", context)
     return subject, render_to_string("reviews/email/review_reminder.txt", context)
+
+
+def _render_version(reminder: PlannedVersionReminder, *, today: dt.date) -> tuple[str, str]:
+    outdated = reminder.outdated
+    context = {
+        "title": reminder.title,
+        "outdated": outdated,
+        "days_open": (today - reminder.due_on).days,
+        "escalated": reminder.escalated,
+        "owner": reminder.owner,
+        "open_change": reminder.open_change,
+        "history_url": settings.SITE_URL
+        + reverse("reviews:page_history", kwargs={"page_pk": outdated.page.pk}),
+        "change_url": settings.SITE_URL
+        + reverse("reviews:change", kwargs={"pk": reminder.open_change["pk"]})
+        if reminder.open_change
+        else "",
+    }
+    subject = render_to_string("reviews/email/version_reminder_subject.txt", context)
+    return subject, render_to_string("reviews/email/version_reminder.txt", context)
 
 
 def _render_flag(reminder: PlannedFlagReminder, *, today: dt.date) -> tuple[str, str]:

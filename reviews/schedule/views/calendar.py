@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from infopages.models import Page
 from reviews.core import policy
 from reviews.core.errors import WorkflowError
 from reviews.core.views.common import forbidden, person, workspace_view
@@ -39,6 +40,7 @@ from reviews.schedule.services.calendar_feeds import (
     revoke_calendar_feed,
     working_feed,
 )
+from reviews.versions.selectors import outdated_versions
 
 LIST_CAP = 25  # pages shown per list; the rest are counted, filtered or downloaded
 REPORT_CAP = 1000
@@ -59,6 +61,10 @@ def render_calendar(request: HttpRequest, *, new_feed_url: str = "") -> HttpResp
         "today": today,
         "lists": horizon_lists(filters, today=today, cap=LIST_CAP),
         "flagged": flagged_pages(filters, today=today, cap=LIST_CAP),
+        # Language versions whose English page moved on (one query when there are none).
+        "outdated_versions": outdated_versions(
+            pages=filters.apply_to_pages(Page.objects.all()).values("pk")
+        ),
         "chart": bar_chart([(month.first_day, month.count) for month in months]),
         "query": request.GET.urlencode(),
         "is_editor": is_editor,
