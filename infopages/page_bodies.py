@@ -357,10 +357,15 @@ def _sql() -> str:
     wording = PublicWording._meta.db_table
     stored = StoredPageBody._meta.db_table
     if connection.vendor == "postgresql":
+        # The English page, then its versions: two lookups by index (an OR of the two
+        # makes SQLite read every publication, once it has statistics).
         family = (
             f"SELECT json_agg(json_build_array(f.language, f.slug, f.title)) FROM {page} f "
-            f"WHERE f.is_current AND (f.page_id = COALESCE(p.source_page_id, p.page_id) "
-            f"OR f.source_page_id = COALESCE(p.source_page_id, p.page_id))"
+            f"WHERE f.is_current AND f.page_id = COALESCE(p.source_page_id, p.page_id)"
+        )
+        versions = (
+            f"SELECT json_agg(json_build_array(f.language, f.slug, f.title)) FROM {page} f "
+            f"WHERE f.is_current AND f.source_page_id = COALESCE(p.source_page_id, p.page_id)"
         )
         related = (
             f"SELECT json_agg(json_build_array(e.n, r.id, r.page_id, r.slug, r.title, "
@@ -369,10 +374,18 @@ def _sql() -> str:
             f"ON r.page_id = e.page_id::bigint AND r.is_current"
         )
     else:
+        # The English page, then its versions: two lookups by index (an OR of the two
+        # makes SQLite read every publication, once it has statistics).
         family = (
             f"SELECT json_group_array(json_array(f.language, f.slug, f.title)) FROM {page} f "
-            f"WHERE f.is_current AND (f.page_id = COALESCE(p.source_page_id, p.page_id) "
-            f"OR f.source_page_id = COALESCE(p.source_page_id, p.page_id))"
+            f"WHERE f.is_current AND f.page_id = COALESCE(p.source_page_id, p.page_id)"
+        )
+        # unlikely(): SQLite's statistics count the English pages' NULLs as one value shared
+        # by every row, and without it would read every publication rather than the index.
+        versions = (
+            f"SELECT json_group_array(json_array(f.language, f.slug, f.title)) FROM {page} f "
+            f"WHERE f.is_current "
+            f"AND unlikely(f.source_page_id = COALESCE(p.source_page_id, p.page_id))"
         )
         related = (
             f"SELECT json_group_array(json_array(e.key, r.id, r.page_id, r.slug, r.title, "
@@ -393,7 +406,7 @@ def _sql() -> str:
         f"(SELECT n.started_at FROM {notice} n WHERE n.page_id = p.page_id "
         f"AND n.ended_at IS NULL LIMIT 1), w.text, w.updated_at, ({related}), "
         f"CASE WHEN b.recipe = %s THEN b.body END, p.language, ({family}), ({outdated}), "
-        f"p.source_page_id "
+        f"p.source_page_id, ({versions}) "
         f"FROM {page} p "
         f"LEFT JOIN {wording} w ON w.{connection.ops.quote_name('key')} = %s "
         f"LEFT JOIN {stored} b ON b.publication_id = p.id "
@@ -457,7 +470,10 @@ def live_page(*, slug: str) -> LivePage | None:
         source_page_id=row[13],
         versions=VersionsNow(
             language=row[10] or "",
-            family=tuple(FamilyMember(*member) for member in _json(row[11]) or []),
+            family=tuple(
+                FamilyMember(*member)
+                for member in [*(_json(row[11]) or []), *(_json(row[14]) or [])]
+            ),
             outdated_since=_moment(row[12]),
         ),
     )

@@ -188,19 +188,21 @@ def _ranked_postgresql(query: str, language: str = "") -> tuple[list[int], int]:
 
 
 def _ranked_fts5(query: str, language: str = "") -> tuple[list[int], int]:
-    """FTS5 ranks the matches by BM25 inside its index (title weighs most) without reading a
-    page; the table holds live pages only, of every language (one tokenizer for all), so
-    the matches are kept to the pages in ``language``."""
-    match = _fts5_all_words(query)
+    """FTS5 finds and ranks the matches by BM25 inside its index (title weighs most); the
+    table holds live pages only, of every language (one tokenizer for all), so the matches
+    are then kept to the pages in ``language`` by their ids. The matches are materialised
+    first: a condition on the table's rowids beside MATCH makes SQLite scan the whole index
+    and test every row (180 ms at 2,000 pages instead of 1.5)."""
     table = PublishedPage._meta.db_table
-    in_language = f"rowid IN (SELECT id FROM {table} WHERE is_current AND language = %s)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, (SELECT count(*) FROM (SELECT 1 FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} LIMIT %s)) FROM {PAGE_TABLE} "
-            f"WHERE {PAGE_TABLE} MATCH %s AND {in_language} "
-            f"ORDER BY {_Fts5.RANK}, rowid LIMIT %s",
-            [match, language, SEARCH_CANDIDATES + 1, match, language, SEARCH_CANDIDATES],
+            f"WITH m AS MATERIALIZED (SELECT rowid AS id, {_Fts5.RANK} AS rank "
+            f"FROM {PAGE_TABLE} WHERE {PAGE_TABLE} MATCH %s), "
+            f"l AS (SELECT m.id, m.rank FROM m JOIN {table} p ON p.id = m.id "
+            f"WHERE p.language = %s) "
+            f"SELECT id, (SELECT count(*) FROM (SELECT 1 FROM l LIMIT %s)) FROM l "
+            f"ORDER BY rank, id LIMIT %s",
+            [_fts5_all_words(query), language, SEARCH_CANDIDATES + 1, SEARCH_CANDIDATES],
         )
         rows = cursor.fetchall()
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
