@@ -290,3 +290,24 @@ def test_search_index_follows_publication_and_take_down(client, make_page, publi
 
     retire_current(page=page)
     assert result_titles(search(client, "denosumab")) == []
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "or",
+        "bone or",
+        "or or not scan",
+        "-scan",
+        "scan -bone",
+        '"bone',
+        "scan & | ! :*",
+        "a_b scan",
+    ],
+)
+def test_words_that_look_like_operators_are_searched_as_words(client, scan_pages, q):
+    """The snippets' any-word query is built from the reader's words with "or" between them:
+    whatever they typed, it is a search, never an error."""
+    html = search(client, q)
+
+    assert "Search results for" in html
